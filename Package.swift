@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Module boundaries follow docs/architecture.md: Core knows nothing, Store knows SQL,
+// Service knows the rules, TUI knows the screen, the executable knows the wiring.
+let package = Package(
+    name: "Earshot",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "earshot", targets: ["earshot"]),
+        .executable(name: "earshot-bench", targets: ["EarshotBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(name: "EarshotCore"),
+        .target(
+            name: "EarshotStore",
+            dependencies: ["EarshotCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "EarshotIngest", dependencies: ["EarshotCore", "EarshotStore"]),
+        .target(name: "EarshotService", dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest"]),
+        .target(name: "EarshotTUI", dependencies: ["EarshotCore", "EarshotService", "CNcurses"]),
+        .executableTarget(
+            name: "earshot",
+            dependencies: [
+                "EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "EarshotBench",
+            dependencies: ["EarshotCore", "EarshotStore"]
+        ),
+        // Helpers shared by the test targets only (temp dirs, finding built binaries).
+        .target(name: "EarshotTestSupport", path: "Tests/EarshotTestSupport"),
+        .testTarget(name: "EarshotCoreTests", dependencies: ["EarshotCore"]),
+        .testTarget(
+            name: "EarshotStoreTests",
+            dependencies: ["EarshotCore", "EarshotStore", "EarshotTestSupport", "EarshotBench",
+                           .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "EarshotIngestTests", dependencies: ["EarshotIngest"]),
+        .testTarget(name: "EarshotCLITests", dependencies: ["earshot", "EarshotService", "EarshotTestSupport"]),
+    ]
+)

@@ -1,0 +1,23 @@
+import Foundation
+
+// earshot-bench: the benchmarks `make bench` runs, and the crash-test writer the tests
+// kill. Each benchmark prints its figure beside a baseline and the ratio between them.
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+    switch arguments.first {
+    case "store":
+        try StoreBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "writer":
+        try CrashWriter(arguments: Array(arguments.dropFirst())).run()
+    default:
+        FileHandle.standardError.write(Data("""
+            usage: earshot-bench store [--count N] [--dir DIR]
+                   earshot-bench writer --db PATH [--batches N] [--batch-size N]
+
+            """.utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("earshot-bench: \(error)\n".utf8))
+    exit(1)
+}

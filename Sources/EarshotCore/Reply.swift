@@ -1,0 +1,96 @@
+/// The life of an outbound reply: typed (draft), handed to the outbox (queued),
+/// confirmed by the platform (sent) or given up on (failed).
+public enum ReplyState: String, CaseIterable, Sendable, Codable {
+    case draft
+    case queued
+    case sent
+    case failed
+}
+
+/// A public answer written by a responder.
+public struct Reply: Hashable, Sendable, Codable {
+    public var id: ReplyID
+    public var conversationID: ConversationID
+    /// The conversation cycle the reply answers.
+    public var cycle: Int
+    public var authorID: ResponderID
+    public var text: String
+    public var state: ReplyState
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+    /// When the responder pressed send (entered the outbox).
+    public var queuedAt: Timestamp?
+    /// When the platform confirmed delivery; latency is measured to this moment.
+    public var sentAt: Timestamp?
+    /// The platform's id for the delivered post.
+    public var platformID: String?
+    /// The last delivery error, shown to the author.
+    public var lastError: String?
+    public var attempts: Int
+
+    public init(
+        id: ReplyID, conversationID: ConversationID, cycle: Int, authorID: ResponderID, text: String,
+        state: ReplyState, createdAt: Timestamp, updatedAt: Timestamp, queuedAt: Timestamp? = nil,
+        sentAt: Timestamp? = nil, platformID: String? = nil, lastError: String? = nil, attempts: Int = 0
+    ) {
+        self.id = id
+        self.conversationID = conversationID
+        self.cycle = cycle
+        self.authorID = authorID
+        self.text = text
+        self.state = state
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.queuedAt = queuedAt
+        self.sentAt = sentAt
+        self.platformID = platformID
+        self.lastError = lastError
+        self.attempts = attempts
+    }
+}
+
+/// A reply before it has a row id.
+public struct NewReply: Hashable, Sendable {
+    public var conversationID: ConversationID
+    public var cycle: Int
+    public var authorID: ResponderID
+    public var text: String
+    public var state: ReplyState
+    public var createdAt: Timestamp
+    public var queuedAt: Timestamp?
+    public var sentAt: Timestamp?
+    public var platformID: String?
+
+    public init(
+        conversationID: ConversationID, cycle: Int, authorID: ResponderID, text: String,
+        state: ReplyState, createdAt: Timestamp, queuedAt: Timestamp? = nil, sentAt: Timestamp? = nil,
+        platformID: String? = nil
+    ) {
+        self.conversationID = conversationID
+        self.cycle = cycle
+        self.authorID = authorID
+        self.text = text
+        self.state = state
+        self.createdAt = createdAt
+        self.queuedAt = queuedAt
+        self.sentAt = sentAt
+        self.platformID = platformID
+    }
+}
+
+/// An internal note: visible to the team, never sent to the customer, never counted as a reply.
+public struct Note: Hashable, Sendable, Codable {
+    public var id: NoteID
+    public var conversationID: ConversationID
+    public var authorID: ResponderID
+    public var text: String
+    public var createdAt: Timestamp
+
+    public init(id: NoteID, conversationID: ConversationID, authorID: ResponderID, text: String, createdAt: Timestamp) {
+        self.id = id
+        self.conversationID = conversationID
+        self.authorID = authorID
+        self.text = text
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,99 @@
+import EarshotCore
+
+/// The persistence seam. The SQLite implementation is the default; a PostgreSQL one can
+/// implement the same protocols for several boxes sharing one database.
+///
+/// All reads and writes happen inside a closure that runs as one transaction. A writer
+/// method that changes state always takes the `EventDraft` that describes the change and
+/// writes it to the event log in that same transaction, so the log and the state can never
+/// disagree: if the closure throws, neither is kept.
+public protocol InboxStore: Sendable {
+    /// Runs `body` in one write transaction; commits when it returns, rolls back when it throws.
+    func write<T>(_ body: (any InboxWriter) throws -> T) throws -> T
+    /// Runs `body` against a consistent snapshot.
+    func read<T>(_ body: (any InboxReader) throws -> T) throws -> T
+}
+
+/// Queries. Every list is a window (`limit`) served by an index; nothing loads a whole table.
+public protocol InboxReader {
+    func channel(_ id: ChannelID) throws -> Channel?
+    func channel(platform: Platform, handle: String) throws -> Channel?
+    func channels() throws -> [Channel]
+
+    func customer(_ id: CustomerID) throws -> Customer?
+    func customer(platform: Platform, handle: String) throws -> Customer?
+
+    func mention(_ id: MentionID) throws -> Mention?
+    func mention(platform: Platform, externalID: String) throws -> Mention?
+    func mentions(in conversation: ConversationID) throws -> [Mention]
+
+    func conversation(_ id: ConversationID) throws -> Conversation?
+    /// One window of a queue view, in the view's order, starting after `cursor`.
+    func queue(_ view: QueueView, after cursor: QueueCursor?, limit: Int) throws -> [Conversation]
+
+    func responder(_ id: ResponderID) throws -> Responder?
+    func responder(login: String) throws -> Responder?
+    func responders(includingRemoved: Bool) throws -> [Responder]
+
+    func reply(_ id: ReplyID) throws -> Reply?
+    func replies(in conversation: ConversationID) throws -> [Reply]
+    func notes(in conversation: ConversationID) throws -> [Note]
+
+    func events(for conversation: ConversationID) throws -> [Event]
+    /// Events with an id greater than `after`, oldest first: the log read as a stream.
+    func events(after: EventID?, limit: Int) throws -> [Event]
+
+    func counts() throws -> StoreCounts
+}
+
+/// Changes. Each method that changes state records its event in the same transaction.
+public protocol InboxWriter: InboxReader {
+    func insertChannel(platform: Platform, handle: String, displayName: String, because event: EventDraft) throws -> Channel
+    func insertCustomer(platform: Platform, handle: String, displayName: String, firstSeen: Timestamp, because event: EventDraft) throws -> Customer
+    func updateCustomer(_ customer: Customer, because event: EventDraft) throws
+
+    /// Inserts a mention unless one with the same (platform, external id) exists.
+    /// A duplicate writes nothing, not even its event.
+    func insertMention(_ mention: NewMention, because event: EventDraft) throws -> MentionInsertOutcome
+
+    func insertConversation(_ conversation: NewConversation, because event: EventDraft) throws -> Conversation
+    func updateConversation(_ conversation: Conversation, because event: EventDraft) throws
+
+    func insertResponder(_ responder: NewResponder, because event: EventDraft) throws -> Responder
+    func updateResponder(_ responder: Responder, because event: EventDraft) throws
+
+    func insertReply(_ reply: NewReply, because event: EventDraft) throws -> Reply
+    func updateReply(_ reply: Reply, because event: EventDraft) throws
+
+    func insertNote(conversation: ConversationID, author: ResponderID, text: String, at: Timestamp, because event: EventDraft) throws -> Note
+
+    /// Records an event that has no row of its own to change (e.g. a routing run that found nothing).
+    @discardableResult
+    func appendEvent(_ event: EventDraft) throws -> Event
+}
+
+/// What happened to a mention handed to `insertMention`.
+public enum MentionInsertOutcome: Equatable, Sendable {
+    case inserted(Mention)
+    /// Already stored under this (platform, external id); nothing was written.
+    case duplicate(existing: MentionID)
+
+    public var wasInserted: Bool {
+        if case .inserted = self { return true }
+        return false
+    }
+}
+
+/// Row counts per table, for `earshot db check` and tests.
+public struct StoreCounts: Equatable, Sendable, Codable {
+    public var channels = 0
+    public var customers = 0
+    public var mentions = 0
+    public var conversations = 0
+    public var responders = 0
+    public var replies = 0
+    public var notes = 0
+    public var events = 0
+
+    public init() {}
+}

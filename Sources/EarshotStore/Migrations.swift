@@ -1,0 +1,146 @@
+import GRDB
+
+/// The schema's history. Migrations are append-only: never edit one that has shipped,
+/// add the next. Their identifiers are stored in `grdb_migrations`.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1_core_tables", migrate: createCoreTables)
+        migrator.registerMigration("v2_queue_indexes", migrate: createQueueIndexes)
+        return migrator
+    }
+
+    /// Identifiers in order, oldest first.
+    static var identifiers: [String] { migrator.migrations }
+
+    static func createCoreTables(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE channel (
+                id INTEGER PRIMARY KEY,
+                platform TEXT NOT NULL,
+                handle TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                UNIQUE (platform, handle)
+            );
+            CREATE TABLE customer (
+                id INTEGER PRIMARY KEY,
+                platform TEXT NOT NULL,
+                handle TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                first_seen INTEGER NOT NULL,
+                notes TEXT NOT NULL DEFAULT '',
+                UNIQUE (platform, handle)
+            );
+            CREATE TABLE responder (
+                id INTEGER PRIMARY KEY,
+                login TEXT NOT NULL UNIQUE,
+                display_name TEXT NOT NULL,
+                initials TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor')),
+                availability TEXT NOT NULL CHECK (availability IN ('available', 'away', 'offline')),
+                capacity INTEGER NOT NULL CHECK (capacity >= 0),
+                last_assigned_at INTEGER,
+                last_active_at INTEGER,
+                removed_at INTEGER
+            );
+            CREATE TABLE conversation (
+                id INTEGER PRIMARY KEY,
+                channel_id INTEGER NOT NULL REFERENCES channel(id),
+                customer_id INTEGER NOT NULL REFERENCES customer(id),
+                status TEXT NOT NULL CHECK (status IN ('open', 'pending', 'snoozed', 'resolved')),
+                snoozed_until INTEGER,
+                priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 3),
+                triage_class TEXT NOT NULL,
+                triage_reason TEXT NOT NULL,
+                routable INTEGER NOT NULL,
+                assignee_id INTEGER REFERENCES responder(id),
+                cycle INTEGER NOT NULL,
+                cycle_started_at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                last_customer_at INTEGER NOT NULL,
+                waiting_since INTEGER,
+                sla_due_at INTEGER,
+                preview TEXT NOT NULL
+            );
+            CREATE TABLE conversation_label (
+                conversation_id INTEGER NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,
+                label TEXT NOT NULL,
+                PRIMARY KEY (conversation_id, label)
+            ) WITHOUT ROWID;
+            CREATE TABLE mention (
+                id INTEGER PRIMARY KEY,
+                platform TEXT NOT NULL,
+                external_id TEXT NOT NULL,
+                channel_id INTEGER NOT NULL REFERENCES channel(id),
+                customer_id INTEGER NOT NULL REFERENCES customer(id),
+                conversation_id INTEGER NOT NULL REFERENCES conversation(id),
+                cycle INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                text TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                in_reply_to TEXT,
+                platform_conversation_id TEXT,
+                raw TEXT NOT NULL,
+                UNIQUE (platform, external_id)
+            );
+            CREATE INDEX mention_conversation ON mention (conversation_id, created_at);
+            CREATE TABLE reply (
+                id INTEGER PRIMARY KEY,
+                conversation_id INTEGER NOT NULL REFERENCES conversation(id),
+                cycle INTEGER NOT NULL,
+                author_id INTEGER NOT NULL REFERENCES responder(id),
+                text TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('draft', 'queued', 'sent', 'failed')),
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                queued_at INTEGER,
+                sent_at INTEGER,
+                platform_id TEXT,
+                last_error TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX reply_conversation ON reply (conversation_id, created_at);
+            CREATE TABLE note (
+                id INTEGER PRIMARY KEY,
+                conversation_id INTEGER NOT NULL REFERENCES conversation(id),
+                author_id INTEGER NOT NULL REFERENCES responder(id),
+                text TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX note_conversation ON note (conversation_id, created_at);
+            -- Append-only: nothing updates or deletes an event.
+            CREATE TABLE event (
+                id INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                conversation_id INTEGER REFERENCES conversation(id),
+                detail TEXT NOT NULL
+            );
+            CREATE INDEX event_conversation ON event (conversation_id, id);
+            CREATE TRIGGER event_is_append_only_update BEFORE UPDATE ON event
+                BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+            CREATE TRIGGER event_is_append_only_delete BEFORE DELETE ON event
+                BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+            """)
+    }
+
+    /// Indexes for the queue views, so a window of rows is an index range, never a table scan.
+    /// `queue_due` sorts conversations without an SLA clock last.
+    static func createQueueIndexes(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE conversation ADD COLUMN queue_due INTEGER
+                GENERATED ALWAYS AS (ifnull(sla_due_at, 9223372036854775807)) VIRTUAL;
+            CREATE INDEX conversation_mine ON conversation (assignee_id, status, queue_due, id);
+            CREATE INDEX conversation_open ON conversation (status, routable, queue_due, id);
+            CREATE INDEX conversation_unassigned ON conversation (queue_due, id)
+                WHERE status = 'open' AND routable = 1 AND assignee_id IS NULL;
+            CREATE INDEX conversation_snoozed ON conversation (status, snoozed_until, id);
+            CREATE INDEX conversation_recent ON conversation (status, updated_at, id);
+            CREATE INDEX conversation_customer ON conversation (customer_id, created_at);
+            CREATE INDEX event_time ON event (at);
+            """)
+    }
+}

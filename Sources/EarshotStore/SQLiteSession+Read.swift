@@ -1,0 +1,139 @@
+import EarshotCore
+import GRDB
+
+/// One transaction's view of the SQLite database; implements both protocols so that
+/// writes can read what they are about to change.
+struct SQLiteSession: InboxWriter {
+    let db: Database
+}
+
+extension SQLiteSession {
+    func channel(_ id: ChannelID) throws -> Channel? {
+        try Row.fetchOne(db, sql: "SELECT * FROM channel WHERE id = ?", arguments: [id.rawValue])
+            .map(RowDecoding.channel)
+    }
+
+    func channel(platform: Platform, handle: String) throws -> Channel? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM channel WHERE platform = ? AND handle = ?",
+            arguments: [platform.rawValue, handle]
+        ).map(RowDecoding.channel)
+    }
+
+    func channels() throws -> [Channel] {
+        try Row.fetchAll(db, sql: "SELECT * FROM channel ORDER BY id").map(RowDecoding.channel)
+    }
+
+    func customer(_ id: CustomerID) throws -> Customer? {
+        try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE id = ?", arguments: [id.rawValue])
+            .map(RowDecoding.customer)
+    }
+
+    func customer(platform: Platform, handle: String) throws -> Customer? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM customer WHERE platform = ? AND handle = ?"),
+            arguments: [platform.rawValue, handle]
+        ).map(RowDecoding.customer)
+    }
+
+    func mention(_ id: MentionID) throws -> Mention? {
+        try Row.fetchOne(db, sql: "SELECT * FROM mention WHERE id = ?", arguments: [id.rawValue])
+            .map(RowDecoding.mention)
+    }
+
+    func mention(platform: Platform, externalID: String) throws -> Mention? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM mention WHERE platform = ? AND external_id = ?"),
+            arguments: [platform.rawValue, externalID]
+        ).map(RowDecoding.mention)
+    }
+
+    func mentions(in conversation: ConversationID) throws -> [Mention] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM mention WHERE conversation_id = ? ORDER BY created_at, id",
+            arguments: [conversation.rawValue]
+        ).map(RowDecoding.mention)
+    }
+
+    func conversation(_ id: ConversationID) throws -> Conversation? {
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM conversation WHERE id = ?"), arguments: [id.rawValue])
+        else { return nil }
+        return try RowDecoding.conversation(row, labels: labels(of: id))
+    }
+
+    func queue(_ view: QueueView, after cursor: QueueCursor?, limit: Int) throws -> [Conversation] {
+        let query = QueueQuery(view: view, cursor: cursor, limit: limit)
+        let rows = try Row.fetchAll(db, sql: query.sql, arguments: query.arguments)
+        return try rows.map { row in
+            try RowDecoding.conversation(row, labels: labels(of: ConversationID(row["id"])))
+        }
+    }
+
+    func labels(of conversation: ConversationID) throws -> [String] {
+        try String.fetchAll(try db.cachedStatement(sql: "SELECT label FROM conversation_label WHERE conversation_id = ? ORDER BY label"),
+            arguments: [conversation.rawValue])
+    }
+
+    func responder(_ id: ResponderID) throws -> Responder? {
+        try Row.fetchOne(db, sql: "SELECT * FROM responder WHERE id = ?", arguments: [id.rawValue])
+            .map(RowDecoding.responder)
+    }
+
+    func responder(login: String) throws -> Responder? {
+        try Row.fetchOne(db, sql: "SELECT * FROM responder WHERE login = ?", arguments: [login])
+            .map(RowDecoding.responder)
+    }
+
+    func responders(includingRemoved: Bool) throws -> [Responder] {
+        let filter = includingRemoved ? "" : "WHERE removed_at IS NULL"
+        return try Row.fetchAll(db, sql: "SELECT * FROM responder \(filter) ORDER BY login")
+            .map(RowDecoding.responder)
+    }
+
+    func reply(_ id: ReplyID) throws -> Reply? {
+        try Row.fetchOne(db, sql: "SELECT * FROM reply WHERE id = ?", arguments: [id.rawValue])
+            .map(RowDecoding.reply)
+    }
+
+    func replies(in conversation: ConversationID) throws -> [Reply] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM reply WHERE conversation_id = ? ORDER BY created_at, id",
+            arguments: [conversation.rawValue]
+        ).map(RowDecoding.reply)
+    }
+
+    func notes(in conversation: ConversationID) throws -> [Note] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM note WHERE conversation_id = ? ORDER BY created_at, id",
+            arguments: [conversation.rawValue]
+        ).map(RowDecoding.note)
+    }
+
+    func events(for conversation: ConversationID) throws -> [Event] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM event WHERE conversation_id = ? ORDER BY id",
+            arguments: [conversation.rawValue]
+        ).map(RowDecoding.event)
+    }
+
+    func events(after: EventID?, limit: Int) throws -> [Event] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM event WHERE id > ? ORDER BY id LIMIT ?",
+            arguments: [after?.rawValue ?? 0, limit]
+        ).map(RowDecoding.event)
+    }
+
+    func counts() throws -> StoreCounts {
+        func count(_ table: String) throws -> Int {
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+        }
+        var counts = StoreCounts()
+        counts.channels = try count("channel")
+        counts.customers = try count("customer")
+        counts.mentions = try count("mention")
+        counts.conversations = try count("conversation")
+        counts.responders = try count("responder")
+        counts.replies = try count("reply")
+        counts.notes = try count("note")
+        counts.events = try count("event")
+        return counts
+    }
+}

@@ -1,0 +1,244 @@
+import EarshotCore
+import GRDB
+
+/// Writes. Every method that changes a row appends its event before returning; both
+/// live in the caller's transaction, so they commit or roll back together.
+extension SQLiteSession {
+    func insertChannel(platform: Platform, handle: String, displayName: String, because event: EventDraft) throws -> Channel {
+        try db.execute(
+            sql: "INSERT INTO channel (platform, handle, display_name, created_at) VALUES (?, ?, ?, ?)",
+            arguments: [platform.rawValue, handle, displayName, event.at.millisecondsSinceEpoch])
+        let channel = Channel(
+            id: ChannelID(db.lastInsertedRowID), platform: platform, handle: handle,
+            displayName: displayName, createdAt: event.at)
+        try append(event, adding: ["channel": channel.id.description])
+        return channel
+    }
+
+    func insertCustomer(
+        platform: Platform, handle: String, displayName: String, firstSeen: Timestamp, because event: EventDraft
+    ) throws -> Customer {
+        try db.cachedStatement(sql: """
+            INSERT INTO customer (platform, handle, display_name, first_seen) VALUES (?, ?, ?, ?)
+            """).execute(arguments: [platform.rawValue, handle, displayName, firstSeen.millisecondsSinceEpoch])
+        let customer = Customer(
+            id: CustomerID(db.lastInsertedRowID), platform: platform, handle: handle,
+            displayName: displayName, firstSeen: firstSeen)
+        try append(event, adding: ["customer": customer.id.description])
+        return customer
+    }
+
+    func updateCustomer(_ customer: Customer, because event: EventDraft) throws {
+        try db.execute(
+            sql: "UPDATE customer SET display_name = ?, notes = ? WHERE id = ?",
+            arguments: [customer.displayName, customer.notes, customer.id.rawValue])
+        try requireChange("customer \(customer.id)")
+        try append(event, adding: ["customer": customer.id.description])
+    }
+
+    func insertMention(_ mention: NewMention, because event: EventDraft) throws -> MentionInsertOutcome {
+        try db.cachedStatement(sql: """
+            INSERT INTO mention (platform, external_id, channel_id, customer_id, conversation_id, cycle, kind,
+                                 text, created_at, in_reply_to, platform_conversation_id, raw)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (platform, external_id) DO NOTHING
+            """).execute(arguments: [
+                mention.platform.rawValue, mention.externalID, mention.channelID.rawValue,
+                mention.customerID.rawValue, mention.conversationID.rawValue, mention.cycle,
+                mention.kind.rawValue, mention.text, mention.createdAt.millisecondsSinceEpoch,
+                mention.inReplyToExternalID, mention.platformConversationID, mention.rawPayload,
+            ])
+        guard db.changesCount > 0 else {
+            let existing = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM mention WHERE platform = ? AND external_id = ?"),
+                arguments: [mention.platform.rawValue, mention.externalID])
+            return .duplicate(existing: MentionID(existing ?? 0))
+        }
+        let stored = Mention(
+            id: MentionID(db.lastInsertedRowID), platform: mention.platform, externalID: mention.externalID,
+            channelID: mention.channelID, customerID: mention.customerID, conversationID: mention.conversationID,
+            cycle: mention.cycle, kind: mention.kind, text: mention.text, createdAt: mention.createdAt,
+            inReplyToExternalID: mention.inReplyToExternalID,
+            platformConversationID: mention.platformConversationID, rawPayload: mention.rawPayload)
+        var draft = event
+        draft.conversationID = draft.conversationID ?? mention.conversationID
+        try append(draft, adding: ["mention": stored.id.description])
+        return .inserted(stored)
+    }
+
+    func insertConversation(_ new: NewConversation, because event: EventDraft) throws -> Conversation {
+        let waitingSince = new.waitingForUs ? new.startedAt : nil
+        try db.cachedStatement(sql: """
+            INSERT INTO conversation (channel_id, customer_id, status, priority, triage_class, triage_reason,
+                routable, cycle, cycle_started_at, created_at, updated_at, last_customer_at, waiting_since,
+                sla_due_at, preview)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                new.channelID.rawValue, new.customerID.rawValue, new.status.rawValue, new.priority.rawValue,
+                new.triageClass.rawValue, new.triageReason, new.triageClass.isRoutable,
+                new.startedAt.millisecondsSinceEpoch, new.startedAt.millisecondsSinceEpoch,
+                new.startedAt.millisecondsSinceEpoch, new.startedAt.millisecondsSinceEpoch,
+                waitingSince?.millisecondsSinceEpoch, new.slaDueAt?.millisecondsSinceEpoch, new.preview,
+            ])
+        let conversation = Conversation(
+            id: ConversationID(db.lastInsertedRowID), channelID: new.channelID, customerID: new.customerID,
+            status: new.status, priority: new.priority, triageClass: new.triageClass,
+            triageReason: new.triageReason, cycle: 1, cycleStartedAt: new.startedAt, createdAt: new.startedAt,
+            updatedAt: new.startedAt, lastCustomerMessageAt: new.startedAt, waitingSince: waitingSince,
+            slaDueAt: new.slaDueAt, preview: new.preview)
+        var draft = event
+        draft.conversationID = conversation.id
+        try append(draft, adding: [:])
+        return conversation
+    }
+
+    func updateConversation(_ conversation: Conversation, because event: EventDraft) throws {
+        try db.cachedStatement(sql: """
+            UPDATE conversation SET status = ?, snoozed_until = ?, priority = ?, triage_class = ?,
+                triage_reason = ?, routable = ?, assignee_id = ?, cycle = ?, cycle_started_at = ?,
+                updated_at = ?, last_customer_at = ?, waiting_since = ?, sla_due_at = ?, preview = ?
+            WHERE id = ?
+            """).execute(arguments: [
+                conversation.status.rawValue, conversation.snoozedUntil?.millisecondsSinceEpoch,
+                conversation.priority.rawValue, conversation.triageClass.rawValue, conversation.triageReason,
+                conversation.triageClass.isRoutable, conversation.assigneeID?.rawValue, conversation.cycle,
+                conversation.cycleStartedAt.millisecondsSinceEpoch, conversation.updatedAt.millisecondsSinceEpoch,
+                conversation.lastCustomerMessageAt.millisecondsSinceEpoch,
+                conversation.waitingSince?.millisecondsSinceEpoch, conversation.slaDueAt?.millisecondsSinceEpoch,
+                conversation.preview, conversation.id.rawValue,
+            ])
+        try requireChange("conversation \(conversation.id)")
+        try syncLabels(of: conversation)
+        var draft = event
+        draft.conversationID = conversation.id
+        try append(draft, adding: [:])
+    }
+
+    func insertResponder(_ new: NewResponder, because event: EventDraft) throws -> Responder {
+        if let existing = try responder(login: new.login) {
+            let state = existing.removedAt == nil ? "already a responder" : "a removed responder"
+            throw StoreError.conflict("\(new.login) is \(state); use `earshot responder set` to change it")
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO responder (login, display_name, initials, role, availability, capacity)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [new.login, new.displayName, new.initials, new.role.rawValue,
+                        new.availability.rawValue, new.capacity])
+        let responder = Responder(
+            id: ResponderID(db.lastInsertedRowID), login: new.login, displayName: new.displayName,
+            initials: new.initials, role: new.role, availability: new.availability, capacity: new.capacity)
+        try append(event, adding: ["responder": new.login])
+        return responder
+    }
+
+    func updateResponder(_ responder: Responder, because event: EventDraft) throws {
+        try db.execute(
+            sql: """
+                UPDATE responder SET display_name = ?, initials = ?, role = ?, availability = ?, capacity = ?,
+                    last_assigned_at = ?, last_active_at = ?, removed_at = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                responder.displayName, responder.initials, responder.role.rawValue,
+                responder.availability.rawValue, responder.capacity,
+                responder.lastAssignedAt?.millisecondsSinceEpoch, responder.lastActiveAt?.millisecondsSinceEpoch,
+                responder.removedAt?.millisecondsSinceEpoch, responder.id.rawValue,
+            ])
+        try requireChange("responder \(responder.login)")
+        try append(event, adding: ["responder": responder.login])
+    }
+
+    func insertReply(_ new: NewReply, because event: EventDraft) throws -> Reply {
+        try db.cachedStatement(sql: """
+            INSERT INTO reply (conversation_id, cycle, author_id, text, state, created_at, updated_at,
+                               queued_at, sent_at, platform_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                new.conversationID.rawValue, new.cycle, new.authorID.rawValue, new.text, new.state.rawValue,
+                new.createdAt.millisecondsSinceEpoch, new.createdAt.millisecondsSinceEpoch,
+                new.queuedAt?.millisecondsSinceEpoch, new.sentAt?.millisecondsSinceEpoch, new.platformID,
+            ])
+        let reply = Reply(
+            id: ReplyID(db.lastInsertedRowID), conversationID: new.conversationID, cycle: new.cycle,
+            authorID: new.authorID, text: new.text, state: new.state, createdAt: new.createdAt,
+            updatedAt: new.createdAt, queuedAt: new.queuedAt, sentAt: new.sentAt, platformID: new.platformID)
+        var draft = event
+        draft.conversationID = new.conversationID
+        try append(draft, adding: ["reply": reply.id.description])
+        return reply
+    }
+
+    func updateReply(_ reply: Reply, because event: EventDraft) throws {
+        try db.execute(
+            sql: """
+                UPDATE reply SET text = ?, state = ?, updated_at = ?, queued_at = ?, sent_at = ?,
+                    platform_id = ?, last_error = ?, attempts = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                reply.text, reply.state.rawValue, reply.updatedAt.millisecondsSinceEpoch,
+                reply.queuedAt?.millisecondsSinceEpoch, reply.sentAt?.millisecondsSinceEpoch, reply.platformID,
+                reply.lastError, reply.attempts, reply.id.rawValue,
+            ])
+        try requireChange("reply \(reply.id)")
+        var draft = event
+        draft.conversationID = reply.conversationID
+        try append(draft, adding: ["reply": reply.id.description])
+    }
+
+    func insertNote(
+        conversation: ConversationID, author: ResponderID, text: String, at: Timestamp, because event: EventDraft
+    ) throws -> Note {
+        try db.execute(
+            sql: "INSERT INTO note (conversation_id, author_id, text, created_at) VALUES (?, ?, ?, ?)",
+            arguments: [conversation.rawValue, author.rawValue, text, at.millisecondsSinceEpoch])
+        let note = Note(
+            id: NoteID(db.lastInsertedRowID), conversationID: conversation, authorID: author, text: text, createdAt: at)
+        var draft = event
+        draft.conversationID = conversation
+        try append(draft, adding: ["note": note.id.description])
+        return note
+    }
+
+    @discardableResult
+    func appendEvent(_ event: EventDraft) throws -> Event {
+        try append(event, adding: [:])
+    }
+
+    // MARK: - Helpers
+
+    @discardableResult
+    private func append(_ draft: EventDraft, adding extra: [String: String]) throws -> Event {
+        let detail = draft.detail.merging(extra) { given, _ in given }
+        try db.cachedStatement(sql: """
+            INSERT INTO event (at, kind, actor, conversation_id, detail) VALUES (?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                draft.at.millisecondsSinceEpoch, draft.kind.rawValue, draft.actor.description,
+                draft.conversationID?.rawValue, EventDetailCoding.encode(detail),
+            ])
+        return Event(
+            id: EventID(db.lastInsertedRowID), at: draft.at, kind: draft.kind, actor: draft.actor,
+            conversationID: draft.conversationID, detail: detail)
+    }
+
+    private func requireChange(_ what: String) throws {
+        if db.changesCount == 0 { throw StoreError.notFound(what: what) }
+    }
+
+    private func syncLabels(of conversation: Conversation) throws {
+        let stored = try labels(of: conversation.id)
+        guard stored != conversation.labels else { return }
+        let wanted = Set(conversation.labels)
+        for label in stored where !wanted.contains(label) {
+            try db.execute(
+                sql: "DELETE FROM conversation_label WHERE conversation_id = ? AND label = ?",
+                arguments: [conversation.id.rawValue, label])
+        }
+        for label in wanted.subtracting(stored) {
+            try db.execute(
+                sql: "INSERT INTO conversation_label (conversation_id, label) VALUES (?, ?)",
+                arguments: [conversation.id.rawValue, label])
+        }
+    }
+}

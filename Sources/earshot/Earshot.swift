@@ -1,0 +1,19 @@
+import ArgumentParser
+import EarshotTUI
+
+@main
+struct Earshot: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "earshot",
+        abstract: "A terminal customer-care inbox for teams answering social-media mentions.",
+        discussion: """
+            Responders run earshot on one shared box to answer the mentions their company gets.
+            Data lives in one SQLite database: --db, then EARSHOT_DB, then
+            $XDG_DATA_HOME/earshot/earshot.sqlite.
+            """,
+        version: "earshot \(version) (\(NcursesLibrary.version))",
+        subcommands: [DatabaseCommand.self]
+    )
+}

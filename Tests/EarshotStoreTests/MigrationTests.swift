@@ -1,0 +1,111 @@
+import EarshotCore
+@testable import EarshotStore
+import EarshotTestSupport
+import Foundation
+import GRDB
+import Testing
+
+@Suite struct MigrationTests {
+    @Test func anEmptyFileGetsTheWholeSchema() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("empty.sqlite")
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let store = try SQLiteInboxStore(path: path)
+        #expect(try store.appliedMigrations() == SQLiteInboxStore.knownMigrations)
+        let tables = try store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        }
+        for table in ["channel", "customer", "mention", "conversation", "conversation_label", "responder",
+                      "reply", "note", "event"] {
+            #expect(tables.contains(table), "missing table \(table)")
+        }
+        #expect(try store.integrityCheck().isEmpty)
+    }
+
+    @Test func thePreviousVersionUpgradesKeepingItsRows() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("old.sqlite")
+        let known = SQLiteInboxStore.knownMigrations
+        let previous = known[known.count - 2]
+        let at = Timestamp(secondsSinceEpoch: 1_600_000_000)
+
+        let old = try SQLiteInboxStore(path: path, migrateUpTo: previous)
+        #expect(try old.appliedMigrations() == Array(known.dropLast()))
+        let conversationID = try old.write { writer -> ConversationID in
+            let channel = try writer.insertChannel(
+                platform: .mastodon, handle: "acme", displayName: "Acme",
+                because: EventDraft(.channelAdded, by: .system, at: at))
+            let customer = try writer.insertCustomer(
+                platform: .mastodon, handle: "kim@example.social", displayName: "Kim", firstSeen: at,
+                because: EventDraft(.customerAdded, by: .ingest, at: at))
+            return try writer.insertConversation(
+                NewConversation(channelID: channel.id, customerID: customer.id, startedAt: at, slaDueAt: at.adding(seconds: 60)),
+                because: EventDraft(.opened, by: .ingest, at: at)).id
+        }
+
+        let upgraded = try SQLiteInboxStore(path: path)
+        #expect(try upgraded.appliedMigrations() == known)
+        let (conversation, queue, counts) = try upgraded.read { reader in
+            (try reader.conversation(conversationID), try reader.queue(.unassigned, after: nil, limit: 10),
+             try reader.counts())
+        }
+        #expect(conversation?.slaDueAt == at.adding(seconds: 60))
+        #expect(queue.map(\.id) == [conversationID])
+        #expect(counts.events == 3)
+        #expect(try upgraded.integrityCheck().isEmpty)
+    }
+
+    @Test func aDatabaseFromANewerEarshotIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("newer.sqlite")
+        let store = try SQLiteInboxStore(path: path)
+        try store.pool.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99_from_the_future')")
+        }
+        #expect(throws: StoreError.newerSchema(path: path, found: ["v99_from_the_future"])) {
+            _ = try SQLiteInboxStore(path: path)
+        }
+    }
+
+    @Test func aMissingDatabaseIsReportedWithWhatToDo() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("nothing-here.sqlite")
+        do {
+            _ = try SQLiteInboxStore(path: path, mode: .mustExist)
+            Issue.record("opened a database that does not exist")
+        } catch let error as StoreError {
+            #expect(error.description == "no database at \(path); create it with `earshot db init`")
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func theDatabaseAndItsWALArePrivateToTheirOwner() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("nested/dir/private.sqlite")
+        let store = try SQLiteInboxStore(path: path)
+        _ = try store.read { try $0.counts() }
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file) has mode \(String(mode ?? 0, radix: 8))")
+        }
+        let dirMode = try FileManager.default.attributesOfItem(atPath: directory.file("nested/dir"))[.posixPermissions] as? Int
+        #expect(dirMode == 0o700)
+    }
+
+    @Test func theConnectionUsesWALForeignKeysAndABusyTimeout() throws {
+        let fixture = try StoreFixture()
+        let (journal, foreignKeys) = try fixture.store.pool.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+        }
+        #expect(journal == "wal")
+        #expect(foreignKeys == 1)
+        // A mention pointing at a conversation that does not exist is refused.
+        var orphan = fixture.newMention("orphan", in: try fixture.openConversation())
+        orphan.conversationID = ConversationID(424_242)
+        #expect(throws: DatabaseError.self) {
+            try fixture.store.write {
+                try $0.insertMention(orphan, because: EventDraft(.ingested, by: .ingest, at: fixture.clock.now()))
+            }
+        }
+    }
+}

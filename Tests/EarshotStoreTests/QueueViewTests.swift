@@ -1,0 +1,83 @@
+import EarshotCore
+@testable import EarshotStore
+import GRDB
+import Testing
+
+@Suite struct QueueViewTests {
+    static let views: [QueueView] = [
+        .mine(ResponderID(1)), .unassigned, .allOpen, .breached(now: Timestamp(secondsSinceEpoch: 5)),
+        .snoozed, .setAside, .resolved(since: Timestamp(secondsSinceEpoch: 0)),
+    ]
+
+    /// Each view's window is an index range: no table scan and no sort step, with or without a cursor.
+    @Test(arguments: views)
+    func everyViewIsServedByAnIndex(view: QueueView) throws {
+        let fixture = try StoreFixture()
+        for cursor in [nil, QueueCursor(sortKey: 10, id: ConversationID(3))] {
+            let query = QueueQuery(view: view, cursor: cursor, limit: 50)
+            let plan = try fixture.store.pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + query.sql, arguments: query.arguments)
+                    .map { $0["detail"] as String }
+            }
+            #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(view) scans: \(plan)")
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(view) sorts: \(plan)")
+            #expect(plan.contains { $0.contains("USING INDEX") || $0.contains("USING COVERING INDEX") }, "\(plan)")
+        }
+    }
+
+    @Test func windowsPageThroughTheUnassignedQueueInDueOrder() throws {
+        let fixture = try StoreFixture()
+        let base = fixture.clock.now()
+        var expected: [ConversationID] = []
+        // Due times deliberately out of insertion order, with ties broken by id.
+        for offset in [50, 10, 30, 10, 40, 20, 60] {
+            expected.append(try fixture.openConversation(due: base.adding(seconds: Int64(offset))).id)
+        }
+        let noClock = try fixture.openConversation(due: nil)
+        _ = try fixture.openConversation(due: base, triage: .spam)
+        let order = [1, 3, 5, 2, 4, 0, 6].map { expected[$0] } + [noClock.id]
+
+        var seen: [ConversationID] = []
+        var cursor: QueueCursor?
+        while true {
+            let window = try fixture.store.read { try $0.queue(.unassigned, after: cursor, limit: 3) }
+            if window.isEmpty { break }
+            seen += window.map(\.id)
+            cursor = QueueCursor(after: window.last!, in: .unassigned)
+        }
+        #expect(seen == order)
+    }
+
+    @Test func viewsSelectTheRightConversations() throws {
+        let fixture = try StoreFixture()
+        let now = fixture.clock.now()
+        let alice = try fixture.addResponder("alice")
+        let overdue = try fixture.openConversation(due: now.adding(seconds: -60))
+        let later = try fixture.openConversation(due: now.adding(seconds: 600))
+        let spam = try fixture.openConversation(due: nil, triage: .spam)
+        var mine = try fixture.openConversation(due: now.adding(seconds: 30))
+        var snoozed = try fixture.openConversation(due: nil)
+        var resolved = try fixture.openConversation(due: nil)
+        mine.assigneeID = alice.id
+        snoozed.status = .snoozed
+        snoozed.snoozedUntil = now.adding(seconds: 3600)
+        resolved.status = .resolved
+        resolved.updatedAt = now
+        try fixture.store.write { writer in
+            for changed in [mine, snoozed, resolved] {
+                try writer.updateConversation(changed, because: EventDraft(.statusChanged, by: .system, at: now))
+            }
+        }
+        func ids(_ view: QueueView) throws -> Set<ConversationID> {
+            Set(try fixture.store.read { try $0.queue(view, after: nil, limit: 50) }.map(\.id))
+        }
+        #expect(try ids(.unassigned) == [overdue.id, later.id])
+        #expect(try ids(.mine(alice.id)) == [mine.id])
+        #expect(try ids(.allOpen) == [overdue.id, later.id, mine.id])
+        #expect(try ids(.breached(now: now)) == [overdue.id])
+        #expect(try ids(.setAside) == [spam.id])
+        #expect(try ids(.snoozed) == [snoozed.id])
+        #expect(try ids(.resolved(since: now.adding(seconds: -1))) == [resolved.id])
+        #expect(try ids(.resolved(since: now.adding(seconds: 1))) == [])
+    }
+}
