@@ -47,7 +47,11 @@ let package = Package(
             dependencies: ["EarshotCore", "EarshotStore", "EarshotTestSupport", "EarshotBench",
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "EarshotIngestTests", dependencies: ["EarshotIngest"]),
+        .testTarget(
+            name: "EarshotIngestTests",
+            dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", "EarshotTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "EarshotCLITests", dependencies: ["earshot", "EarshotService", "EarshotTestSupport"]),
     ]
 )
