@@ -61,6 +61,8 @@ public struct Conversation: Hashable, Sendable, Codable {
     public var triageClass: TriageClass
     /// Why triage chose the class, or who overrode it.
     public var triageReason: String
+    /// Set when a person chose the class; triage then leaves it alone.
+    public var triageLocked: Bool
     public var assigneeID: ResponderID?
     /// Sorted, unique.
     public var labels: [String]
@@ -73,6 +75,8 @@ public struct Conversation: Hashable, Sendable, Codable {
     public var lastCustomerMessageAt: Timestamp
     /// The oldest customer message not yet answered; nil when nothing waits for us.
     public var waitingSince: Timestamp?
+    /// When our latest public reply was sent (or queued, until delivery confirms it).
+    public var lastReplyAt: Timestamp?
     /// When the current SLA target is breached; nil when no clock runs.
     public var slaDueAt: Timestamp?
     /// The start of the latest customer message, for one-line queue rows.
@@ -82,10 +86,10 @@ public struct Conversation: Hashable, Sendable, Codable {
         id: ConversationID, channelID: ChannelID, customerID: CustomerID,
         status: ConversationStatus = .open, snoozedUntil: Timestamp? = nil,
         priority: Priority = .normal, triageClass: TriageClass = .other, triageReason: String = "",
-        assigneeID: ResponderID? = nil, labels: [String] = [], cycle: Int = 1,
+        triageLocked: Bool = false, assigneeID: ResponderID? = nil, labels: [String] = [], cycle: Int = 1,
         cycleStartedAt: Timestamp, createdAt: Timestamp, updatedAt: Timestamp,
-        lastCustomerMessageAt: Timestamp, waitingSince: Timestamp?, slaDueAt: Timestamp? = nil,
-        preview: String = ""
+        lastCustomerMessageAt: Timestamp, waitingSince: Timestamp?, lastReplyAt: Timestamp? = nil,
+        slaDueAt: Timestamp? = nil, preview: String = ""
     ) {
         self.id = id
         self.channelID = channelID
@@ -95,6 +99,7 @@ public struct Conversation: Hashable, Sendable, Codable {
         self.priority = priority
         self.triageClass = triageClass
         self.triageReason = triageReason
+        self.triageLocked = triageLocked
         self.assigneeID = assigneeID
         self.labels = Array(Set(labels)).sorted()
         self.cycle = cycle
@@ -103,6 +108,7 @@ public struct Conversation: Hashable, Sendable, Codable {
         self.updatedAt = updatedAt
         self.lastCustomerMessageAt = lastCustomerMessageAt
         self.waitingSince = waitingSince
+        self.lastReplyAt = lastReplyAt
         self.slaDueAt = slaDueAt
         self.preview = preview
     }

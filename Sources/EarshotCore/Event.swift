@@ -10,6 +10,8 @@ public enum EventKind: String, CaseIterable, Sendable, Codable {
     case opened
     /// A resolved conversation got a new customer message and started its next cycle.
     case reopened
+    /// A conversation's messages moved into another (a parent arrived after its replies).
+    case merged
     case triaged
     case assigned
     case claimed

@@ -24,6 +24,8 @@ public struct Reply: Hashable, Sendable, Codable {
     public var sentAt: Timestamp?
     /// The platform's id for the delivered post.
     public var platformID: String?
+    /// The platform it was posted on; with `platformID`, unique.
+    public var platform: Platform?
     /// The last delivery error, shown to the author.
     public var lastError: String?
     public var attempts: Int
@@ -31,7 +33,8 @@ public struct Reply: Hashable, Sendable, Codable {
     public init(
         id: ReplyID, conversationID: ConversationID, cycle: Int, authorID: ResponderID, text: String,
         state: ReplyState, createdAt: Timestamp, updatedAt: Timestamp, queuedAt: Timestamp? = nil,
-        sentAt: Timestamp? = nil, platformID: String? = nil, lastError: String? = nil, attempts: Int = 0
+        sentAt: Timestamp? = nil, platformID: String? = nil, platform: Platform? = nil,
+        lastError: String? = nil, attempts: Int = 0
     ) {
         self.id = id
         self.conversationID = conversationID
@@ -44,6 +47,7 @@ public struct Reply: Hashable, Sendable, Codable {
         self.queuedAt = queuedAt
         self.sentAt = sentAt
         self.platformID = platformID
+        self.platform = platform
         self.lastError = lastError
         self.attempts = attempts
     }
@@ -60,11 +64,12 @@ public struct NewReply: Hashable, Sendable {
     public var queuedAt: Timestamp?
     public var sentAt: Timestamp?
     public var platformID: String?
+    public var platform: Platform?
 
     public init(
         conversationID: ConversationID, cycle: Int, authorID: ResponderID, text: String,
         state: ReplyState, createdAt: Timestamp, queuedAt: Timestamp? = nil, sentAt: Timestamp? = nil,
-        platformID: String? = nil
+        platformID: String? = nil, platform: Platform? = nil
     ) {
         self.conversationID = conversationID
         self.cycle = cycle
@@ -75,6 +80,7 @@ public struct NewReply: Hashable, Sendable {
         self.queuedAt = queuedAt
         self.sentAt = sentAt
         self.platformID = platformID
+        self.platform = platform
     }
 }
 

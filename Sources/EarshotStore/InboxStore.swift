@@ -26,6 +26,12 @@ public protocol InboxReader {
     func mention(_ id: MentionID) throws -> Mention?
     func mention(platform: Platform, externalID: String) throws -> Mention?
     func mentions(in conversation: ConversationID) throws -> [Mention]
+    /// Stored mentions that answer `externalID` (children that arrived before their parent).
+    func mentions(platform: Platform, replyingTo externalID: String) throws -> [Mention]
+    /// The time of the earliest customer message of `cycle` after `time`, if any.
+    func earliestMessageTime(in conversation: ConversationID, cycle: Int, after time: Timestamp) throws -> Timestamp?
+    /// The latest mention by `customer` in the platform's thread `platformConversationID`.
+    func latestMention(platform: Platform, inThread platformConversationID: String, by customer: CustomerID) throws -> Mention?
 
     func conversation(_ id: ConversationID) throws -> Conversation?
     /// One window of a queue view, in the view's order, starting after `cursor`.
@@ -37,6 +43,8 @@ public protocol InboxReader {
 
     func reply(_ id: ReplyID) throws -> Reply?
     func replies(in conversation: ConversationID) throws -> [Reply]
+    /// A reply already posted on a platform, by the platform's id for it.
+    func reply(platform: Platform, platformID: String) throws -> Reply?
     func notes(in conversation: ConversationID) throws -> [Note]
 
     func events(for conversation: ConversationID) throws -> [Event]
@@ -57,6 +65,16 @@ public protocol InboxWriter: InboxReader {
     func insertMention(_ mention: NewMention, because event: EventDraft) throws -> MentionInsertOutcome
 
     func insertConversation(_ conversation: NewConversation, because event: EventDraft) throws -> Conversation
+    /// Starts a conversation with its first mention, recorded as one `opened` event naming the
+    /// mention. `mention.conversationID` is ignored. Throws `StoreError.conflict` when the
+    /// mention is already stored (callers check first, in the same transaction).
+    func openConversation(_ conversation: NewConversation, with mention: NewMention, because event: EventDraft) throws -> (Conversation, Mention)
+    /// Adds a customer message to an existing conversation and saves the conversation's new
+    /// state (given by the caller: status, waiting time, preview...), as one `ingested` event.
+    /// Returns nil, writing nothing, when the mention is already stored.
+    func addMention(_ mention: NewMention, to conversation: Conversation, because event: EventDraft) throws -> Mention?
+    /// Moves every mention and reply of `source` into `target` (a parent arrived after its replies).
+    func moveMessages(from source: ConversationID, to target: ConversationID, because event: EventDraft) throws
     func updateConversation(_ conversation: Conversation, because event: EventDraft) throws
 
     func insertResponder(_ responder: NewResponder, because event: EventDraft) throws -> Responder

@@ -7,6 +7,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1_core_tables", migrate: createCoreTables)
         migrator.registerMigration("v2_queue_indexes", migrate: createQueueIndexes)
+        migrator.registerMigration("v3_threading", migrate: addThreading)
         return migrator
     }
 
@@ -141,6 +142,31 @@ enum Migrations {
             CREATE INDEX conversation_recent ON conversation (status, updated_at, id);
             CREATE INDEX conversation_customer ON conversation (customer_id, created_at);
             CREATE INDEX event_time ON event (at);
+            """)
+    }
+
+    /// What threading and history import need: replies keyed by the platform's id (so a
+    /// re-import or a customer answering our reply finds it), lookups of a mention's children
+    /// and thread, a lock on person-set triage, and the time of the latest reply. Indexes that
+    /// only a few rows need become partial, so an ingest writes fewer B-trees per row.
+    static func addThreading(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE conversation ADD COLUMN triage_locked INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE conversation ADD COLUMN last_reply_at INTEGER;
+            ALTER TABLE reply ADD COLUMN platform TEXT;
+            CREATE UNIQUE INDEX reply_platform_id ON reply (platform, platform_id)
+                WHERE platform_id IS NOT NULL;
+            CREATE INDEX mention_in_reply_to ON mention (platform, in_reply_to)
+                WHERE in_reply_to IS NOT NULL;
+            CREATE INDEX mention_thread ON mention (platform, platform_conversation_id, customer_id)
+                WHERE platform_conversation_id IS NOT NULL;
+            DROP INDEX conversation_mine;
+            CREATE INDEX conversation_mine ON conversation (assignee_id, status, queue_due, id)
+                WHERE assignee_id IS NOT NULL;
+            DROP INDEX conversation_snoozed;
+            CREATE INDEX conversation_snoozed ON conversation (snoozed_until, id) WHERE status = 'snoozed';
+            DROP INDEX conversation_recent;
+            CREATE INDEX conversation_recent ON conversation (updated_at, id) WHERE status = 'resolved';
             """)
     }
 }

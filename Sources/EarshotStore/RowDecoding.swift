@@ -63,11 +63,12 @@ enum RowDecoding {
             status: try enumValue(row, "status", table: "conversation"),
             snoozedUntil: optionalTimestamp(row, "snoozed_until"), priority: priority,
             triageClass: try enumValue(row, "triage_class", table: "conversation"),
-            triageReason: row["triage_reason"], assigneeID: (row["assignee_id"] as Int64?).map(ResponderID.init),
+            triageReason: row["triage_reason"], triageLocked: row["triage_locked"], assigneeID: (row["assignee_id"] as Int64?).map(ResponderID.init),
             labels: labels, cycle: row["cycle"], cycleStartedAt: timestamp(row, "cycle_started_at"),
             createdAt: timestamp(row, "created_at"), updatedAt: timestamp(row, "updated_at"),
             lastCustomerMessageAt: timestamp(row, "last_customer_at"),
-            waitingSince: optionalTimestamp(row, "waiting_since"), slaDueAt: optionalTimestamp(row, "sla_due_at"),
+            waitingSince: optionalTimestamp(row, "waiting_since"),
+            lastReplyAt: optionalTimestamp(row, "last_reply_at"), slaDueAt: optionalTimestamp(row, "sla_due_at"),
             preview: row["preview"])
     }
 
@@ -87,6 +88,12 @@ enum RowDecoding {
             state: try enumValue(row, "state", table: "reply"), createdAt: timestamp(row, "created_at"),
             updatedAt: timestamp(row, "updated_at"), queuedAt: optionalTimestamp(row, "queued_at"),
             sentAt: optionalTimestamp(row, "sent_at"), platformID: row["platform_id"],
+            platform: try (row["platform"] as String?).map { raw in
+                guard let platform = Platform(rawValue: raw) else {
+                    throw CorruptValue(table: "reply", id: row["id"], column: "platform", value: raw)
+                }
+                return platform
+            },
             lastError: row["last_error"], attempts: row["attempts"])
     }
 

@@ -53,6 +53,45 @@ extension SQLiteSession {
         ).map(RowDecoding.mention)
     }
 
+    func mentions(platform: Platform, replyingTo externalID: String) throws -> [Mention] {
+        try Row.fetchAll(
+            try db.cachedStatement(sql: """
+                SELECT * FROM mention WHERE platform = ? AND in_reply_to = ? AND in_reply_to IS NOT NULL
+                ORDER BY created_at, id
+                """),
+            arguments: [platform.rawValue, externalID]
+        ).map(RowDecoding.mention)
+    }
+
+    func earliestMessageTime(in conversation: ConversationID, cycle: Int, after time: Timestamp) throws -> Timestamp? {
+        try Int64.fetchOne(
+            try db.cachedStatement(sql: """
+                SELECT min(created_at) FROM mention WHERE conversation_id = ? AND cycle = ? AND created_at > ?
+                """),
+            arguments: [conversation.rawValue, cycle, time.millisecondsSinceEpoch]
+        ).map { Timestamp(millisecondsSinceEpoch: $0) }
+    }
+
+    func latestMention(platform: Platform, inThread platformConversationID: String, by customer: CustomerID) throws -> Mention? {
+        try Row.fetchOne(
+            try db.cachedStatement(sql: """
+                SELECT * FROM mention WHERE platform = ? AND platform_conversation_id = ? AND customer_id = ?
+                    AND platform_conversation_id IS NOT NULL
+                ORDER BY created_at DESC, id DESC LIMIT 1
+                """),
+            arguments: [platform.rawValue, platformConversationID, customer.rawValue]
+        ).map(RowDecoding.mention)
+    }
+
+    func reply(platform: Platform, platformID: String) throws -> Reply? {
+        try Row.fetchOne(
+            try db.cachedStatement(sql: """
+                SELECT * FROM reply WHERE platform = ? AND platform_id = ? AND platform_id IS NOT NULL
+                """),
+            arguments: [platform.rawValue, platformID]
+        ).map(RowDecoding.reply)
+    }
+
     func conversation(_ id: ConversationID) throws -> Conversation? {
         guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM conversation WHERE id = ?"), arguments: [id.rawValue])
         else { return nil }

@@ -37,6 +37,19 @@ extension SQLiteSession {
     }
 
     func insertMention(_ mention: NewMention, because event: EventDraft) throws -> MentionInsertOutcome {
+        guard let stored = try insertMentionRow(mention) else {
+            let existing = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM mention WHERE platform = ? AND external_id = ?"),
+                arguments: [mention.platform.rawValue, mention.externalID])
+            return .duplicate(existing: MentionID(existing ?? 0))
+        }
+        var draft = event
+        draft.conversationID = draft.conversationID ?? mention.conversationID
+        try append(draft, adding: ["mention": stored.id.description])
+        return .inserted(stored)
+    }
+
+    /// Inserts the row unless (platform, external id) exists; nil for a duplicate.
+    private func insertMentionRow(_ mention: NewMention) throws -> Mention? {
         try db.cachedStatement(sql: """
             INSERT INTO mention (platform, external_id, channel_id, customer_id, conversation_id, cycle, kind,
                                  text, created_at, in_reply_to, platform_conversation_id, raw)
@@ -48,24 +61,24 @@ extension SQLiteSession {
                 mention.kind.rawValue, mention.text, mention.createdAt.millisecondsSinceEpoch,
                 mention.inReplyToExternalID, mention.platformConversationID, mention.rawPayload,
             ])
-        guard db.changesCount > 0 else {
-            let existing = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM mention WHERE platform = ? AND external_id = ?"),
-                arguments: [mention.platform.rawValue, mention.externalID])
-            return .duplicate(existing: MentionID(existing ?? 0))
-        }
-        let stored = Mention(
+        guard db.changesCount > 0 else { return nil }
+        return Mention(
             id: MentionID(db.lastInsertedRowID), platform: mention.platform, externalID: mention.externalID,
             channelID: mention.channelID, customerID: mention.customerID, conversationID: mention.conversationID,
             cycle: mention.cycle, kind: mention.kind, text: mention.text, createdAt: mention.createdAt,
             inReplyToExternalID: mention.inReplyToExternalID,
             platformConversationID: mention.platformConversationID, rawPayload: mention.rawPayload)
-        var draft = event
-        draft.conversationID = draft.conversationID ?? mention.conversationID
-        try append(draft, adding: ["mention": stored.id.description])
-        return .inserted(stored)
     }
 
     func insertConversation(_ new: NewConversation, because event: EventDraft) throws -> Conversation {
+        let conversation = try insertConversationRow(new)
+        var draft = event
+        draft.conversationID = conversation.id
+        try append(draft, adding: [:])
+        return conversation
+    }
+
+    private func insertConversationRow(_ new: NewConversation) throws -> Conversation {
         let waitingSince = new.waitingForUs ? new.startedAt : nil
         try db.cachedStatement(sql: """
             INSERT INTO conversation (channel_id, customer_id, status, priority, triage_class, triage_reason,
@@ -79,38 +92,78 @@ extension SQLiteSession {
                 new.startedAt.millisecondsSinceEpoch, new.startedAt.millisecondsSinceEpoch,
                 waitingSince?.millisecondsSinceEpoch, new.slaDueAt?.millisecondsSinceEpoch, new.preview,
             ])
-        let conversation = Conversation(
+        return Conversation(
             id: ConversationID(db.lastInsertedRowID), channelID: new.channelID, customerID: new.customerID,
             status: new.status, priority: new.priority, triageClass: new.triageClass,
             triageReason: new.triageReason, cycle: 1, cycleStartedAt: new.startedAt, createdAt: new.startedAt,
             updatedAt: new.startedAt, lastCustomerMessageAt: new.startedAt, waitingSince: waitingSince,
             slaDueAt: new.slaDueAt, preview: new.preview)
+    }
+
+    func openConversation(
+        _ new: NewConversation, with mention: NewMention, because event: EventDraft
+    ) throws -> (Conversation, Mention) {
+        let conversation = try insertConversationRow(new)
+        var first = mention
+        first.conversationID = conversation.id
+        first.cycle = 1
+        guard let stored = try insertMentionRow(first) else {
+            throw StoreError.conflict("mention \(mention.platform.rawValue) \(mention.externalID) is already stored")
+        }
         var draft = event
         draft.conversationID = conversation.id
-        try append(draft, adding: [:])
-        return conversation
+        try append(draft, adding: ["mention": stored.id.description])
+        return (conversation, stored)
+    }
+
+    func addMention(_ mention: NewMention, to conversation: Conversation, because event: EventDraft) throws -> Mention? {
+        var message = mention
+        message.conversationID = conversation.id
+        guard let stored = try insertMentionRow(message) else { return nil }
+        try updateConversationRow(conversation)
+        var draft = event
+        draft.conversationID = conversation.id
+        try append(draft, adding: ["mention": stored.id.description])
+        return stored
+    }
+
+    func moveMessages(from source: ConversationID, to target: ConversationID, because event: EventDraft) throws {
+        try db.execute(
+            sql: "UPDATE mention SET conversation_id = ? WHERE conversation_id = ?",
+            arguments: [target.rawValue, source.rawValue])
+        try db.execute(
+            sql: "UPDATE reply SET conversation_id = ? WHERE conversation_id = ?",
+            arguments: [target.rawValue, source.rawValue])
+        var draft = event
+        draft.conversationID = target
+        try append(draft, adding: ["from": source.description])
     }
 
     func updateConversation(_ conversation: Conversation, because event: EventDraft) throws {
+        try updateConversationRow(conversation)
+        var draft = event
+        draft.conversationID = conversation.id
+        try append(draft, adding: [:])
+    }
+
+    private func updateConversationRow(_ conversation: Conversation) throws {
         try db.cachedStatement(sql: """
             UPDATE conversation SET status = ?, snoozed_until = ?, priority = ?, triage_class = ?,
-                triage_reason = ?, routable = ?, assignee_id = ?, cycle = ?, cycle_started_at = ?,
-                updated_at = ?, last_customer_at = ?, waiting_since = ?, sla_due_at = ?, preview = ?
+                triage_reason = ?, triage_locked = ?, routable = ?, assignee_id = ?, cycle = ?, cycle_started_at = ?,
+                updated_at = ?, last_customer_at = ?, waiting_since = ?, last_reply_at = ?, sla_due_at = ?, preview = ?
             WHERE id = ?
             """).execute(arguments: [
                 conversation.status.rawValue, conversation.snoozedUntil?.millisecondsSinceEpoch,
                 conversation.priority.rawValue, conversation.triageClass.rawValue, conversation.triageReason,
+                conversation.triageLocked,
                 conversation.triageClass.isRoutable, conversation.assigneeID?.rawValue, conversation.cycle,
                 conversation.cycleStartedAt.millisecondsSinceEpoch, conversation.updatedAt.millisecondsSinceEpoch,
                 conversation.lastCustomerMessageAt.millisecondsSinceEpoch,
-                conversation.waitingSince?.millisecondsSinceEpoch, conversation.slaDueAt?.millisecondsSinceEpoch,
-                conversation.preview, conversation.id.rawValue,
+                conversation.waitingSince?.millisecondsSinceEpoch, conversation.lastReplyAt?.millisecondsSinceEpoch,
+                conversation.slaDueAt?.millisecondsSinceEpoch, conversation.preview, conversation.id.rawValue,
             ])
         try requireChange("conversation \(conversation.id)")
         try syncLabels(of: conversation)
-        var draft = event
-        draft.conversationID = conversation.id
-        try append(draft, adding: [:])
     }
 
     func insertResponder(_ new: NewResponder, because event: EventDraft) throws -> Responder {
@@ -152,17 +205,19 @@ extension SQLiteSession {
     func insertReply(_ new: NewReply, because event: EventDraft) throws -> Reply {
         try db.cachedStatement(sql: """
             INSERT INTO reply (conversation_id, cycle, author_id, text, state, created_at, updated_at,
-                               queued_at, sent_at, platform_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               queued_at, sent_at, platform_id, platform)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 new.conversationID.rawValue, new.cycle, new.authorID.rawValue, new.text, new.state.rawValue,
                 new.createdAt.millisecondsSinceEpoch, new.createdAt.millisecondsSinceEpoch,
                 new.queuedAt?.millisecondsSinceEpoch, new.sentAt?.millisecondsSinceEpoch, new.platformID,
+                new.platform?.rawValue,
             ])
         let reply = Reply(
             id: ReplyID(db.lastInsertedRowID), conversationID: new.conversationID, cycle: new.cycle,
             authorID: new.authorID, text: new.text, state: new.state, createdAt: new.createdAt,
-            updatedAt: new.createdAt, queuedAt: new.queuedAt, sentAt: new.sentAt, platformID: new.platformID)
+            updatedAt: new.createdAt, queuedAt: new.queuedAt, sentAt: new.sentAt, platformID: new.platformID,
+            platform: new.platform)
         var draft = event
         draft.conversationID = new.conversationID
         try append(draft, adding: ["reply": reply.id.description])
@@ -173,13 +228,13 @@ extension SQLiteSession {
         try db.execute(
             sql: """
                 UPDATE reply SET text = ?, state = ?, updated_at = ?, queued_at = ?, sent_at = ?,
-                    platform_id = ?, last_error = ?, attempts = ?
+                    platform_id = ?, platform = ?, last_error = ?, attempts = ?
                 WHERE id = ?
                 """,
             arguments: [
                 reply.text, reply.state.rawValue, reply.updatedAt.millisecondsSinceEpoch,
                 reply.queuedAt?.millisecondsSinceEpoch, reply.sentAt?.millisecondsSinceEpoch, reply.platformID,
-                reply.lastError, reply.attempts, reply.id.rawValue,
+                reply.platform?.rawValue, reply.lastError, reply.attempts, reply.id.rawValue,
             ])
         try requireChange("reply \(reply.id)")
         var draft = event

@@ -1,0 +1,329 @@
+import EarshotCore
+import EarshotStore
+import Foundation
+
+/// Reads sources, parses them in their format, applies the items to the store in batches
+/// and accounts for every record: stored, duplicate, or rejected with a `FILE:LINE:` message
+/// and its bytes kept in the rejects file.
+///
+/// Each batch is one transaction, so a killed ingest loses at most the batch in flight, and
+/// running it again stores every mention exactly once (inserts are idempotent). A batch that
+/// fails as a whole is retried one item per transaction, so one bad item cannot take the
+/// good ones down with it.
+public final class IngestPipeline {
+    public struct Options: Sendable {
+        /// Forces a format instead of detecting it.
+        public var format: IngestFormat?
+        /// Items per transaction; a slow pipe commits sooner, whenever its data runs out.
+        public var batchSize = 5_000
+        public var showProgress = false
+
+        public init(format: IngestFormat? = nil, batchSize: Int = 5_000, showProgress: Bool = false) {
+            self.format = format
+            self.batchSize = batchSize
+            self.showProgress = showProgress
+        }
+    }
+
+    let store: any InboxStore
+    let applier: IngestApplier
+    let options: Options
+    /// Where `FILE:LINE: message` lines go (stderr in the CLI).
+    let report: (String) -> Void
+
+    public init(store: any InboxStore, applier: IngestApplier, options: Options, report: @escaping (String) -> Void) {
+        self.store = store
+        self.applier = applier
+        self.options = options
+        self.report = report
+    }
+
+    /// One parsed item with where it came from.
+    struct Parsed {
+        let item: IncomingItem
+        let line: Int
+        let bytes: [UInt8]
+    }
+
+    /// Ingests one source. Problems go to `report` and `rejects`; the summary counts them.
+    public func ingest(_ source: IngestSource, rejects: RejectsSink) -> IngestSummary {
+        var run = SourceRun(pipeline: self, source: source, rejects: rejects)
+        do {
+            try run.perform()
+        } catch {
+            run.summary.sourceFailures += 1
+            run.summary.failureMessages.append("\(source.name): \(error)")
+            report("\(source.name): \(error)")
+        }
+        run.finish()
+        return run.summary
+    }
+}
+
+/// The state of one source's ingest.
+struct SourceRun {
+    let pipeline: IngestPipeline
+    let source: IngestSource
+    let rejects: RejectsSink
+    var summary = IngestSummary()
+    private var batch: [IngestPipeline.Parsed] = []
+    private var deferred: [String: IngestPipeline.Parsed] = [:]
+    private var progress = ProgressMeter(enabled: false, totalBytes: nil)
+    private var recordsSeen = 0
+    private var bytesSeen = 0
+
+    init(pipeline: IngestPipeline, source: IngestSource, rejects: RejectsSink) {
+        self.pipeline = pipeline
+        self.source = source
+        self.rejects = rejects
+    }
+
+    mutating func perform() throws {
+        let descriptor: Int32
+        var totalBytes: Int?
+        switch source {
+        case .standardInput:
+            descriptor = STDIN_FILENO
+        case let .file(path):
+            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                throw IngestFailure("cannot read: \(String(cString: strerror(errno)))")
+            }
+            var info = stat()
+            if fstat(descriptor, &info) == 0 {
+                if (info.st_mode & S_IFMT) == S_IFDIR { close(descriptor); throw IngestFailure("is a directory, not a file") }
+                if (info.st_mode & S_IFMT) == S_IFREG { totalBytes = Int(info.st_size) }
+            }
+        }
+        defer { if case .file = source { close(descriptor) } }
+        progress = ProgressMeter(enabled: pipeline.options.showProgress, totalBytes: totalBytes)
+        var reader = ChunkReader(descriptor: descriptor)
+
+        // Enough of the start to recognise the format.
+        var head: [UInt8] = []
+        while head.count < 65_536 {
+            let chunk = try reader.next()
+            if chunk.isEmpty { break }
+            head += chunk
+            if head.contains(0x0A) && pipeline.options.format != nil { break }
+            if head.contains(0x0A) && head.count >= 4_096 { break }
+        }
+        guard !head.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
+            throw IngestFailure(head.isEmpty ? "the input is empty; nothing to ingest" : "the input holds only blank lines; nothing to ingest")
+        }
+        let format = try pipeline.options.format ?? detect(head)
+        switch format {
+        case .jsonl:
+            var framer = LineFramer(limit: 16 << 20)
+            try stream(head: head, reader: &reader, framer: &framer) { record in
+                [EarshotJSONL.parse(record).map { ($0, record.bytes) }]
+            }
+        case .xV2, .twitterV1, .mastodon, .bluesky:
+            let adapter = Self.documentAdapter(format)
+            var framer = JSONValueFramer(limit: 64 << 20)
+            try stream(head: head, reader: &reader, framer: &framer) { record in
+                guard record.fullLength == nil else {
+                    return [.failure(RecordProblem(line: record.line, message: "document is over 64 MiB; split it", record: ""))]
+                }
+                guard let text = String(validating: record.bytes, as: UTF8.self) else {
+                    return [.failure(RecordProblem(line: record.line, message: "invalid UTF-8", record: record.lossyText))]
+                }
+                // Platforms list newest first; oldest first threads parents before replies.
+                return Self.oldestFirst(adapter.parse(document: text, firstLine: record.line)).map { result in
+                    result.map { item in (item, Array(Self.rawPayload(item).utf8)) }
+                }
+            }
+        case .twcs:
+            try ingestTWCS(head: head, reader: &reader)
+        }
+        try flush()
+    }
+
+    private func detect(_ head: [UInt8]) throws -> IngestFormat {
+        let prefix = String(decoding: head, as: UTF8.self)
+        guard let format = FormatDetector.detect(prefix: prefix) else {
+            throw IngestFailure("cannot tell the format from the first \(head.count) bytes; pass --format "
+                + IngestFormat.allCases.map(\.rawValue).joined(separator: "|"))
+        }
+        return format
+    }
+
+    /// Frames records from the head and the rest of the reader, parses each and applies
+    /// them in batches; commits whenever the input pauses, so a pipe is handled live.
+    private mutating func stream<F: RecordFramer>(
+        head: [UInt8], reader: inout ChunkReader, framer: inout F,
+        parse: (RawRecord) -> [Result<(IncomingItem, [UInt8]), RecordProblem>]
+    ) throws {
+        var chunk = ArraySlice(head)
+        while true {
+            let records = chunk.withUnsafeBufferPointer { framer.feed($0) }
+            try take(records, parse: parse)
+            bytesSeen = reader.bytesRead
+            try flush()
+            chunk = try reader.next()
+            if chunk.isEmpty { break }
+        }
+        try take(framer.finish(), parse: parse)
+    }
+
+    private mutating func take(
+        _ records: [RawRecord], parse: (RawRecord) -> [Result<(IncomingItem, [UInt8]), RecordProblem>]
+    ) throws {
+        for record in records {
+            recordsSeen += 1
+            for result in parse(record) {
+                switch result {
+                case let .success((item, bytes)):
+                    batch.append(.init(item: item, line: record.line, bytes: bytes))
+                    if batch.count >= pipeline.options.batchSize { try flush() }
+                case let .failure(problem):
+                    try reject(bytes: problem.record.isEmpty ? record.bytes : Array(problem.record.utf8),
+                               line: problem.line, message: problem.message)
+                }
+            }
+        }
+    }
+
+    /// TWCS: a file is read whole, its brands learned, its rows applied oldest first (parents
+    /// before answers). Standard input is applied as it streams.
+    private mutating func ingestTWCS(head: [UInt8], reader: inout ChunkReader) throws {
+        var framer = CSVFramer(limit: 16 << 20)
+        var adapter = TWCSAdapter()
+        var records = head.withUnsafeBufferPointer { framer.feedRecords($0) }
+        if let header = records.first { rejects.preamble = header.raw.bytes }
+        let streaming = source == .standardInput
+        while true {
+            let chunk = try reader.next()
+            if streaming {
+                try applyTWCS(&records, adapter: &adapter, sortByTime: false)
+                bytesSeen = reader.bytesRead
+                try flush()
+            }
+            if chunk.isEmpty { break }
+            records += chunk.withUnsafeBufferPointer { framer.feedRecords($0) }
+            bytesSeen = reader.bytesRead
+        }
+        records += framer.finishRecords()
+        if !streaming { adapter.learn(records) }
+        try applyTWCS(&records, adapter: &adapter, sortByTime: !streaming)
+    }
+
+    private mutating func applyTWCS(_ records: inout [CSVFramer.Record], adapter: inout TWCSAdapter, sortByTime: Bool) throws {
+        var parsed: [IngestPipeline.Parsed] = []
+        for record in records {
+            recordsSeen += 1
+            guard let result = adapter.item(from: record) else { continue }
+            switch result {
+            case let .success(item): parsed.append(.init(item: item, line: record.raw.line, bytes: record.raw.bytes))
+            case let .failure(problem): try reject(bytes: record.raw.bytes, line: problem.line, message: problem.message)
+            }
+        }
+        records.removeAll(keepingCapacity: true)
+        if sortByTime {
+            // Stable: equal times keep file order.
+            parsed = parsed.enumerated().sorted { lhs, rhs in
+                let (l, r) = (Self.time(lhs.element.item), Self.time(rhs.element.item))
+                return l != r ? l < r : lhs.offset < rhs.offset
+            }.map(\.element)
+        }
+        for item in parsed {
+            batch.append(item)
+            if batch.count >= pipeline.options.batchSize { try flush() }
+        }
+    }
+
+    /// Applies the pending batch in one transaction; on failure, one item per transaction.
+    private mutating func flush() throws {
+        guard !batch.isEmpty else { return }
+        let items = batch
+        batch.removeAll(keepingCapacity: true)
+        let applier = pipeline.applier
+        do {
+            let outcomes = try pipeline.store.write { writer in
+                try items.map { try applier.apply($0.item, in: writer) }
+            }
+            for (item, outcome) in zip(items, outcomes) { try account(item, outcome) }
+        } catch {
+            applier.forgetCaches()
+            for item in items {
+                do {
+                    let outcome = try pipeline.store.write { writer in try applier.apply(item.item, in: writer) }
+                    try account(item, outcome)
+                } catch {
+                    applier.forgetCaches()
+                    try reject(bytes: item.bytes, line: item.line, message: "could not be stored: \(error)")
+                }
+            }
+        }
+        progress.update(records: recordsSeen, bytes: bytesSeen)
+    }
+
+    private mutating func account(_ item: IngestPipeline.Parsed, _ outcome: ApplyOutcome) throws {
+        switch outcome {
+        case .stored:
+            summary.accepted += 1
+            if case .brandReply = item.item { summary.repliesStored += 1 } else { summary.mentionsStored += 1 }
+        case .duplicate:
+            summary.accepted += 1
+            summary.duplicates += 1
+        case .deferred:
+            if case let .brandReply(reply) = item.item { deferred[reply.externalID] = item }
+        case let .rejected(message):
+            try reject(bytes: item.bytes, line: item.line, message: message)
+        }
+    }
+
+    private mutating func reject(bytes: [UInt8], line: Int, message: String) throws {
+        summary.rejected += 1
+        let text = "\(source.name):\(line): \(message)"
+        pipeline.report(text)
+        try rejects.reject(bytes: bytes, reason: text)
+    }
+
+    mutating func finish() {
+        // Brand replies whose parent never came: answered tweets outside this input.
+        for reply in pipeline.applier.takeUnansweredReplies() {
+            guard let item = deferred.removeValue(forKey: reply.externalID) else { continue }
+            try? reject(
+                bytes: item.bytes, line: item.line,
+                message: "answers tweet \(reply.inReplyToExternalID ?? "?"), which is neither in this input nor stored; "
+                    + "ingest the file that holds it, then this record again")
+        }
+        progress.finish()
+        rejects.close()
+    }
+
+    // MARK: - Helpers
+
+    static func documentAdapter(_ format: IngestFormat) -> any DocumentAdapter {
+        switch format {
+        case .xV2: XV2Adapter()
+        case .twitterV1: TwitterV1Adapter()
+        case .mastodon: MastodonAdapter()
+        default: BlueskyAdapter()
+        }
+    }
+
+    static func oldestFirst(_ results: [Result<IncomingItem, RecordProblem>]) -> [Result<IncomingItem, RecordProblem>] {
+        results.enumerated().sorted { lhs, rhs in
+            switch (lhs.element, rhs.element) {
+            case let (.success(l), .success(r)) where time(l) != time(r): return time(l) < time(r)
+            default: return lhs.offset < rhs.offset
+            }
+        }.map(\.element)
+    }
+
+    static func time(_ item: IncomingItem) -> Timestamp {
+        switch item {
+        case let .mention(mention): mention.createdAt
+        case let .brandReply(reply): reply.createdAt
+        }
+    }
+
+    static func rawPayload(_ item: IncomingItem) -> String {
+        switch item {
+        case let .mention(mention): mention.rawPayload
+        case let .brandReply(reply): reply.rawPayload
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// What an ingest did, per source and in total.
+public struct IngestSummary: Equatable, Sendable {
+    /// Records that parsed (stored, duplicate or answered later).
+    public var accepted = 0
+    public var mentionsStored = 0
+    public var repliesStored = 0
+    public var duplicates = 0
+    public var rejected = 0
+    /// Problems that were not one record (unreadable file, unknown format, empty input).
+    public var sourceFailures = 0
+    /// What went wrong with whole sources, as `SOURCE: message` lines.
+    public var failureMessages: [String] = []
+
+    public init() {}
+
+    public static func += (lhs: inout IngestSummary, rhs: IngestSummary) {
+        lhs.accepted += rhs.accepted
+        lhs.mentionsStored += rhs.mentionsStored
+        lhs.repliesStored += rhs.repliesStored
+        lhs.duplicates += rhs.duplicates
+        lhs.rejected += rhs.rejected
+        lhs.sourceFailures += rhs.sourceFailures
+        lhs.failureMessages += rhs.failureMessages
+    }
+
+    /// 0: everything went in; 1: some records were rejected; 2: nothing could be read.
+    public var exitStatus: Int32 {
+        if rejected == 0 && sourceFailures == 0 { return 0 }
+        return accepted == 0 ? 2 : 1
+    }
+}
