@@ -16,8 +16,9 @@ public enum EarshotJSONL {
         func problem(_ message: String) -> Result<IncomingItem, RecordProblem> {
             .failure(RecordProblem(line: record.line, message: message, record: record.lossyText))
         }
-        if let fullLength = record.fullLength {
-            return problem("line is \(fullLength) bytes, over the \(recordLimit)-byte limit for one mention")
+        let length = record.fullLength ?? record.bytes.count
+        if length > recordLimit {
+            return problem("line is \(length) bytes, over the \(recordLimit)-byte limit for one mention")
         }
         let value: JSONValue
         do {

@@ -171,13 +171,17 @@ struct SourceRun {
     ) throws {
         for record in records {
             recordsSeen += 1
-            for result in parse(record) {
+            let results = parse(record)
+            for result in results {
                 switch result {
                 case let .success((item, bytes)):
                     batch.append(.init(item: item, line: record.line, bytes: bytes))
                     if batch.count >= pipeline.options.batchSize { try flush() }
                 case let .failure(problem):
-                    try reject(bytes: problem.record.isEmpty ? record.bytes : Array(problem.record.utf8),
+                    // A record that is one item is kept byte for byte; an item inside a
+                    // larger document is kept as the adapter gave it.
+                    let whole = results.count == 1 || problem.record.isEmpty
+                    try reject(bytes: whole ? record.bytes : Array(problem.record.utf8),
                                line: problem.line, message: problem.message)
                 }
             }
