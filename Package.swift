@@ -37,7 +37,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EarshotBench",
-            dependencies: ["EarshotCore", "EarshotStore"]
+            dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest"]
         ),
         // Helpers shared by the test targets only (temp dirs, finding built binaries).
         .target(name: "EarshotTestSupport", path: "Tests/EarshotTestSupport"),
@@ -52,6 +52,9 @@ let package = Package(
             dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", "EarshotTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "EarshotCLITests", dependencies: ["earshot", "EarshotService", "EarshotTestSupport"]),
+        .testTarget(
+            name: "EarshotCLITests",
+            dependencies: ["earshot", "EarshotService", "EarshotTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )

@@ -7,11 +7,14 @@ do {
     switch arguments.first {
     case "store":
         try StoreBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "ingest":
+        try IngestBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "writer":
         try CrashWriter(arguments: Array(arguments.dropFirst())).run()
     default:
         FileHandle.standardError.write(Data("""
-            usage: earshot-bench store [--count N] [--dir DIR]
+            usage: earshot-bench store [--count N] [--dir DIR] [--skip-baseline]
+                   earshot-bench ingest [--count N] [--dir DIR]
                    earshot-bench writer --db PATH [--batches N] [--batch-size N]
 
             """.utf8))

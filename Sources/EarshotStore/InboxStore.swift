@@ -75,7 +75,10 @@ public protocol InboxWriter: InboxReader {
     func addMention(_ mention: NewMention, to conversation: Conversation, because event: EventDraft) throws -> Mention?
     /// Moves every mention and reply of `source` into `target` (a parent arrived after its replies).
     func moveMessages(from source: ConversationID, to target: ConversationID, because event: EventDraft) throws
+    /// Saves the conversation's row. Labels are not touched: use `setLabels`.
     func updateConversation(_ conversation: Conversation, because event: EventDraft) throws
+    /// Replaces the conversation's labels (normalised: unique, sorted).
+    func setLabels(_ labels: [String], on conversation: ConversationID, because event: EventDraft) throws
 
     func insertResponder(_ responder: NewResponder, because event: EventDraft) throws -> Responder
     func updateResponder(_ responder: Responder, because event: EventDraft) throws

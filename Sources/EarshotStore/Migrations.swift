@@ -164,9 +164,9 @@ enum Migrations {
             CREATE INDEX conversation_mine ON conversation (assignee_id, status, queue_due, id)
                 WHERE assignee_id IS NOT NULL;
             DROP INDEX conversation_snoozed;
-            CREATE INDEX conversation_snoozed ON conversation (snoozed_until, id) WHERE status = 'snoozed';
+            CREATE INDEX conversation_snoozed ON conversation (status, snoozed_until, id) WHERE status = 'snoozed';
             DROP INDEX conversation_recent;
-            CREATE INDEX conversation_recent ON conversation (updated_at, id) WHERE status = 'resolved';
+            CREATE INDEX conversation_recent ON conversation (status, updated_at, id) WHERE status = 'resolved';
             """)
     }
 }

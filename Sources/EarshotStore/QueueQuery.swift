@@ -46,7 +46,7 @@ struct QueueQuery {
         }
         let direction = descending ? "DESC" : "ASC"
         sql = """
-            SELECT * FROM conversation WHERE \(conditions.joined(separator: " AND "))
+            SELECT \(SQLiteSession.conversationColumns) FROM conversation WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(sortColumn) \(direction), id \(direction) LIMIT ?
             """
         arguments += [limit]

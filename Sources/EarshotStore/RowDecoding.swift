@@ -52,7 +52,8 @@ enum RowDecoding {
             platformConversationID: row["platform_conversation_id"], rawPayload: row["raw"])
     }
 
-    static func conversation(_ row: Row, labels: [String]) throws -> Conversation {
+    static func conversation(_ row: Row) throws -> Conversation {
+        let labels = (row["labels"] as String?)?.split(separator: "\u{1F}").map(String.init).sorted() ?? []
         let priorityValue: Int = row["priority"]
         guard let priority = Priority(rawValue: priorityValue) else {
             throw CorruptValue(table: "conversation", id: row["id"], column: "priority", value: String(priorityValue))

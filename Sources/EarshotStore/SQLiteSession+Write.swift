@@ -163,7 +163,24 @@ extension SQLiteSession {
                 conversation.slaDueAt?.millisecondsSinceEpoch, conversation.preview, conversation.id.rawValue,
             ])
         try requireChange("conversation \(conversation.id)")
-        try syncLabels(of: conversation)
+    }
+
+    func setLabels(_ labels: [String], on conversation: ConversationID, because event: EventDraft) throws {
+        let wanted = Set(labels)
+        let stored = try self.labels(of: conversation)
+        for label in stored where !wanted.contains(label) {
+            try db.execute(
+                sql: "DELETE FROM conversation_label WHERE conversation_id = ? AND label = ?",
+                arguments: [conversation.rawValue, label])
+        }
+        for label in wanted.subtracting(stored) {
+            try db.execute(
+                sql: "INSERT INTO conversation_label (conversation_id, label) VALUES (?, ?)",
+                arguments: [conversation.rawValue, label])
+        }
+        var draft = event
+        draft.conversationID = conversation
+        try append(draft, adding: ["labels": wanted.sorted().joined(separator: ",")])
     }
 
     func insertResponder(_ new: NewResponder, because event: EventDraft) throws -> Responder {
@@ -281,19 +298,4 @@ extension SQLiteSession {
         if db.changesCount == 0 { throw StoreError.notFound(what: what) }
     }
 
-    private func syncLabels(of conversation: Conversation) throws {
-        let stored = try labels(of: conversation.id)
-        guard stored != conversation.labels else { return }
-        let wanted = Set(conversation.labels)
-        for label in stored where !wanted.contains(label) {
-            try db.execute(
-                sql: "DELETE FROM conversation_label WHERE conversation_id = ? AND label = ?",
-                arguments: [conversation.id.rawValue, label])
-        }
-        for label in wanted.subtracting(stored) {
-            try db.execute(
-                sql: "INSERT INTO conversation_label (conversation_id, label) VALUES (?, ?)",
-                arguments: [conversation.id.rawValue, label])
-        }
-    }
 }

@@ -14,6 +14,6 @@ struct Earshot: ParsableCommand {
             $XDG_DATA_HOME/earshot/earshot.sqlite.
             """,
         version: "earshot \(version) (\(NcursesLibrary.version))",
-        subcommands: [DatabaseCommand.self]
+        subcommands: [DatabaseCommand.self, IngestCommand.self]
     )
 }

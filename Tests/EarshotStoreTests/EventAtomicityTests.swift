@@ -67,10 +67,10 @@ import Testing
         let at = fixture.clock.now()
         var claimed = conversation
         claimed.assigneeID = alice.id
-        claimed.setLabels(["billing"])
         let actor = Actor.responder(login: "alice")
         try fixture.store.write { writer in
             try writer.updateConversation(claimed, because: EventDraft(.claimed, by: actor, at: at))
+            try writer.setLabels(["vip", "billing", "vip"], on: conversation.id, because: EventDraft(.labelAdded, by: actor, at: at))
             _ = try writer.insertNote(
                 conversation: conversation.id, author: alice.id, text: "VIP", at: at,
                 because: EventDraft(.noted, by: actor, at: at))
@@ -80,11 +80,11 @@ import Testing
                 because: EventDraft(.draftSaved, by: actor, at: at))
         }
         let events = try fixture.store.read { try $0.events(for: conversation.id) }
-        #expect(events.map(\.kind) == [.opened, .claimed, .noted, .draftSaved])
+        #expect(events.map(\.kind) == [.opened, .claimed, .labelAdded, .noted, .draftSaved])
         #expect(events.dropFirst().allSatisfy { $0.actor == actor && $0.at == at })
         let stored = try #require(try fixture.store.read { try $0.conversation(conversation.id) })
         #expect(stored.assigneeID == alice.id)
-        #expect(stored.labels == ["billing"])
+        #expect(stored.labels == ["billing", "vip"])
     }
 
     @Test func theEventLogRefusesUpdatesAndDeletes() throws {

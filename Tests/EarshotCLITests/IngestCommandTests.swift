@@ -1,0 +1,148 @@
+import EarshotTestSupport
+import Foundation
+import GRDB
+import Testing
+
+/// `earshot ingest` run as a person or a fetcher would run it.
+@Suite struct IngestCommandTests {
+    let home: TemporaryDirectory
+    let binary: String
+    var database: String { home.file("inbox.sqlite") }
+
+    init() throws {
+        home = try TemporaryDirectory("earshot-ingest-cli")
+        binary = try BuiltProducts.executable("earshot")
+    }
+
+    var environment: [String: String] { ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": database] }
+
+    static func jsonl(_ range: Range<Int>) -> String {
+        range.map { index in
+            #"{"platform":"x","external_id":"\#(index)","channel":"AcmeSupport","author":"customer\#(index % 97)","text":"where is order \#(index)?","created_at":"2024-01-15T12:05:00Z"}"#
+        }.joined(separator: "\n") + "\n"
+    }
+
+    func count(_ sql: String) throws -> Int {
+        let queue = try DatabaseQueue(path: database)
+        return try queue.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
+    }
+
+    @Test func aFileGoesInAndTheSummaryAndExitStatusSaySo() throws {
+        let file = home.file("feed.jsonl")
+        try Self.jsonl(0..<5).write(toFile: file, atomically: true, encoding: .utf8)
+        let first = try runProcess(binary, ["ingest", file], environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout == "\(file): 5 mentions stored, 0 already stored\n")
+        let again = try runProcess(binary, ["ingest", file], environment: environment)
+        #expect(again.stdout == "\(file): 0 mentions stored, 5 already stored\n")
+
+        let bad = home.file("bad.jsonl")
+        try (Self.jsonl(5..<7) + "{broken\n").write(toFile: bad, atomically: true, encoding: .utf8)
+        let partial = try runProcess(binary, ["ingest", bad], environment: environment)
+        #expect(partial.status == 1)
+        #expect(partial.stderr.hasPrefix("\(bad):3: not valid JSON"))
+        #expect(partial.stdout.contains("1 rejected (kept in \(bad).rejects)"))
+        #expect(try String(contentsOfFile: bad + ".rejects", encoding: .utf8) == "{broken\n")
+        #expect(try count("SELECT count(*) FROM mention") == 7)
+    }
+
+    @Test func aKilledIngestRunAgainStoresEveryMentionExactlyOnce() throws {
+        let total = 60_000
+        let file = home.file("big.jsonl")
+        try Self.jsonl(0..<total).write(toFile: file, atomically: true, encoding: .utf8)
+        // Small batches, so the kill lands with some committed and some not.
+        let ingest = Process()
+        ingest.executableURL = URL(fileURLWithPath: binary)
+        ingest.arguments = ["ingest", "--batch", "500", file]
+        ingest.environment = environment
+        ingest.standardOutput = FileHandle.nullDevice
+        ingest.standardError = FileHandle.nullDevice
+        try ingest.run()
+        // Wait until some batches are committed (bounded), then kill mid-file.
+        let deadline = Date().addingTimeInterval(60)
+        var seen = 0
+        while Date() < deadline {
+            seen = (try? count("SELECT count(*) FROM mention")) ?? 0
+            if seen >= 2_000 { break }
+            usleep(20_000)
+        }
+        kill(ingest.processIdentifier, SIGKILL)
+        ingest.waitUntilExit()
+        let afterKill = try count("SELECT count(*) FROM mention")
+        #expect(afterKill >= 2_000)
+        #expect(afterKill < total, "the ingest finished before the kill; the test proved nothing")
+
+        let rerun = try runProcess(binary, ["ingest", file], environment: environment)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(try count("SELECT count(*) FROM mention") == total)
+        #expect(try count("SELECT count(DISTINCT external_id) FROM mention") == total)
+        #expect(try count("SELECT count(*) FROM event WHERE kind IN ('opened', 'ingested', 'reopened')") == total)
+        let queue = try DatabaseQueue(path: database)
+        #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+    }
+
+    @Test func standardInputIsCommittedAsEachLineArrives() throws {
+        let ingest = Process()
+        ingest.executableURL = URL(fileURLWithPath: binary)
+        ingest.arguments = ["ingest", "-"]
+        ingest.environment = environment
+        let input = Pipe()
+        let output = Pipe()
+        ingest.standardInput = input
+        ingest.standardOutput = output
+        ingest.standardError = FileHandle.nullDevice
+        try ingest.run()
+        defer { if ingest.isRunning { ingest.terminate() } }
+
+        func waitForCount(_ expected: Int) throws -> Int {
+            let deadline = Date().addingTimeInterval(20)
+            var value = -1
+            while Date() < deadline {
+                value = (try? count("SELECT count(*) FROM mention")) ?? -1
+                if value == expected { return value }
+                usleep(20_000)
+            }
+            return value
+        }
+        // Like `tail -f feed.jsonl | earshot ingest -`: the pipe stays open between lines.
+        input.fileHandleForWriting.write(Data(Self.jsonl(0..<1).utf8))
+        #expect(try waitForCount(1) == 1)
+        input.fileHandleForWriting.write(Data(Self.jsonl(1..<3).utf8))
+        #expect(try waitForCount(3) == 3)
+        #expect(ingest.isRunning)
+        try input.fileHandleForWriting.close()
+        ingest.waitUntilExit()
+        #expect(ingest.terminationStatus == 0)
+        let summary = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(summary == "<stdin>: 3 mentions stored, 0 already stored\n")
+    }
+
+    @Test func theSpoolMovesFilesToDoneAndKeepsRejectsWithTheirReasons() throws {
+        let spool = home.file("spool")
+        for directory in ["new", "tmp"] {
+            try FileManager.default.createDirectory(atPath: spool + "/" + directory, withIntermediateDirectories: true)
+        }
+        try Self.jsonl(0..<3).write(toFile: spool + "/new/001.jsonl", atomically: true, encoding: .utf8)
+        try (Self.jsonl(3..<4) + "not json\n").write(toFile: spool + "/new/002.jsonl", atomically: true, encoding: .utf8)
+        try "".write(toFile: spool + "/new/.partial.jsonl", atomically: true, encoding: .utf8)
+
+        let result = try runProcess(binary, ["ingest", "--spool", spool, "--once"], environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        let manager = FileManager.default
+        #expect(try manager.contentsOfDirectory(atPath: spool + "/new") == [".partial.jsonl"])
+        #expect(try manager.contentsOfDirectory(atPath: spool + "/done").sorted() == ["001.jsonl", "002.jsonl"])
+        #expect(try manager.contentsOfDirectory(atPath: spool + "/rejected").sorted() == ["002.jsonl.reason", "002.jsonl.rejects"])
+        #expect(try String(contentsOfFile: spool + "/rejected/002.jsonl.rejects", encoding: .utf8) == "not json\n")
+        let reason = try String(contentsOfFile: spool + "/rejected/002.jsonl.reason", encoding: .utf8)
+        #expect(reason.hasPrefix(spool + "/new/002.jsonl:2: not valid JSON"))
+        #expect(try count("SELECT count(*) FROM mention") == 4)
+    }
+
+    @Test func badArgumentsSayWhatToDo() throws {
+        let none = try runProcess(binary, ["ingest"], environment: environment)
+        #expect(none.status == 64)
+        #expect(none.stderr.contains("name at least one FILE (or - for standard input), or --spool DIR"))
+        let format = try runProcess(binary, ["ingest", "--format", "csv", "x"], environment: environment)
+        #expect(format.stderr.contains("unknown format \"csv\"; use one of jsonl, x-v2, twitter-v1, mastodon, bluesky, twcs"))
+    }
+}
