@@ -3,7 +3,7 @@
 ///
 /// Only a prefix is examined (`prefixLength`), which may cut the document anywhere, so JSON
 /// is recognised by the keys it shows where they sit (`JSONKeySniffer`), not by parsing.
-public enum FormatDetector {
+public enum FormatDetector: Sendable {
     /// How much of an input callers should pass.
     public static let prefixLength = 64 * 1024
 
@@ -65,16 +65,11 @@ public enum FormatDetector {
 
     private static func isTWCSHeader(_ line: Substring) -> Bool {
         let names = line.split(separator: ",", omittingEmptySubsequences: false).map { field in
-            var name = field.trimmingWhitespace
+            var name = field.drop { $0.isWhitespace }
+            while name.last?.isWhitespace == true { name = name.dropLast() }
             if name.count >= 2, name.first == "\"", name.last == "\"" { name = name.dropFirst().dropLast() }
             return String(name)
         }
         return names == twcsHeader
-    }
-}
-
-extension Substring {
-    fileprivate var trimmingWhitespace: Substring {
-        drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed().reduce(into: Substring()) { $0.append($1) }
     }
 }

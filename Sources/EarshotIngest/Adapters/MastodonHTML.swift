@@ -7,7 +7,7 @@
 /// shown, the tail hidden behind an ellipsis) and plain text has no way to hide them.
 /// Entities are decoded once, in text only. Spaces and line breaks inside text are kept as
 /// written: Mastodon shows content with `white-space: pre-wrap`.
-public enum MastodonHTML {
+public enum MastodonHTML: Sendable {
     private static let blockTags: Set<String> = [
         "p", "div", "blockquote", "pre", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
     ]
