@@ -9,6 +9,8 @@ import Foundation
 struct IngestBenchmark {
     var count = 1_000_000
     var directory: String?
+    /// `--only jsonl` or `--only twcs` runs one half, for profiling it alone.
+    var only: String?
 
     init(arguments: [String]) throws {
         var rest = arguments[...]
@@ -16,6 +18,7 @@ struct IngestBenchmark {
             guard let value = rest.popFirst() else { throw BenchUsage("\(flag) needs a value") }
             switch flag {
             case "--count": count = try BenchUsage.int(value, flag)
+            case "--only": only = value
             case "--dir": directory = value
             default: throw BenchUsage("unknown option \(flag)")
             }
@@ -28,6 +31,11 @@ struct IngestBenchmark {
         defer { if directory == nil { try? FileManager.default.removeItem(atPath: dir) } }
 
         let feed = SyntheticFeed(count: count)
+        if only != "twcs" { try runJSONL(feed, dir: dir) }
+        if only != "jsonl" { try runTWCS(feed, dir: dir) }
+    }
+
+    private func runJSONL(_ feed: SyntheticFeed, dir: String) throws {
         let jsonlPath = dir + "/mentions.jsonl"
         let jsonlCSV = dir + "/mentions-as.csv"
         try feed.writeJSONL(to: jsonlPath, csvTwin: jsonlCSV)
@@ -40,7 +48,9 @@ struct IngestBenchmark {
             name: "ingest: \(count.formatted()) Earshot JSONL mentions", value: jsonlSeconds,
             baselineName: "sqlite3 .import of the same rows", baseline: jsonlImport,
             rate: Double(count) / jsonlSeconds, unit: "mentions/s")
+    }
 
+    private func runTWCS(_ feed: SyntheticFeed, dir: String) throws {
         let twcsPath = dir + "/twcs.csv"
         try feed.writeTWCS(to: twcsPath)
         let twcsSeconds = try timePipeline(twcsPath, database: dir + "/twcs.sqlite")

@@ -99,14 +99,14 @@ struct SourceRun {
         progress = ProgressMeter(enabled: pipeline.options.showProgress, totalBytes: totalBytes)
         var reader = ChunkReader(descriptor: descriptor)
 
-        // Enough of the start to recognise the format.
+        // Enough of the start to recognise the format: 64 KiB of a file; of a pipe, whatever
+        // has arrived once a line is complete, so a live feed is never held back.
         var head: [UInt8] = []
-        while head.count < 65_536 {
+        while head.count < FormatDetector.prefixLength {
             let chunk = try reader.next()
             if chunk.isEmpty { break }
             head += chunk
-            if head.contains(0x0A) && pipeline.options.format != nil { break }
-            if head.contains(0x0A) && head.count >= 4_096 { break }
+            if head.contains(0x0A) && (pipeline.options.format != nil || source == .standardInput) { break }
         }
         guard !head.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
             throw IngestFailure(head.isEmpty ? "the input is empty; nothing to ingest" : "the input holds only blank lines; nothing to ingest")
