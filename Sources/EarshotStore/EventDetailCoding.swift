@@ -30,6 +30,12 @@ enum EventDetailCoding {
 
     private static func appendQuoted(_ text: String, to out: inout String) {
         out += "\""
+        // Ids and times (nearly every detail) need no escaping: append them whole.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0x7F }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -25,6 +25,10 @@ public protocol InboxReader {
 
     func mention(_ id: MentionID) throws -> Mention?
     func mention(platform: Platform, externalID: String) throws -> Mention?
+    /// Whether a mention is stored, without reading it (the ingest hot path asks this per record).
+    func mentionExists(platform: Platform, externalID: String) throws -> Bool
+    /// Whether any stored mention answers `externalID`.
+    func hasReplies(platform: Platform, to externalID: String) throws -> Bool
     func mentions(in conversation: ConversationID) throws -> [Mention]
     /// Stored mentions that answer `externalID` (children that arrived before their parent).
     func mentions(platform: Platform, replyingTo externalID: String) throws -> [Mention]

@@ -8,6 +8,7 @@ enum Migrations {
         migrator.registerMigration("v1_core_tables", migrate: createCoreTables)
         migrator.registerMigration("v2_queue_indexes", migrate: createQueueIndexes)
         migrator.registerMigration("v3_threading", migrate: addThreading)
+        migrator.registerMigration("v4_lean_event_log", migrate: leanEventLog)
         return migrator
     }
 
@@ -143,6 +144,12 @@ enum Migrations {
             CREATE INDEX conversation_customer ON conversation (customer_id, created_at);
             CREATE INDEX event_time ON event (at);
             """)
+    }
+
+    /// Every ingested message writes an event; an index on its time cost a B-tree insert each
+    /// and served nothing that a scan of the log (which statistics make anyway) does not.
+    static func leanEventLog(_ db: Database) throws {
+        try db.execute(sql: "DROP INDEX event_time")
     }
 
     /// What threading and history import need: replies keyed by the platform's id (so a

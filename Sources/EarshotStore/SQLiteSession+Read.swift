@@ -46,6 +46,20 @@ extension SQLiteSession {
         ).map(RowDecoding.mention)
     }
 
+    func mentionExists(platform: Platform, externalID: String) throws -> Bool {
+        try Int64.fetchOne(
+            try db.cachedStatement(sql: "SELECT 1 FROM mention WHERE platform = ? AND external_id = ?"),
+            arguments: [platform.rawValue, externalID]) != nil
+    }
+
+    func hasReplies(platform: Platform, to externalID: String) throws -> Bool {
+        try Int64.fetchOne(
+            try db.cachedStatement(sql: """
+                SELECT 1 FROM mention WHERE platform = ? AND in_reply_to = ? AND in_reply_to IS NOT NULL LIMIT 1
+                """),
+            arguments: [platform.rawValue, externalID]) != nil
+    }
+
     func mentions(in conversation: ConversationID) throws -> [Mention] {
         try Row.fetchAll(
             db, sql: "SELECT * FROM mention WHERE conversation_id = ? ORDER BY created_at, id",
@@ -116,12 +130,12 @@ extension SQLiteSession {
     }
 
     func responder(_ id: ResponderID) throws -> Responder? {
-        try Row.fetchOne(db, sql: "SELECT * FROM responder WHERE id = ?", arguments: [id.rawValue])
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM responder WHERE id = ?"), arguments: [id.rawValue])
             .map(RowDecoding.responder)
     }
 
     func responder(login: String) throws -> Responder? {
-        try Row.fetchOne(db, sql: "SELECT * FROM responder WHERE login = ?", arguments: [login])
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM responder WHERE login = ?"), arguments: [login])
             .map(RowDecoding.responder)
     }
 

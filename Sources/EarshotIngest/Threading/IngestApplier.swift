@@ -33,7 +33,7 @@ public final class IngestApplier {
     var triage: any IngestTriage
     private var channels: [ChannelKey: Channel] = [:]
     private var customers: [ChannelKey: CustomerID] = [:]
-    private var brandResponders: [String: ResponderID] = [:]
+    private var brandResponders: [String: Responder] = [:]
     /// Brand replies waiting for the post they answer, by that post's platform and id.
     private var waitingReplies: [ChannelKey: [IncomingBrandReply]] = [:]
     private static let customerCacheLimit = 200_000
@@ -71,7 +71,7 @@ public final class IngestApplier {
     // MARK: - Customer mentions
 
     func apply(_ incoming: IncomingMention, in writer: any InboxWriter) throws -> ApplyOutcome {
-        if try writer.mention(platform: incoming.platform, externalID: incoming.externalID) != nil { return .duplicate }
+        if try writer.mentionExists(platform: incoming.platform, externalID: incoming.externalID) { return .duplicate }
         guard let channelHandle = incoming.channelHandle ?? defaultChannel, !channelHandle.isEmpty else {
             return .rejected("no brand account for this record: pass --channel HANDLE (the account the feed was fetched for)")
         }
@@ -87,8 +87,10 @@ public final class IngestApplier {
 
         var target = broadcastOfOurs ? nil : try parentConversation(of: incoming, customer: customer, channel: channel, in: writer)
         // Answers that arrived before this post: adopt their conversation, merge the rest.
-        let children = try writer.mentions(platform: incoming.platform, replyingTo: incoming.externalID)
-            .filter { $0.customerID == customer && $0.channelID == channel.id }
+        let children = try writer.hasReplies(platform: incoming.platform, to: incoming.externalID)
+            ? writer.mentions(platform: incoming.platform, replyingTo: incoming.externalID)
+                .filter { $0.customerID == customer && $0.channelID == channel.id }
+            : []
         var childConversations: [ConversationID] = []
         for child in children where !childConversations.contains(child.conversationID) {
             childConversations.append(child.conversationID)
@@ -133,7 +135,7 @@ public final class IngestApplier {
 
     private func isRepostOfChannel(_ incoming: IncomingMention, channel: Channel, in writer: any InboxWriter) throws -> Bool {
         guard incoming.kind == .retweet || incoming.kind == .quote else { return false }
-        if let author = incoming.referencedAuthorHandle, author.lowercased() == channel.handle.lowercased() { return true }
+        if let author = incoming.referencedAuthorHandle, Self.caseFolded(author) == Self.caseFolded(channel.handle) { return true }
         if let referenced = incoming.referencedExternalID,
            try writer.reply(platform: incoming.platform, platformID: referenced) != nil {
             return true
@@ -297,9 +299,9 @@ public final class IngestApplier {
     /// collide with real responders, and capacity 0 keeps routing away from them.
     private func brandResponder(channel: Channel, initials: String?, in writer: any InboxWriter) throws -> Responder {
         let login = "@" + channel.handle + (initials.map { "^" + $0 } ?? "")
-        if let id = brandResponders[login], let cached = try writer.responder(id) { return cached }
+        if let cached = brandResponders[login] { return cached }
         if let existing = try writer.responder(login: login) {
-            brandResponders[login] = existing.id
+            brandResponders[login] = existing
             return existing
         }
         let created = try writer.insertResponder(
@@ -308,14 +310,14 @@ public final class IngestApplier {
                 initials: initials ?? String(channel.handle.prefix(2)).uppercased(), role: .agent,
                 availability: .offline, capacity: 0),
             because: EventDraft(.responderAdded, by: .ingest, at: clock.now(), detail: ["source": "history import"]))
-        brandResponders[login] = created.id
+        brandResponders[login] = created
         return created
     }
 
     // MARK: - Channels and customers
 
     private func channel(_ platform: Platform, _ handle: String, in writer: any InboxWriter) throws -> Channel {
-        let key = ChannelKey(platform: platform, name: handle.lowercased())
+        let key = ChannelKey(platform: platform, name: Self.caseFolded(handle))
         if let cached = channels[key] { return cached }
         let found = try writer.channel(platform: platform, handle: handle)
         let channel = try found ?? writer.insertChannel(
@@ -345,8 +347,20 @@ public final class IngestApplier {
 
     // MARK: - Helpers
 
+    /// The start of a message for one-line queue rows; cut by code points, which is cheap
+    /// (the terminal layer cuts again to the pane's width by graphemes).
     static func preview(_ text: String) -> String {
-        String(text.prefix(200))
+        let scalars = text.unicodeScalars
+        guard scalars.count > 200 else { return text }
+        return String(String.UnicodeScalarView(scalars.prefix(200)))
+    }
+
+    /// Handles compare case-insensitively; ASCII (nearly all handles) skips Unicode lowercasing.
+    static func caseFolded(_ handle: String) -> String {
+        var utf8 = Array(handle.utf8)
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return handle.lowercased() }
+        for index in utf8.indices where utf8[index] >= 0x41 && utf8[index] <= 0x5A { utf8[index] += 0x20 }
+        return String(decoding: utf8, as: UTF8.self)
     }
 
     static func messageDetail(_ incoming: IncomingMention) -> [String: String] {
