@@ -23,7 +23,10 @@ let package = Package(
         .target(name: "EarshotCore"),
         .target(
             name: "EarshotStore",
-            dependencies: ["EarshotCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "EarshotCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(name: "EarshotIngest", dependencies: ["EarshotCore", "EarshotStore"]),
         .target(name: "EarshotService", dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest"]),

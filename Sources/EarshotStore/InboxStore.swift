@@ -25,6 +25,8 @@ public protocol InboxReader {
 
     func mention(_ id: MentionID) throws -> Mention?
     func mention(platform: Platform, externalID: String) throws -> Mention?
+    /// Where a stored mention belongs, without reading its text (threading asks this per reply).
+    func mentionLink(platform: Platform, externalID: String) throws -> MentionLink?
     /// Whether a mention is stored, without reading it (the ingest hot path asks this per record).
     func mentionExists(platform: Platform, externalID: String) throws -> Bool
     /// Whether any stored mention answers `externalID`.
@@ -95,6 +97,21 @@ public protocol InboxWriter: InboxReader {
     /// Records an event that has no row of its own to change (e.g. a routing run that found nothing).
     @discardableResult
     func appendEvent(_ event: EventDraft) throws -> Event
+}
+
+/// The ids that place a stored mention: enough to thread a reply to it.
+public struct MentionLink: Equatable, Sendable {
+    public var id: MentionID
+    public var conversationID: ConversationID
+    public var customerID: CustomerID
+    public var channelID: ChannelID
+
+    public init(id: MentionID, conversationID: ConversationID, customerID: CustomerID, channelID: ChannelID) {
+        self.id = id
+        self.conversationID = conversationID
+        self.customerID = customerID
+        self.channelID = channelID
+    }
 }
 
 /// What happened to a mention handed to `insertMention`.

@@ -52,25 +52,31 @@ enum RowDecoding {
             platformConversationID: row["platform_conversation_id"], rawPayload: row["raw"])
     }
 
+    /// Reads the columns of `SQLiteSession.conversationColumns` by position.
     static func conversation(_ row: Row) throws -> Conversation {
-        let labels = (row["labels"] as String?)?.split(separator: "\u{1F}").map(String.init).sorted() ?? []
-        let priorityValue: Int = row["priority"]
+        let id: Int64 = row[0]
+        let labels = (row[19] as String?)?.split(separator: "\u{1F}").map(String.init).sorted() ?? []
+        func time(_ index: Int) -> Timestamp { Timestamp(millisecondsSinceEpoch: row[index]) }
+        func optionalTime(_ index: Int) -> Timestamp? { (row[index] as Int64?).map { Timestamp(millisecondsSinceEpoch: $0) } }
+        func named<E: RawRepresentable>(_ index: Int, _ column: String) throws -> E where E.RawValue == String {
+            let raw: String = row[index]
+            guard let value = E(rawValue: raw) else {
+                throw CorruptValue(table: "conversation", id: id, column: column, value: raw)
+            }
+            return value
+        }
+        let priorityValue: Int = row[5]
         guard let priority = Priority(rawValue: priorityValue) else {
-            throw CorruptValue(table: "conversation", id: row["id"], column: "priority", value: String(priorityValue))
+            throw CorruptValue(table: "conversation", id: id, column: "priority", value: String(priorityValue))
         }
         return Conversation(
-            id: ConversationID(row["id"]), channelID: ChannelID(row["channel_id"]),
-            customerID: CustomerID(row["customer_id"]),
-            status: try enumValue(row, "status", table: "conversation"),
-            snoozedUntil: optionalTimestamp(row, "snoozed_until"), priority: priority,
-            triageClass: try enumValue(row, "triage_class", table: "conversation"),
-            triageReason: row["triage_reason"], triageLocked: row["triage_locked"], assigneeID: (row["assignee_id"] as Int64?).map(ResponderID.init),
-            labels: labels, cycle: row["cycle"], cycleStartedAt: timestamp(row, "cycle_started_at"),
-            createdAt: timestamp(row, "created_at"), updatedAt: timestamp(row, "updated_at"),
-            lastCustomerMessageAt: timestamp(row, "last_customer_at"),
-            waitingSince: optionalTimestamp(row, "waiting_since"),
-            lastReplyAt: optionalTimestamp(row, "last_reply_at"), slaDueAt: optionalTimestamp(row, "sla_due_at"),
-            preview: row["preview"])
+            id: ConversationID(id), channelID: ChannelID(row[1]), customerID: CustomerID(row[2]),
+            status: try named(3, "status"), snoozedUntil: optionalTime(4), priority: priority,
+            triageClass: try named(6, "triage_class"), triageReason: row[7], triageLocked: row[8],
+            assigneeID: (row[9] as Int64?).map(ResponderID.init), labels: labels, cycle: row[10],
+            cycleStartedAt: time(11), createdAt: time(12), updatedAt: time(13), lastCustomerMessageAt: time(14),
+            waitingSince: optionalTime(15), lastReplyAt: optionalTime(16), slaDueAt: optionalTime(17),
+            preview: row[18])
     }
 
     static func responder(_ row: Row) throws -> Responder {

@@ -1,5 +1,6 @@
 import EarshotCore
 import GRDB
+import GRDBSQLite
 
 /// One transaction's view of the SQLite database; implements both protocols so that
 /// writes can read what they are about to change.
@@ -46,18 +47,33 @@ extension SQLiteSession {
         ).map(RowDecoding.mention)
     }
 
+    func mentionLink(platform: Platform, externalID: String) throws -> MentionLink? {
+        var query = try DirectStatement(db, """
+            SELECT id, conversation_id, customer_id, channel_id FROM mention WHERE platform = ? AND external_id = ?
+            """)
+        query.bind(platform.rawValue)
+        query.bind(externalID)
+        return try query.firstRow(in: db) { row in
+            MentionLink(
+                id: MentionID(sqlite3_column_int64(row, 0)), conversationID: ConversationID(sqlite3_column_int64(row, 1)),
+                customerID: CustomerID(sqlite3_column_int64(row, 2)), channelID: ChannelID(sqlite3_column_int64(row, 3)))
+        }
+    }
+
     func mentionExists(platform: Platform, externalID: String) throws -> Bool {
-        try Int64.fetchOne(
-            try db.cachedStatement(sql: "SELECT 1 FROM mention WHERE platform = ? AND external_id = ?"),
-            arguments: [platform.rawValue, externalID]) != nil
+        var query = try DirectStatement(db, "SELECT 1 FROM mention WHERE platform = ? AND external_id = ?")
+        query.bind(platform.rawValue)
+        query.bind(externalID)
+        return try query.hasRow(in: db)
     }
 
     func hasReplies(platform: Platform, to externalID: String) throws -> Bool {
-        try Int64.fetchOne(
-            try db.cachedStatement(sql: """
-                SELECT 1 FROM mention WHERE platform = ? AND in_reply_to = ? AND in_reply_to IS NOT NULL LIMIT 1
-                """),
-            arguments: [platform.rawValue, externalID]) != nil
+        var query = try DirectStatement(db, """
+            SELECT 1 FROM mention WHERE platform = ? AND in_reply_to = ? AND in_reply_to IS NOT NULL LIMIT 1
+            """)
+        query.bind(platform.rawValue)
+        query.bind(externalID)
+        return try query.hasRow(in: db)
     }
 
     func mentions(in conversation: ConversationID) throws -> [Mention] {
@@ -113,9 +129,13 @@ extension SQLiteSession {
         ).map(RowDecoding.conversation)
     }
 
-    /// Every column plus the labels, joined by U+001F, in one statement (decoding sorts them).
+    /// The columns `RowDecoding.conversation` reads, in its order, plus the labels joined by
+    /// U+001F (decoding sorts them). Positional: GRDB's by-name lookup lowercases the name on
+    /// every access, which dominated reading a conversation.
     static let conversationColumns = """
-        conversation.*, (SELECT group_concat(label, char(31)) FROM conversation_label \
+        id, channel_id, customer_id, status, snoozed_until, priority, triage_class, triage_reason, triage_locked, \
+        assignee_id, cycle, cycle_started_at, created_at, updated_at, last_customer_at, waiting_since, last_reply_at, \
+        sla_due_at, preview, (SELECT group_concat(label, char(31)) FROM conversation_label \
         WHERE conversation_id = conversation.id) AS labels
         """
 

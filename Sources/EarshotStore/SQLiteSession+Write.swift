@@ -50,17 +50,25 @@ extension SQLiteSession {
 
     /// Inserts the row unless (platform, external id) exists; nil for a duplicate.
     private func insertMentionRow(_ mention: NewMention) throws -> Mention? {
-        try db.cachedStatement(sql: """
+        var insert = try DirectStatement(db, """
             INSERT INTO mention (platform, external_id, channel_id, customer_id, conversation_id, cycle, kind,
                                  text, created_at, in_reply_to, platform_conversation_id, raw)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (platform, external_id) DO NOTHING
-            """).execute(arguments: [
-                mention.platform.rawValue, mention.externalID, mention.channelID.rawValue,
-                mention.customerID.rawValue, mention.conversationID.rawValue, mention.cycle,
-                mention.kind.rawValue, mention.text, mention.createdAt.millisecondsSinceEpoch,
-                mention.inReplyToExternalID, mention.platformConversationID, mention.rawPayload,
-            ])
+            """)
+        insert.bind(mention.platform.rawValue)
+        insert.bind(mention.externalID)
+        insert.bind(mention.channelID.rawValue)
+        insert.bind(mention.customerID.rawValue)
+        insert.bind(mention.conversationID.rawValue)
+        insert.bind(mention.cycle)
+        insert.bind(mention.kind.rawValue)
+        insert.bind(mention.text)
+        insert.bind(mention.createdAt.millisecondsSinceEpoch)
+        insert.bind(mention.inReplyToExternalID)
+        insert.bind(mention.platformConversationID)
+        insert.bind(mention.rawPayload)
+        try insert.execute(in: db)
         guard db.changesCount > 0 else { return nil }
         return Mention(
             id: MentionID(db.lastInsertedRowID), platform: mention.platform, externalID: mention.externalID,
@@ -80,18 +88,28 @@ extension SQLiteSession {
 
     private func insertConversationRow(_ new: NewConversation) throws -> Conversation {
         let waitingSince = new.waitingForUs ? new.startedAt : nil
-        try db.cachedStatement(sql: """
+        var insert = try DirectStatement(db, """
             INSERT INTO conversation (channel_id, customer_id, status, priority, triage_class, triage_reason,
                 routable, cycle, cycle_started_at, created_at, updated_at, last_customer_at, waiting_since,
                 sla_due_at, preview)
             VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                new.channelID.rawValue, new.customerID.rawValue, new.status.rawValue, new.priority.rawValue,
-                new.triageClass.rawValue, new.triageReason, new.triageClass.isRoutable,
-                new.startedAt.millisecondsSinceEpoch, new.startedAt.millisecondsSinceEpoch,
-                new.startedAt.millisecondsSinceEpoch, new.startedAt.millisecondsSinceEpoch,
-                waitingSince?.millisecondsSinceEpoch, new.slaDueAt?.millisecondsSinceEpoch, new.preview,
-            ])
+            """)
+        let started = new.startedAt.millisecondsSinceEpoch
+        insert.bind(new.channelID.rawValue)
+        insert.bind(new.customerID.rawValue)
+        insert.bind(new.status.rawValue)
+        insert.bind(new.priority.rawValue)
+        insert.bind(new.triageClass.rawValue)
+        insert.bind(new.triageReason)
+        insert.bind(new.triageClass.isRoutable)
+        insert.bind(started)
+        insert.bind(started)
+        insert.bind(started)
+        insert.bind(started)
+        insert.bind(waitingSince?.millisecondsSinceEpoch)
+        insert.bind(new.slaDueAt?.millisecondsSinceEpoch)
+        insert.bind(new.preview)
+        try insert.execute(in: db)
         return Conversation(
             id: ConversationID(db.lastInsertedRowID), channelID: new.channelID, customerID: new.customerID,
             status: new.status, priority: new.priority, triageClass: new.triageClass,
@@ -147,21 +165,30 @@ extension SQLiteSession {
     }
 
     private func updateConversationRow(_ conversation: Conversation) throws {
-        try db.cachedStatement(sql: """
+        var update = try DirectStatement(db, """
             UPDATE conversation SET status = ?, snoozed_until = ?, priority = ?, triage_class = ?,
                 triage_reason = ?, triage_locked = ?, routable = ?, assignee_id = ?, cycle = ?, cycle_started_at = ?,
                 updated_at = ?, last_customer_at = ?, waiting_since = ?, last_reply_at = ?, sla_due_at = ?, preview = ?
             WHERE id = ?
-            """).execute(arguments: [
-                conversation.status.rawValue, conversation.snoozedUntil?.millisecondsSinceEpoch,
-                conversation.priority.rawValue, conversation.triageClass.rawValue, conversation.triageReason,
-                conversation.triageLocked,
-                conversation.triageClass.isRoutable, conversation.assigneeID?.rawValue, conversation.cycle,
-                conversation.cycleStartedAt.millisecondsSinceEpoch, conversation.updatedAt.millisecondsSinceEpoch,
-                conversation.lastCustomerMessageAt.millisecondsSinceEpoch,
-                conversation.waitingSince?.millisecondsSinceEpoch, conversation.lastReplyAt?.millisecondsSinceEpoch,
-                conversation.slaDueAt?.millisecondsSinceEpoch, conversation.preview, conversation.id.rawValue,
-            ])
+            """)
+        update.bind(conversation.status.rawValue)
+        update.bind(conversation.snoozedUntil?.millisecondsSinceEpoch)
+        update.bind(conversation.priority.rawValue)
+        update.bind(conversation.triageClass.rawValue)
+        update.bind(conversation.triageReason)
+        update.bind(conversation.triageLocked)
+        update.bind(conversation.triageClass.isRoutable)
+        update.bind(conversation.assigneeID?.rawValue)
+        update.bind(conversation.cycle)
+        update.bind(conversation.cycleStartedAt.millisecondsSinceEpoch)
+        update.bind(conversation.updatedAt.millisecondsSinceEpoch)
+        update.bind(conversation.lastCustomerMessageAt.millisecondsSinceEpoch)
+        update.bind(conversation.waitingSince?.millisecondsSinceEpoch)
+        update.bind(conversation.lastReplyAt?.millisecondsSinceEpoch)
+        update.bind(conversation.slaDueAt?.millisecondsSinceEpoch)
+        update.bind(conversation.preview)
+        update.bind(conversation.id.rawValue)
+        try update.execute(in: db)
         try requireChange("conversation \(conversation.id)")
     }
 
@@ -282,13 +309,16 @@ extension SQLiteSession {
 
     @discardableResult
     private func append(_ draft: EventDraft, adding extra: [String: String]) throws -> Event {
-        let detail = draft.detail.merging(extra) { given, _ in given }
-        try db.cachedStatement(sql: """
+        let detail = extra.isEmpty ? draft.detail : draft.detail.merging(extra) { given, _ in given }
+        var insert = try DirectStatement(db, """
             INSERT INTO event (at, kind, actor, conversation_id, detail) VALUES (?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                draft.at.millisecondsSinceEpoch, draft.kind.rawValue, draft.actor.description,
-                draft.conversationID?.rawValue, EventDetailCoding.encode(detail),
-            ])
+            """)
+        insert.bind(draft.at.millisecondsSinceEpoch)
+        insert.bind(draft.kind.rawValue)
+        insert.bind(draft.actor.description)
+        insert.bind(draft.conversationID?.rawValue)
+        insert.bind(EventDetailCoding.encode(detail))
+        try insert.execute(in: db)
         return Event(
             id: EventID(db.lastInsertedRowID), at: draft.at, kind: draft.kind, actor: draft.actor,
             conversationID: draft.conversationID, detail: detail)

@@ -115,7 +115,7 @@ public final class IngestApplier {
         of incoming: IncomingMention, customer: CustomerID, channel: Channel, in writer: any InboxWriter
     ) throws -> Conversation? {
         if let parentID = incoming.inReplyToExternalID {
-            if let parent = try writer.mention(platform: incoming.platform, externalID: parentID),
+            if let parent = try writer.mentionLink(platform: incoming.platform, externalID: parentID),
                parent.customerID == customer, parent.channelID == channel.id {
                 return try writer.conversation(parent.conversationID)
             }
@@ -244,7 +244,7 @@ public final class IngestApplier {
             return .rejected("brand post \(incoming.externalID) answers no tweet, so there is no conversation to put it in")
         }
         var conversationID: ConversationID?
-        if let parent = try writer.mention(platform: incoming.platform, externalID: parentID) {
+        if let parent = try writer.mentionLink(platform: incoming.platform, externalID: parentID) {
             conversationID = parent.conversationID
         } else if let earlier = try writer.reply(platform: incoming.platform, platformID: parentID) {
             conversationID = earlier.conversationID
