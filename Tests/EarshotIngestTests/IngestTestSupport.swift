@@ -21,10 +21,10 @@ final class IngestFixture {
     let clock = ManualClock(Timestamp(secondsSinceEpoch: 1_700_000_000))
     let applier: IngestApplier
 
-    init(defaultChannel: String? = "AcmeSupport") throws {
+    init(defaultChannel: String? = "AcmeSupport", triage: any IngestTriage = KeywordTriage()) throws {
         directory = try TemporaryDirectory("earshot-ingest")
         store = try SQLiteInboxStore(path: directory.file("inbox.sqlite"))
-        applier = IngestApplier(clock: clock, triage: KeywordTriage(), defaultChannel: defaultChannel)
+        applier = IngestApplier(clock: clock, triage: triage, defaultChannel: defaultChannel)
     }
 
     @discardableResult

@@ -15,6 +15,15 @@ public struct TWCSAdapter {
     private var brands: [String: String] = [:]
     /// Which brand posted an outbound tweet, by tweet id (filled by `learn` before a file import).
     private var brandOfTweet: [String: String] = [:]
+    /// How inbound tweets link to others, by tweet id (filled by `learn`), so a customer's
+    /// follow-up that names no brand can take the brand of its thread.
+    private var threadLinks: [String: ThreadLink] = [:]
+
+    struct ThreadLink {
+        let parent: String?
+        let responses: [String]
+        let mentionedBrand: String?
+    }
 
     public init() {}
 
@@ -30,6 +39,13 @@ public struct TWCSAdapter {
             guard let row = try? Row(fields: fields, columns: columnIndex ?? [:]), !row.inbound else { continue }
             rememberBrand(row.authorID)
             brandOfTweet[row.tweetID] = row.authorID
+        }
+        for record in records {
+            guard let fields = record.fields, let columns = columnIndex,
+                  let row = try? Row(fields: fields, columns: columns), row.inbound
+            else { continue }
+            threadLinks[row.tweetID] = ThreadLink(
+                parent: row.inResponseTo, responses: row.responses, mentionedBrand: mentionedBrand(in: row.text))
         }
         columnIndex = nil
     }
@@ -66,7 +82,7 @@ public struct TWCSAdapter {
                 signatureInitials: Self.signatureInitials(in: row.text), rawPayload: raw)))
         }
         guard let brand = brand(for: row) else {
-            return problem("cannot tell which brand tweet \(row.tweetID) is for: it @mentions no account and no brand answered it")
+            return problem("cannot tell which brand tweet \(row.tweetID) is for: it @mentions no brand and no brand answered it")
         }
         return .success(.mention(IncomingMention(
             platform: .twcs, externalID: row.tweetID, channelHandle: brand, authorHandle: row.authorID,
@@ -75,17 +91,42 @@ public struct TWCSAdapter {
     }
 
     /// The brand an inbound tweet was addressed to: a brand that answered it, the brand it
-    /// answers, a brand it @mentions, else the first account it @mentions.
+    /// answers, a brand it @mentions, else the first account it @mentions that is not a
+    /// customer (the dataset replaces customers' handles with numbers; brands keep names).
     private func brand(for row: Row) -> String? {
         for response in row.responses {
             if let brand = brandOfTweet[response] { return brand }
         }
         if let parent = row.inResponseTo, let brand = brandOfTweet[parent] { return brand }
-        let mentioned = Self.mentionedHandles(in: row.text)
-        for handle in mentioned {
+        if let brand = mentionedBrand(in: row.text) { return brand }
+        if let brand = brandOfThread(around: row) { return brand }
+        return Self.mentionedHandles(in: row.text).first { !$0.allSatisfy(\.isNumber) }
+    }
+
+    private func mentionedBrand(in text: String) -> String? {
+        for handle in Self.mentionedHandles(in: text) {
             if let brand = brands[handle.lowercased()] { return brand }
         }
-        return mentioned.first
+        return nil
+    }
+
+    /// Walks the thread (parents and answers, a bounded number of tweets) for a brand that
+    /// posted in it or that a customer in it addressed.
+    private func brandOfThread(around row: Row) -> String? {
+        var queue = row.responses + (row.inResponseTo.map { [$0] } ?? [])
+        var seen: Set<String> = [row.tweetID]
+        var index = 0
+        while index < queue.count && seen.count < 64 {
+            let id = queue[index]
+            index += 1
+            guard seen.insert(id).inserted else { continue }
+            if let brand = brandOfTweet[id] { return brand }
+            guard let link = threadLinks[id] else { continue }
+            if let brand = link.mentionedBrand { return brand }
+            queue += link.responses
+            if let parent = link.parent { queue.append(parent) }
+        }
+        return nil
     }
 
     private mutating func rememberBrand(_ name: String) {

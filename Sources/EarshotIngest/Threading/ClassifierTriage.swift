@@ -1,11 +1,19 @@
 import EarshotCore
 
 /// Threading's triage seam backed by the real classifier (docs/triage.md).
-/// TEMPORARY: classifies nothing until the classifier lands in this session.
 public struct ClassifierTriage: IngestTriage {
-    public init() {}
+    private var classifier: TriageClassifier
+
+    public init(classifier: TriageClassifier = TriageClassifier()) {
+        self.classifier = classifier
+    }
 
     public mutating func triage(_ request: TriageRequest) -> (TriageClass, String) {
-        (request.referencesChannelPost ? .broadcast : .other, "not yet classified")
+        let verdict = classifier.classify(
+            TriageInput(
+                text: request.text, kind: request.kind, authorHandle: request.authorHandle,
+                channelHandle: request.channelHandle, referencesChannelPost: request.referencesChannelPost),
+            at: request.at)
+        return (verdict.triageClass, verdict.reason)
     }
 }
