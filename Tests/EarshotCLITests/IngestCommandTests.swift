@@ -146,3 +146,44 @@ import Testing
         #expect(format.stderr.contains("unknown format \"csv\"; use one of jsonl, x-v2, twitter-v1, mastodon, bluesky, twcs"))
     }
 }
+
+/// Progress (count, rate, ETA) is drawn on stderr only when stderr is a terminal.
+@Suite struct IngestProgressTests {
+    @Test func aLongIngestOnATerminalShowsCountRateAndETA() throws {
+        let home = try TemporaryDirectory("earshot-progress")
+        let file = home.file("long.jsonl")
+        try IngestCommandTests.jsonl(0..<40_000).write(toFile: file, atomically: true, encoding: .utf8)
+        let terminal = try PseudoTerminal()
+        let ingest = Process()
+        ingest.executableURL = URL(fileURLWithPath: try BuiltProducts.executable("earshot"))
+        // Small batches so progress is redrawn while the file is read; CI is deliberately unset.
+        ingest.arguments = ["ingest", "--batch", "200", file]
+        ingest.environment = ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": home.file("db.sqlite")]
+        ingest.standardError = terminal.device
+        ingest.standardOutput = FileHandle.nullDevice
+        try ingest.run()
+        var drawn = ""
+        while ingest.isRunning {
+            drawn += terminal.drain()
+            usleep(50_000)
+        }
+        drawn += terminal.drain()
+        #expect(ingest.terminationStatus == 0)
+        #expect(drawn.contains(" records "), "stderr on the terminal was: \(drawn.prefix(300))")
+        #expect(drawn.contains("/s"))
+        #expect(drawn.contains("ETA "))
+        #expect(drawn.contains("%"))
+    }
+
+    @Test func nothingIsDrawnWhenStderrIsNotATerminal() throws {
+        let home = try TemporaryDirectory("earshot-progress")
+        let file = home.file("long.jsonl")
+        try IngestCommandTests.jsonl(0..<20_000).write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try runProcess(
+            try BuiltProducts.executable("earshot"), ["ingest", "--batch", "200", file],
+            environment: ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": home.file("db.sqlite")])
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        #expect(result.stdout == "\(file): 20,000 mentions stored, 0 already stored\n")
+    }
+}
