@@ -46,6 +46,7 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release --product earshot-bench
 	$(RELEASE_BIN)/earshot-bench store --count $(BENCH_COUNT)
+	$(RELEASE_BIN)/earshot-bench ingest --count $(BENCH_COUNT)
 
 install: deps
 	$(SWIFT) build -c release --product earshot
