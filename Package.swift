@@ -56,6 +56,10 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "EarshotServiceTests",
+            dependencies: ["EarshotCore", "EarshotStore", "EarshotService", "EarshotTestSupport"]
+        ),
+        .testTarget(
             name: "EarshotCLITests",
             dependencies: ["earshot", "EarshotService", "EarshotTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),

@@ -64,6 +64,10 @@ public struct Conversation: Hashable, Sendable, Codable {
     /// Set when a person chose the class; triage then leaves it alone.
     public var triageLocked: Bool
     public var assigneeID: ResponderID?
+    /// When the current assignee got it.
+    public var assignedAt: Timestamp?
+    /// When the assignee last worked on it (reply, note, draft); return-to-queue measures from this.
+    public var touchedAt: Timestamp?
     /// Sorted, unique.
     public var labels: [String]
     /// 1 for the first exchange; a customer writing again after resolve starts the next cycle.
@@ -86,7 +90,8 @@ public struct Conversation: Hashable, Sendable, Codable {
         id: ConversationID, channelID: ChannelID, customerID: CustomerID,
         status: ConversationStatus = .open, snoozedUntil: Timestamp? = nil,
         priority: Priority = .normal, triageClass: TriageClass = .other, triageReason: String = "",
-        triageLocked: Bool = false, assigneeID: ResponderID? = nil, labels: [String] = [], cycle: Int = 1,
+        triageLocked: Bool = false, assigneeID: ResponderID? = nil, assignedAt: Timestamp? = nil,
+        touchedAt: Timestamp? = nil, labels: [String] = [], cycle: Int = 1,
         cycleStartedAt: Timestamp, createdAt: Timestamp, updatedAt: Timestamp,
         lastCustomerMessageAt: Timestamp, waitingSince: Timestamp?, lastReplyAt: Timestamp? = nil,
         slaDueAt: Timestamp? = nil, preview: String = ""
@@ -101,6 +106,8 @@ public struct Conversation: Hashable, Sendable, Codable {
         self.triageReason = triageReason
         self.triageLocked = triageLocked
         self.assigneeID = assigneeID
+        self.assignedAt = assignedAt
+        self.touchedAt = touchedAt
         self.labels = Array(Set(labels)).sorted()
         self.cycle = cycle
         self.cycleStartedAt = cycleStartedAt
@@ -112,6 +119,16 @@ public struct Conversation: Hashable, Sendable, Codable {
         self.slaDueAt = slaDueAt
         self.preview = preview
     }
+
+    /// The drain order key: higher priority first, then the nearest SLA due time (none sorts
+    /// last), as one integer the store indexes (`drain_key`); ids break ties (oldest first).
+    public var drainKey: Int64 {
+        let due = min(slaDueAt?.millisecondsSinceEpoch ?? Self.noDueTime, Self.noDueTime)
+        return Int64(3 - priority.rawValue) * 100_000_000_000_000 + due
+    }
+
+    /// Stands for "no SLA clock" in `drainKey` (year 4822 in milliseconds).
+    public static let noDueTime: Int64 = 90_000_000_000_000
 
     /// Normalises a label set (unique, sorted) so comparisons and storage are stable.
     public mutating func setLabels(_ newLabels: [String]) {

@@ -43,6 +43,15 @@ public protocol InboxReader {
     /// One window of a queue view, in the view's order, starting after `cursor`.
     func queue(_ view: QueueView, after cursor: QueueCursor?, limit: Int) throws -> [Conversation]
 
+    /// Conversations each responder carries now (status open or pending), for capacity.
+    func openLoads() throws -> [ResponderID: Int]
+    /// Who last handled this customer: the assignee of their latest other conversation.
+    func lastHandler(of customer: CustomerID, excluding conversation: ConversationID) throws -> ResponderID?
+    /// A responder's unresolved conversations (open, pending or snoozed).
+    func assignedConversations(to responder: ResponderID) throws -> [Conversation]
+    /// Open assigned conversations nobody has touched since `before` (by touch, else assignment time).
+    func untouchedAssignments(before: Timestamp, limit: Int) throws -> [Conversation]
+
     func responder(_ id: ResponderID) throws -> Responder?
     func responder(login: String) throws -> Responder?
     func responders(includingRemoved: Bool) throws -> [Responder]
@@ -93,6 +102,12 @@ public protocol InboxWriter: InboxReader {
     func updateReply(_ reply: Reply, because event: EventDraft) throws
 
     func insertNote(conversation: ConversationID, author: ResponderID, text: String, at: Timestamp, because event: EventDraft) throws -> Note
+
+    /// Bookkeeping caches of facts the event log already holds (the assignment event, the
+    /// note or reply event, the client's activity); written without an event of their own.
+    func noteAssignment(to responder: ResponderID, at time: Timestamp) throws
+    func noteTouch(of conversation: ConversationID, at time: Timestamp) throws
+    func noteActivity(of responder: ResponderID, at time: Timestamp) throws
 
     /// Records an event that has no row of its own to change (e.g. a routing run that found nothing).
     @discardableResult

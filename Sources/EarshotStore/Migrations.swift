@@ -9,6 +9,7 @@ enum Migrations {
         migrator.registerMigration("v2_queue_indexes", migrate: createQueueIndexes)
         migrator.registerMigration("v3_threading", migrate: addThreading)
         migrator.registerMigration("v4_lean_event_log", migrate: leanEventLog)
+        migrator.registerMigration("v5_assignment", migrate: addAssignment)
         return migrator
     }
 
@@ -143,6 +144,21 @@ enum Migrations {
             CREATE INDEX conversation_recent ON conversation (status, updated_at, id);
             CREATE INDEX conversation_customer ON conversation (customer_id, created_at);
             CREATE INDEX event_time ON event (at);
+            """)
+    }
+
+    /// Routing: the unassigned queue is read in drain order (priority, then nearest SLA due
+    /// time, then oldest), and return-to-queue needs when work was assigned and last touched.
+    /// `drain_key` must match `Conversation.drainKey`.
+    static func addAssignment(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE conversation ADD COLUMN assigned_at INTEGER;
+            ALTER TABLE conversation ADD COLUMN touched_at INTEGER;
+            ALTER TABLE conversation ADD COLUMN drain_key INTEGER GENERATED ALWAYS AS
+                ((3 - priority) * 100000000000000 + min(ifnull(sla_due_at, 90000000000000), 90000000000000)) VIRTUAL;
+            DROP INDEX conversation_unassigned;
+            CREATE INDEX conversation_unassigned ON conversation (status, routable, drain_key, id)
+                WHERE status = 'open' AND routable = 1 AND assignee_id IS NULL;
             """)
     }
 

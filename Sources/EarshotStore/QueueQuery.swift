@@ -19,8 +19,9 @@ struct QueueQuery {
             arguments += [responder.rawValue]
             sortColumn = "queue_due"
         case .unassigned:
+            // Drain order: what routing hands out next is at the top.
             conditions = ["status = 'open'", "routable = 1", "assignee_id IS NULL"]
-            sortColumn = "queue_due"
+            sortColumn = "drain_key"
         case .allOpen:
             conditions = ["status = 'open'", "routable = 1"]
             sortColumn = "queue_due"

@@ -4,7 +4,7 @@ import EarshotCore
 public enum QueueView: Hashable, Sendable {
     /// Open conversations assigned to this responder, nearest SLA breach first.
     case mine(ResponderID)
-    /// Open, routable, nobody's: what routing and claims draw from.
+    /// Open, routable, nobody's, in drain order: highest priority, then nearest SLA breach, then oldest.
     case unassigned
     /// Every open routable conversation.
     case allOpen
@@ -35,6 +35,8 @@ public struct QueueCursor: Hashable, Sendable {
             sortKey = conversation.snoozedUntil?.millisecondsSinceEpoch ?? Int64.max
         case .resolved:
             sortKey = conversation.updatedAt.millisecondsSinceEpoch
+        case .unassigned:
+            sortKey = conversation.drainKey
         default:
             sortKey = conversation.slaDueAt?.millisecondsSinceEpoch ?? Int64.max
         }

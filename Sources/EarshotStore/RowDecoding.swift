@@ -69,7 +69,7 @@ enum RowDecoding {
         guard let priority = Priority(rawValue: priorityValue) else {
             throw CorruptValue(table: "conversation", id: id, column: "priority", value: String(priorityValue))
         }
-        return Conversation(
+        var conversation = Conversation(
             id: ConversationID(id), channelID: ChannelID(row[1]), customerID: CustomerID(row[2]),
             status: try named(3, "status"), snoozedUntil: optionalTime(4), priority: priority,
             triageClass: try named(6, "triage_class"), triageReason: row[7], triageLocked: row[8],
@@ -77,6 +77,9 @@ enum RowDecoding {
             cycleStartedAt: time(11), createdAt: time(12), updatedAt: time(13), lastCustomerMessageAt: time(14),
             waitingSince: optionalTime(15), lastReplyAt: optionalTime(16), slaDueAt: optionalTime(17),
             preview: row[18])
+        conversation.assignedAt = optionalTime(20)
+        conversation.touchedAt = optionalTime(21)
+        return conversation
     }
 
     static func responder(_ row: Row) throws -> Responder {

@@ -136,7 +136,7 @@ extension SQLiteSession {
         id, channel_id, customer_id, status, snoozed_until, priority, triage_class, triage_reason, triage_locked, \
         assignee_id, cycle, cycle_started_at, created_at, updated_at, last_customer_at, waiting_since, last_reply_at, \
         sla_due_at, preview, (SELECT group_concat(label, char(31)) FROM conversation_label \
-        WHERE conversation_id = conversation.id) AS labels
+        WHERE conversation_id = conversation.id) AS labels, assigned_at, touched_at
         """
 
     func queue(_ view: QueueView, after cursor: QueueCursor?, limit: Int) throws -> [Conversation] {
@@ -147,6 +147,55 @@ extension SQLiteSession {
     func labels(of conversation: ConversationID) throws -> [String] {
         try String.fetchAll(try db.cachedStatement(sql: "SELECT label FROM conversation_label WHERE conversation_id = ? ORDER BY label"),
             arguments: [conversation.rawValue])
+    }
+
+    func openLoads() throws -> [ResponderID: Int] {
+        // One index range per responder (there are tens), never a pass over the conversations.
+        var loads: [ResponderID: Int] = [:]
+        let statement = try db.cachedStatement(sql: """
+            SELECT count(*) FROM conversation WHERE assignee_id = ? AND status IN ('open', 'pending')
+            """)
+        for id in try Int64.fetchAll(db, sql: "SELECT id FROM responder") {
+            let count = try Int.fetchOne(statement, arguments: [id]) ?? 0
+            if count > 0 { loads[ResponderID(id)] = count }
+        }
+        return loads
+    }
+
+    func lastHandler(of customer: CustomerID, excluding conversation: ConversationID) throws -> ResponderID? {
+        try Int64.fetchOne(
+            try db.cachedStatement(sql: """
+                SELECT assignee_id FROM conversation
+                WHERE customer_id = ? AND id != ? AND assignee_id IS NOT NULL
+                ORDER BY created_at DESC LIMIT 1
+                """),
+            arguments: [customer.rawValue, conversation.rawValue]
+        ).map(ResponderID.init)
+    }
+
+    func assignedConversations(to responder: ResponderID) throws -> [Conversation] {
+        try Row.fetchAll(
+            db, sql: """
+                SELECT \(Self.conversationColumns) FROM conversation
+                WHERE assignee_id = ? AND status IN ('open', 'pending', 'snoozed') ORDER BY id
+                """,
+            arguments: [responder.rawValue]
+        ).map(RowDecoding.conversation)
+    }
+
+    func untouchedAssignments(before: Timestamp, limit: Int) throws -> [Conversation] {
+        // Per responder through the assigned-conversation index: as much work as total
+        // capacity, never a pass over the whole table.
+        var found: [Conversation] = []
+        let statement = try db.cachedStatement(sql: """
+            SELECT \(Self.conversationColumns) FROM conversation
+            WHERE assignee_id = ? AND status = 'open' AND ifnull(touched_at, ifnull(assigned_at, 0)) < ?
+            """)
+        for id in try Int64.fetchAll(db, sql: "SELECT id FROM responder ORDER BY id") where found.count < limit {
+            found += try Row.fetchAll(statement, arguments: [id, before.millisecondsSinceEpoch])
+                .map(RowDecoding.conversation)
+        }
+        return Array(found.sorted { $0.id < $1.id }.prefix(limit))
     }
 
     func responder(_ id: ResponderID) throws -> Responder? {

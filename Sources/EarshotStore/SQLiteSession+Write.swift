@@ -168,7 +168,8 @@ extension SQLiteSession {
         var update = try DirectStatement(db, """
             UPDATE conversation SET status = ?, snoozed_until = ?, priority = ?, triage_class = ?,
                 triage_reason = ?, triage_locked = ?, routable = ?, assignee_id = ?, cycle = ?, cycle_started_at = ?,
-                updated_at = ?, last_customer_at = ?, waiting_since = ?, last_reply_at = ?, sla_due_at = ?, preview = ?
+                updated_at = ?, last_customer_at = ?, waiting_since = ?, last_reply_at = ?, sla_due_at = ?, preview = ?,
+                assigned_at = ?, touched_at = ?
             WHERE id = ?
             """)
         update.bind(conversation.status.rawValue)
@@ -187,6 +188,8 @@ extension SQLiteSession {
         update.bind(conversation.lastReplyAt?.millisecondsSinceEpoch)
         update.bind(conversation.slaDueAt?.millisecondsSinceEpoch)
         update.bind(conversation.preview)
+        update.bind(conversation.assignedAt?.millisecondsSinceEpoch)
+        update.bind(conversation.touchedAt?.millisecondsSinceEpoch)
         update.bind(conversation.id.rawValue)
         try update.execute(in: db)
         try requireChange("conversation \(conversation.id)")
@@ -298,6 +301,24 @@ extension SQLiteSession {
         draft.conversationID = conversation
         try append(draft, adding: ["note": note.id.description])
         return note
+    }
+
+    func noteAssignment(to responder: ResponderID, at time: Timestamp) throws {
+        try db.execute(
+            sql: "UPDATE responder SET last_assigned_at = ? WHERE id = ?",
+            arguments: [time.millisecondsSinceEpoch, responder.rawValue])
+    }
+
+    func noteTouch(of conversation: ConversationID, at time: Timestamp) throws {
+        try db.execute(
+            sql: "UPDATE conversation SET touched_at = ? WHERE id = ?",
+            arguments: [time.millisecondsSinceEpoch, conversation.rawValue])
+    }
+
+    func noteActivity(of responder: ResponderID, at time: Timestamp) throws {
+        try db.execute(
+            sql: "UPDATE responder SET last_active_at = ? WHERE id = ?",
+            arguments: [time.millisecondsSinceEpoch, responder.rawValue])
     }
 
     @discardableResult

@@ -1,0 +1,32 @@
+import EarshotCore
+
+/// Refusals a person sees, each saying what and what to do.
+public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notAResponder(login: String)
+    case unknownConversation(ConversationID)
+    case unknownResponder(login: String)
+    case alreadyClaimed(conversation: ConversationID, by: String)
+    case notYours(conversation: ConversationID, owner: String, action: String)
+    case supervisorsOnly(action: String)
+    case wrongState(String)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case let .notAResponder(login):
+            return "\(login) is not a responder; ask a supervisor to run `earshot responder add \(login) --name NAME --initials AB`"
+        case let .unknownConversation(id):
+            return "no conversation \(id); `earshot queue` lists them"
+        case let .unknownResponder(login):
+            return "no responder \(login); `earshot responder list` shows who there is"
+        case let .alreadyClaimed(conversation, name):
+            return "conversation \(conversation) is already claimed by \(name)"
+        case let .notYours(conversation, owner, action):
+            return "conversation \(conversation) belongs to \(owner); only they or a supervisor can \(action) it"
+        case let .supervisorsOnly(action):
+            return "\(action) is for supervisors"
+        case let .wrongState(message), let .invalid(message):
+            return message
+        }
+    }
+}

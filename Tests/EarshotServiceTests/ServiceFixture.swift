@@ -1,0 +1,86 @@
+import EarshotCore
+import EarshotService
+import EarshotStore
+import EarshotTestSupport
+
+/// A real store in a temp directory, a manual clock, and a service over them.
+final class ServiceFixture {
+    let directory: TemporaryDirectory
+    let store: SQLiteInboxStore
+    let clock = ManualClock(Timestamp(secondsSinceEpoch: 1_700_000_000))
+    var service: InboxService
+    let channel: Channel
+    private var customerCount = 0
+
+    init(_ configure: (inout AssignmentPolicy) -> Void = { _ in }) throws {
+        directory = try TemporaryDirectory("earshot-service")
+        store = try SQLiteInboxStore(path: directory.file("inbox.sqlite"))
+        var policy = AssignmentPolicy()
+        configure(&policy)
+        service = InboxService(store: store, clock: clock, policy: policy)
+        let at = clock.now()
+        channel = try store.write { writer in
+            try writer.insertChannel(
+                platform: .x, handle: "AcmeSupport", displayName: "Acme", because: EventDraft(.channelAdded, by: .system, at: at))
+        }
+        // The team lead who sets the team up (bootstrap): offline with no capacity, so routing never picks them.
+        try service.addResponder(
+            NewResponder(login: "admin", displayName: "Admin", initials: "AD", role: .supervisor, availability: .offline, capacity: 0),
+            by: "root")
+    }
+
+    @discardableResult
+    func responder(
+        _ login: String, role: ResponderRole = .agent, capacity: Int = 3, availability: Availability = .available
+    ) throws -> Responder {
+        try service.addResponder(
+            NewResponder(login: login, displayName: login.capitalized, initials: String(login.prefix(2)).uppercased(),
+                         role: role, availability: availability, capacity: capacity),
+            by: "admin")
+    }
+
+    func customer(_ handle: String? = nil) throws -> CustomerID {
+        customerCount += 1
+        let name = handle ?? "customer\(customerCount)"
+        let at = clock.now()
+        return try store.write { writer in
+            if let existing = try writer.customer(platform: .x, handle: name) { return existing.id }
+            return try writer.insertCustomer(
+                platform: .x, handle: name, displayName: name, firstSeen: at,
+                because: EventDraft(.customerAdded, by: .ingest, at: at)).id
+        }
+    }
+
+    /// A new open conversation straight into the store (as ingest would), not routed.
+    @discardableResult
+    func conversation(
+        customer: CustomerID? = nil, triage: TriageClass = .question, priority: Priority = .normal, due: Timestamp? = nil
+    ) throws -> ConversationID {
+        let customerID = try customer ?? self.customer()
+        let at = clock.now()
+        return try store.write { writer in
+            try writer.insertConversation(
+                NewConversation(
+                    channelID: channel.id, customerID: customerID, priority: priority, triageClass: triage,
+                    startedAt: at, slaDueAt: due, preview: "help?"),
+                because: EventDraft(.opened, by: .ingest, at: at)).id
+        }
+    }
+
+    func get(_ id: ConversationID) throws -> Conversation {
+        try #require(try store.read { try $0.conversation(id) })
+    }
+
+    func assignee(_ id: ConversationID) throws -> String? {
+        try store.read { reader in
+            guard let owner = try reader.conversation(id)?.assigneeID else { return nil }
+            return try reader.responder(owner)?.login
+        }
+    }
+
+    func lastEvent(_ id: ConversationID) throws -> Event? {
+        try store.read { try $0.events(for: id).last }
+    }
+}
+
+import Testing
