@@ -28,11 +28,14 @@ extension InboxService {
     @discardableResult
     public func addResponder(_ new: NewResponder, by login: String) throws -> Responder {
         try validate(login: new.login, initials: new.initials, capacity: new.capacity)
-        return try store.write { writer in
+        let added = try store.write { writer in
             let actor = try requireSupervisorUnlessBootstrap(login, action: "adding responders", in: writer)
             return try writer.insertResponder(
                 new, because: EventDraft(.responderAdded, by: actor, at: clock.now(), detail: ["role": new.role.rawValue]))
         }
+        // A new available responder is new capacity.
+        try drainIfAutomatic()
+        return added
     }
 
     /// Changes a responder. Anyone may change their own availability; everything else, and
