@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -29,7 +30,10 @@ let package = Package(
             ]
         ),
         .target(name: "EarshotIngest", dependencies: ["EarshotCore", "EarshotStore"]),
-        .target(name: "EarshotService", dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest"]),
+        .target(
+            name: "EarshotService",
+            dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         .target(name: "EarshotTUI", dependencies: ["EarshotCore", "EarshotService", "CNcurses"]),
         .executableTarget(
             name: "earshot",

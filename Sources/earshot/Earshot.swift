@@ -14,6 +14,10 @@ struct Earshot: ParsableCommand {
             $XDG_DATA_HOME/earshot/earshot.sqlite.
             """,
         version: "earshot \(version) (\(NcursesLibrary.version))",
-        subcommands: [DatabaseCommand.self, IngestCommand.self]
+        subcommands: [
+            DatabaseCommand.self, IngestCommand.self, QueueCommand.self, ClaimCommand.self, AssignCommand.self,
+            ReleaseCommand.self, ResolveCommand.self, ReopenCommand.self, SnoozeCommand.self, PriorityCommand.self,
+            LabelCommand.self, NoteCommand.self, RouteCommand.self, TickCommand.self, ResponderCommand.self,
+        ]
     )
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EarshotCore
 import EarshotIngest
+import EarshotService
 import EarshotStore
 import Foundation
 
@@ -63,6 +64,9 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let inbox = try SQLiteInboxStore(path: store.paths.database)
+        let config = try ConfigLoader.load(
+            files: ConfigLoader.files(environment: ProcessInfo.processInfo.environment, userFile: store.paths.configFile))
+        let service = InboxService(store: inbox, clock: SystemClock(), policy: config.assignment)
         let applier = IngestApplier(clock: SystemClock(), triage: ClassifierTriage(), defaultChannel: channel)
         let options = IngestPipeline.Options(
             format: format.flatMap(IngestFormat.init(rawValue:)), batchSize: batch,
@@ -71,7 +75,7 @@ struct IngestCommand: ParsableCommand {
             FileHandle.standardError.write(Data((message + "\n").utf8))
         }
         if let spool {
-            try watch(SpoolDirectory(root: spool), with: pipeline)
+            try watch(SpoolDirectory(root: spool), with: pipeline, service: service)
             return
         }
         var total = IngestSummary()
@@ -82,13 +86,23 @@ struct IngestCommand: ParsableCommand {
             print(Self.describe(summary, source: source.name, rejectsPath: rejects.count > 0 ? rejects.path : nil))
             total += summary
         }
+        try routeNewWork(service)
         if total.exitStatus != 0 { throw ExitCode(total.exitStatus) }
     }
 
-    private func watch(_ spool: SpoolDirectory, with pipeline: IngestPipeline) throws {
+    /// New conversations go to responders with room when routing is automatic.
+    private func routeNewWork(_ service: InboxService) throws {
+        guard service.policy.routing != .manual else { return }
+        let assigned = try service.route()
+        if !assigned.isEmpty { print("routed \(assigned.count) conversation\(assigned.count == 1 ? "" : "s")") }
+    }
+
+    private func watch(_ spool: SpoolDirectory, with pipeline: IngestPipeline, service: InboxService) throws {
         try spool.prepare()
         while true {
-            for (name, summary) in try spool.processWaiting(with: pipeline) {
+            let processed = try spool.processWaiting(with: pipeline)
+            if !processed.isEmpty { try routeNewWork(service) }
+            for (name, summary) in processed {
                 let rejects = summary.rejected > 0 ? spool.rejectedDirectory + "/" + name + ".rejects" : nil
                 print(Self.describe(summary, source: name, rejectsPath: rejects))
                 fflush(nil)

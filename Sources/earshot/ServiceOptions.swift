@@ -1,0 +1,68 @@
+import ArgumentParser
+import EarshotCore
+import EarshotService
+import EarshotStore
+import Foundation
+
+/// What every command that acts on conversations needs: the database, the configuration and
+/// who is acting. Without a daemon, the service runs in this process (single-user mode).
+struct ServiceOptions: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+
+    /// The service over the database, with the configured policies.
+    func service() throws -> InboxService {
+        let environment = ProcessInfo.processInfo.environment
+        let config = try ConfigLoader.load(files: ConfigLoader.files(environment: environment, userFile: store.paths.configFile))
+        let inbox = try SQLiteInboxStore(path: store.paths.database)
+        return InboxService(store: inbox, clock: SystemClock(), policy: config.assignment)
+    }
+
+    /// The Unix login of whoever runs this process. `EARSHOT_LOGIN` overrides it in single-user
+    /// mode only (tests, demos); the daemon takes identity from the kernel and ignores it.
+    static var currentLogin: String {
+        if let login = ProcessInfo.processInfo.environment["EARSHOT_LOGIN"], !login.isEmpty { return login }
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return "uid\(geteuid())" }
+        return String(cString: name)
+    }
+}
+
+/// Conversation ids as typed: `12` or `#12`.
+struct ConversationArgument: ExpressibleByArgument {
+    let id: ConversationID
+
+    init?(argument: String) {
+        let digits = argument.hasPrefix("#") ? String(argument.dropFirst()) : argument
+        guard let value = Int64(digits), value > 0 else { return nil }
+        id = ConversationID(value)
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// A point in time as typed: ISO 8601, or a delay from now such as `45m`, `2h`, `1d`, `90s`.
+struct TimeArgument: ExpressibleByArgument {
+    enum Value { case absolute(Timestamp), relative(seconds: Int64) }
+    let value: Value
+
+    init?(argument: String) {
+        if let (time, _) = EarshotIngestTime.parse(argument) {
+            value = .absolute(time)
+            return
+        }
+        guard let unit = argument.last, let amount = Int64(argument.dropLast()), amount > 0 else { return nil }
+        switch unit {
+        case "s": value = .relative(seconds: amount)
+        case "m": value = .relative(seconds: amount * 60)
+        case "h": value = .relative(seconds: amount * 3600)
+        case "d": value = .relative(seconds: amount * 86_400)
+        default: return nil
+        }
+    }
+
+    func resolve(now: Timestamp) -> Timestamp {
+        switch value {
+        case let .absolute(time): time
+        case let .relative(seconds): now.adding(seconds: seconds)
+        }
+    }
+}
