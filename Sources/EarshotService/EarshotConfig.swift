@@ -5,6 +5,7 @@ import TOMLKit
 /// Everything `config.toml` sets (docs/config.md). Later files override earlier ones key by key.
 public struct EarshotConfig: Equatable, Sendable {
     public var assignment = AssignmentPolicy()
+    public var sla = SLAPolicy()
 
     public init() {}
 }
@@ -71,11 +72,20 @@ public enum ConfigLoader {
         }
         for section in table.keys.sorted() {
             let line = lineOf(section: section, key: nil, in: text)
-            guard let known = keys[section] else {
-                throw ConfigError(file: file, line: line, message: "unknown section [\(section)]; known: \(keys.keys.sorted().joined(separator: ", "))")
-            }
+            let sections = (keys.keys + ["sla", "business_hours"]).sorted()
             guard let values = table[section]?.table else {
-                throw ConfigError(file: file, line: line, message: "\(section) must be a [\(section)] table")
+                throw ConfigError(file: file, line: line, message: "\(section) must be a [\(section)] table; known: \(sections.joined(separator: ", "))")
+            }
+            if section == "sla" {
+                try applySLA(values, file: file, text: text, to: &config)
+                continue
+            }
+            if section == "business_hours" {
+                try applyBusinessHours(values, file: file, text: text, to: &config)
+                continue
+            }
+            guard let known = keys[section] else {
+                throw ConfigError(file: file, line: line, message: "unknown section [\(section)]; known: \(sections.joined(separator: ", "))")
             }
             for key in values.keys.sorted() {
                 let keyLine = lineOf(section: section, key: key, in: text)

@@ -11,11 +11,15 @@ public struct InboxService: Sendable {
     public let store: any InboxStore
     public let clock: any Clock
     public var policy: AssignmentPolicy
+    public var sla: SLAPolicy
 
-    public init(store: any InboxStore, clock: any Clock, policy: AssignmentPolicy = AssignmentPolicy()) {
+    public init(
+        store: any InboxStore, clock: any Clock, policy: AssignmentPolicy = AssignmentPolicy(), sla: SLAPolicy = SLAPolicy()
+    ) {
         self.store = store
         self.clock = clock
         self.policy = policy
+        self.sla = sla
     }
 
     /// The responder behind a login, or the refusal that tells them how to get added.

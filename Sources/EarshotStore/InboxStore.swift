@@ -67,6 +67,15 @@ public protocol InboxReader {
     func events(after: EventID?, limit: Int) throws -> [Event]
 
     func counts() throws -> StoreCounts
+
+    /// Every conversation's latency timeline from the event log (docs/metrics.md), streamed.
+    func forEachTimeline(_ body: (ConversationID, [TimelineEntry]) throws -> Void) throws
+    /// Channel, priority and status of every conversation, by id.
+    func conversationFacts() throws -> [Int64: ConversationFacts]
+    /// How many open routable conversations nobody owns.
+    func countUnassigned() throws -> Int
+    /// How many conversations wait for an answer now, and the oldest wait's start.
+    func waitingSummary() throws -> (count: Int, oldest: Timestamp?)
 }
 
 /// Changes. Each method that changes state records its event in the same transaction.

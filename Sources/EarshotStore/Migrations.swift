@@ -10,6 +10,7 @@ enum Migrations {
         migrator.registerMigration("v3_threading", migrate: addThreading)
         migrator.registerMigration("v4_lean_event_log", migrate: leanEventLog)
         migrator.registerMigration("v5_assignment", migrate: addAssignment)
+        migrator.registerMigration("v6_event_occurred_at", migrate: addOccurredAt)
         return migrator
     }
 
@@ -144,6 +145,23 @@ enum Migrations {
             CREATE INDEX conversation_recent ON conversation (status, updated_at, id);
             CREATE INDEX conversation_customer ON conversation (customer_id, created_at);
             CREATE INDEX event_time ON event (at);
+            """)
+    }
+
+    /// Metrics scan millions of events: the time a fact happened in the world (a message's
+    /// `message_at`, a reply's `sent_at`) becomes a column instead of JSON to parse per row.
+    static func addOccurredAt(_ db: Database) throws {
+        // The log stays append-only: only this migration, in its own transaction, fills the new
+        // derived column of existing rows, with the update guard lifted and restored around it.
+        try db.execute(sql: """
+            ALTER TABLE event ADD COLUMN occurred_at INTEGER;
+            DROP TRIGGER event_is_append_only_update;
+            UPDATE event SET occurred_at = CAST(json_extract(detail, '$.message_at') AS INTEGER)
+                WHERE json_extract(detail, '$.message_at') IS NOT NULL;
+            UPDATE event SET occurred_at = CAST(json_extract(detail, '$.sent_at') AS INTEGER)
+                WHERE occurred_at IS NULL AND json_extract(detail, '$.sent_at') IS NOT NULL;
+            CREATE TRIGGER event_is_append_only_update BEFORE UPDATE ON event
+                BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
             """)
     }
 

@@ -247,6 +247,20 @@ extension SQLiteSession {
         ).map(RowDecoding.event)
     }
 
+    func countUnassigned() throws -> Int {
+        try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM conversation WHERE status = 'open' AND routable = 1 AND assignee_id IS NULL
+            """) ?? 0
+    }
+
+    func waitingSummary() throws -> (count: Int, oldest: Timestamp?) {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT count(*), min(waiting_since) FROM conversation
+            WHERE status = 'open' AND routable = 1 AND waiting_since IS NOT NULL
+            """)
+        return (row?[0] ?? 0, (row?[1] as Int64?).map { Timestamp(millisecondsSinceEpoch: $0) })
+    }
+
     func counts() throws -> StoreCounts {
         func count(_ table: String) throws -> Int {
             try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0

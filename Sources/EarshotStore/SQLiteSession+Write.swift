@@ -332,13 +332,15 @@ extension SQLiteSession {
     private func append(_ draft: EventDraft, adding extra: [String: String]) throws -> Event {
         let detail = extra.isEmpty ? draft.detail : draft.detail.merging(extra) { given, _ in given }
         var insert = try DirectStatement(db, """
-            INSERT INTO event (at, kind, actor, conversation_id, detail) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO event (at, kind, actor, conversation_id, detail, occurred_at) VALUES (?, ?, ?, ?, ?, ?)
             """)
         insert.bind(draft.at.millisecondsSinceEpoch)
         insert.bind(draft.kind.rawValue)
         insert.bind(draft.actor.description)
         insert.bind(draft.conversationID?.rawValue)
         insert.bind(EventDetailCoding.encode(detail))
+        // The time the fact happened in the world, for metrics (see v6_event_occurred_at).
+        insert.bind((detail["message_at"] ?? detail["sent_at"]).flatMap { Int64($0) })
         try insert.execute(in: db)
         return Event(
             id: EventID(db.lastInsertedRowID), at: draft.at, kind: draft.kind, actor: draft.actor,

@@ -11,10 +11,14 @@ struct ServiceOptions: ParsableArguments {
 
     /// The service over the database, with the configured policies.
     func service() throws -> InboxService {
+        try serviceAndConfig().0
+    }
+
+    func serviceAndConfig() throws -> (InboxService, EarshotConfig) {
         let environment = ProcessInfo.processInfo.environment
         let config = try ConfigLoader.load(files: ConfigLoader.files(environment: environment, userFile: store.paths.configFile))
         let inbox = try SQLiteInboxStore(path: store.paths.database)
-        return InboxService(store: inbox, clock: SystemClock(), policy: config.assignment)
+        return (InboxService(store: inbox, clock: SystemClock(), policy: config.assignment, sla: config.sla), config)
     }
 
     /// The Unix login of whoever runs this process. `EARSHOT_LOGIN` overrides it in single-user
