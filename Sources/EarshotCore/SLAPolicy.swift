@@ -88,3 +88,25 @@ public struct SLAPolicy: Equatable, Sendable {
         return measured(from: start, to: end, priority: priority) <= allowed
     }
 }
+
+extension SLAPolicy {
+    /// Which clock runs for a waiting conversation: first response until the cycle's first
+    /// reply, then reply time.
+    public func kind(of conversation: Conversation) -> SLAKind {
+        if let replied = conversation.lastReplyAt, replied >= conversation.cycleStartedAt { return .reply }
+        return .firstResponse
+    }
+
+    /// When the conversation's current wait breaches, or nil when nothing waits or no target applies.
+    public func dueAt(for conversation: Conversation) -> Timestamp? {
+        guard let waiting = conversation.waitingSince, conversation.status != .resolved else { return nil }
+        return dueAt(waitingSince: waiting, kind: kind(of: conversation), priority: conversation.priority)
+    }
+
+    /// The live state of one conversation at `now`: what the queue shows per row, computed for
+    /// the rows on screen only.
+    public func state(of conversation: Conversation, now: Timestamp) -> SLAState? {
+        guard let waiting = conversation.waitingSince, conversation.status != .resolved else { return nil }
+        return state(waitingSince: waiting, kind: kind(of: conversation), priority: conversation.priority, now: now)
+    }
+}

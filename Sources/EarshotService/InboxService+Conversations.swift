@@ -86,6 +86,7 @@ extension InboxService {
             conversation.status = .resolved
             conversation.waitingSince = nil
             conversation.snoozedUntil = nil
+            conversation.slaDueAt = nil
             conversation.updatedAt = clock.now()
             try writer.updateConversation(conversation, because: event(.resolved, by: actor, detail: ["cycle": String(conversation.cycle)]))
             return conversation
@@ -109,6 +110,7 @@ extension InboxService {
             conversation.cycleStartedAt = now
             conversation.waitingSince = now
             conversation.updatedAt = now
+            conversation.slaDueAt = sla.dueAt(for: conversation)
             if let owner = conversation.assigneeID, try writer.responder(owner)?.removedAt != nil {
                 conversation.assigneeID = nil
             }
@@ -151,6 +153,7 @@ extension InboxService {
             let previous = conversation.priority
             conversation.priority = priority
             conversation.updatedAt = clock.now()
+            conversation.slaDueAt = sla.dueAt(for: conversation)
             try writer.updateConversation(
                 conversation, because: event(.priorityChanged, by: actor, detail: ["from": previous.name, "to": priority.name]))
             return conversation

@@ -66,8 +66,9 @@ struct IngestCommand: ParsableCommand {
         let inbox = try SQLiteInboxStore(path: store.paths.database)
         let config = try ConfigLoader.load(
             files: ConfigLoader.files(environment: ProcessInfo.processInfo.environment, userFile: store.paths.configFile))
-        let service = InboxService(store: inbox, clock: SystemClock(), policy: config.assignment)
+        let service = InboxService(store: inbox, clock: SystemClock(), policy: config.assignment, sla: config.sla)
         let applier = IngestApplier(clock: SystemClock(), triage: ClassifierTriage(), defaultChannel: channel)
+        applier.sla = config.sla
         let options = IngestPipeline.Options(
             format: format.flatMap(IngestFormat.init(rawValue:)), batchSize: batch,
             showProgress: spool == nil && ProcessInfo.processInfo.environment["CI"] == nil && isatty(STDERR_FILENO) == 1)

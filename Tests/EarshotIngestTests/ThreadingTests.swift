@@ -163,3 +163,23 @@ import Testing
         #expect(try fixture.counts().mentions == 0)
     }
 }
+
+@Suite struct SLADueTimeTests {
+    @Test func waitingConversationsCarryTheirDueTimeAndAnsweredOnesDoNot() throws {
+        let fixture = try IngestFixture()
+        fixture.applier.sla = SLAPolicy(targets: [.normal: SLATarget(firstResponse: 3_600_000, reply: 7_200_000)])
+        try fixture.apply(mention("1", at: 0))
+        let opened = try #require(try fixture.conversation(of: "1"))
+        #expect(opened.slaDueAt == Timestamp(secondsSinceEpoch: 1_600_000_000 + 3_600))
+        // Our reply stops the clock; the customer's next message starts the reply-time clock.
+        try fixture.apply(brandReply("2", to: "1", at: 600))
+        #expect(try fixture.conversation(of: "1")?.slaDueAt == nil)
+        try fixture.apply(mention("3", at: 900, replyingTo: "2"))
+        #expect(try fixture.conversation(of: "3")?.slaDueAt == Timestamp(secondsSinceEpoch: 1_600_000_000 + 900 + 7_200))
+        // The breached view finds it once the due time has passed.
+        let breached = try fixture.store.read {
+            try $0.queue(.breached(now: Timestamp(secondsSinceEpoch: 1_600_000_000 + 900 + 7_201)), after: nil, limit: 10)
+        }
+        #expect(breached.map(\.id) == [opened.id])
+    }
+}

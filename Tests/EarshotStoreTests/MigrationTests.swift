@@ -27,31 +27,38 @@ import Testing
         let path = directory.file("old.sqlite")
         let known = SQLiteInboxStore.knownMigrations
         let previous = known[known.count - 2]
-        let at = Timestamp(secondsSinceEpoch: 1_600_000_000)
+        let at: Int64 = 1_600_000_000_000
 
         let old = try SQLiteInboxStore(path: path, migrateUpTo: previous)
         #expect(try old.appliedMigrations() == Array(known.dropLast()))
-        let conversationID = try old.write { writer -> ConversationID in
-            let channel = try writer.insertChannel(
-                platform: .mastodon, handle: "acme", displayName: "Acme",
-                because: EventDraft(.channelAdded, by: .system, at: at))
-            let customer = try writer.insertCustomer(
-                platform: .mastodon, handle: "kim@example.social", displayName: "Kim", firstSeen: at,
-                because: EventDraft(.customerAdded, by: .ingest, at: at))
-            return try writer.insertConversation(
-                NewConversation(channelID: channel.id, customerID: customer.id, startedAt: at, slaDueAt: at.adding(seconds: 60)),
-                because: EventDraft(.opened, by: .ingest, at: at)).id
+        // Rows as the previous version wrote them: plain SQL, so no column of the new version is used.
+        try old.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO channel (id, platform, handle, display_name, created_at) VALUES (1, 'mastodon', 'acme', 'Acme', ?);
+                INSERT INTO customer (id, platform, handle, display_name, first_seen) VALUES (1, 'mastodon', 'kim@example.social', 'Kim', ?);
+                INSERT INTO conversation (id, channel_id, customer_id, status, priority, triage_class, triage_reason, routable,
+                    cycle, cycle_started_at, created_at, updated_at, last_customer_at, waiting_since, sla_due_at, preview)
+                VALUES (1, 1, 1, 'open', 1, 'question', 'test', 1, 1, ?, ?, ?, ?, ?, ?, 'hello?');
+                INSERT INTO event (at, kind, actor, conversation_id, detail)
+                VALUES (?, 'opened', 'ingest', 1, '{"message_at":"1599999000000"}'),
+                       (?, 'replied', 'responder:dana', 1, '{"sent_at":"1600000060000"}');
+                """, arguments: [at, at, at, at, at, at, at, at + 60_000, at, at])
         }
 
         let upgraded = try SQLiteInboxStore(path: path)
         #expect(try upgraded.appliedMigrations() == known)
         let (conversation, queue, counts) = try upgraded.read { reader in
-            (try reader.conversation(conversationID), try reader.queue(.unassigned, after: nil, limit: 10),
-             try reader.counts())
+            (try reader.conversation(ConversationID(1)), try reader.queue(.unassigned, after: nil, limit: 10), try reader.counts())
         }
-        #expect(conversation?.slaDueAt == at.adding(seconds: 60))
-        #expect(queue.map(\.id) == [conversationID])
-        #expect(counts.events == 3)
+        #expect(conversation?.slaDueAt == Timestamp(millisecondsSinceEpoch: at + 60_000))
+        #expect(queue.map(\.id) == [ConversationID(1)])
+        #expect(counts.events == 2)
+        // v6 filled the new column from the details, and the log is append-only again afterwards.
+        let occurred = try upgraded.pool.read { db in try Int64.fetchAll(db, sql: "SELECT occurred_at FROM event ORDER BY id") }
+        #expect(occurred == [1_599_999_000_000, 1_600_000_060_000])
+        #expect(throws: DatabaseError.self) {
+            try upgraded.pool.write { db in try db.execute(sql: "UPDATE event SET actor = 'x'") }
+        }
         #expect(try upgraded.integrityCheck().isEmpty)
     }
 

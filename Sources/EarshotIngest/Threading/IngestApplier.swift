@@ -31,6 +31,8 @@ public final class IngestApplier {
     /// The brand account used when a record does not name one (`--channel`).
     public var defaultChannel: String?
     var triage: any IngestTriage
+    /// SLA targets, for each conversation's due time as it starts or stops waiting.
+    public var sla = SLAPolicy()
     private var channels: [ChannelKey: Channel] = [:]
     private var customers: [ChannelKey: CustomerID] = [:]
     private var brandResponders: [String: Responder] = [:]
@@ -153,11 +155,13 @@ public final class IngestApplier {
         if broadcast && triageClass != .broadcast {
             (triageClass, reason) = (.broadcast, "broadcast: \(incoming.kind.rawValue) of @\(channel.handle)'s post")
         }
+        let waits = !broadcast && triageClass != .broadcast
         let (conversation, _) = try writer.openConversation(
             NewConversation(
                 channelID: channel.id, customerID: mention.customerID, triageClass: triageClass, triageReason: reason,
-                startedAt: incoming.createdAt, preview: Self.preview(incoming.text),
-                waitingForUs: !broadcast && triageClass != .broadcast),
+                startedAt: incoming.createdAt,
+                slaDueAt: waits ? sla.dueAt(waitingSince: incoming.createdAt, kind: .firstResponse, priority: .normal) : nil,
+                preview: Self.preview(incoming.text), waitingForUs: waits),
             with: mention,
             because: EventDraft(.opened, by: .ingest, at: now, detail: Self.messageDetail(incoming)))
         return conversation.id
@@ -204,6 +208,7 @@ public final class IngestApplier {
             conversation.preview = Self.preview(incoming.text)
         }
         conversation.updatedAt = now
+        conversation.slaDueAt = sla.dueAt(for: conversation)
         var message = mention
         message.cycle = conversation.cycle
         var detail = Self.messageDetail(incoming)
@@ -271,6 +276,7 @@ public final class IngestApplier {
             conversation.waitingSince = try writer.earliestMessageTime(in: conversation.id, cycle: conversation.cycle, after: sent)
         }
         conversation.updatedAt = now
+        conversation.slaDueAt = sla.dueAt(for: conversation)
         try writer.updateConversation(conversation, because: EventDraft(.statusChanged, by: .ingest, at: now, detail: ["reply": reply.id.description]))
         try applyWaitingReplies(answering: incoming.platform, incoming.externalID, in: writer)
         try adoptCustomerAnswers(to: incoming, in: conversation, now: now, in: writer)
