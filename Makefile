@@ -47,6 +47,7 @@ bench: deps
 	$(SWIFT) build -c release --product earshot-bench
 	$(RELEASE_BIN)/earshot-bench store --count $(BENCH_COUNT)
 	$(RELEASE_BIN)/earshot-bench ingest --count $(BENCH_COUNT)
+	$(RELEASE_BIN)/earshot-bench stats --count $(BENCH_COUNT)
 
 install: deps
 	$(SWIFT) build -c release --product earshot

@@ -44,7 +44,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EarshotBench",
-            dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest"]
+            dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService"]
         ),
         // Helpers shared by the test targets only (temp dirs, finding built binaries).
         .target(name: "EarshotTestSupport", path: "Tests/EarshotTestSupport"),

@@ -9,12 +9,15 @@ do {
         try StoreBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "ingest":
         try IngestBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "stats":
+        try StatsBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "writer":
         try CrashWriter(arguments: Array(arguments.dropFirst())).run()
     default:
         FileHandle.standardError.write(Data("""
             usage: earshot-bench store [--count N] [--dir DIR] [--skip-baseline]
-                   earshot-bench ingest [--count N] [--dir DIR]
+                   earshot-bench ingest [--count N] [--dir DIR] [--only jsonl|twcs]
+                   earshot-bench stats [--count N] [--dir DIR]
                    earshot-bench writer --db PATH [--batches N] [--batch-size N]
 
             """.utf8))

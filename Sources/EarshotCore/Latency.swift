@@ -63,62 +63,65 @@ public enum LatencyCalculator {
     /// Internal notes are not entries at all: they never count.
     public static func latency(of entries: [TimelineEntry]) -> ConversationLatency {
         var result = ConversationLatency()
-        var cycles: [[TimelineEntry]] = [[]]
-        var cycleStarts: [Timestamp?] = [nil]
-        var resolvedAt: [Timestamp?] = [nil]
-        var resolvers: [String?] = [nil]
+        var cycle = 1
+        var cycleStart: Timestamp?
+        var pending: [TimelineEntry] = []
+        var resolved: (at: Timestamp, by: String?)?
         for entry in entries {
             switch entry {
             case let .cycleStarted(at):
-                cycles.append([])
-                cycleStarts.append(at)
-                resolvedAt.append(nil)
-                resolvers.append(nil)
+                close(cycle: cycle, entries: pending, start: cycleStart, resolved: resolved, last: false, into: &result)
+                cycle += 1
+                cycleStart = at
+                pending.removeAll(keepingCapacity: true)
+                resolved = nil
             case let .resolved(at, by):
-                resolvedAt[resolvedAt.count - 1] = at
-                resolvers[resolvers.count - 1] = by
+                resolved = (at, by)
                 result.resolves.append((at, by))
             default:
-                cycles[cycles.count - 1].append(entry)
+                pending.append(entry)
             }
         }
-        for (index, cycleEntries) in cycles.enumerated() {
-            let cycle = index + 1
-            let ordered = cycleEntries.enumerated().sorted { lhs, rhs in
-                let (l, r) = (time(lhs.element), time(rhs.element))
-                return l != r ? l < r : lhs.offset < rhs.offset
-            }.map(\.element)
-            var firstMessage: Timestamp?
-            var oldestUnanswered: Timestamp?
-            var answeredOnce = false
-            for entry in ordered {
-                switch entry {
-                case let .customerMessage(at):
-                    if firstMessage == nil { firstMessage = at }
-                    if oldestUnanswered == nil { oldestUnanswered = at }
-                case let .reply(at, responder):
-                    result.replies.append((at, responder))
-                    guard let waiting = oldestUnanswered else { continue }
-                    if !answeredOnce, let first = firstMessage {
-                        result.samples.append(LatencySample(kind: .firstResponse, start: first, end: at, responder: responder, cycle: cycle))
-                        answeredOnce = true
-                    }
-                    result.samples.append(LatencySample(kind: .reply, start: waiting, end: at, responder: responder, cycle: cycle))
-                    oldestUnanswered = nil
-                default:
-                    break
-                }
-            }
-            let start = cycleStarts[index] ?? firstMessage
-            if let resolved = resolvedAt[index], let start, resolved >= start {
-                result.samples.append(LatencySample(
-                    kind: .resolution, start: start, end: resolved, responder: resolvers[index], cycle: cycle))
-            }
-            if index == cycles.count - 1 {
-                result.waitingSince = resolvedAt[index] == nil ? oldestUnanswered : nil
-            }
-        }
+        close(cycle: cycle, entries: pending, start: cycleStart, resolved: resolved, last: true, into: &result)
         return result
+    }
+
+    /// The samples of one cycle, from its messages and replies taken in time order.
+    private static func close(
+        cycle: Int, entries: [TimelineEntry], start: Timestamp?, resolved: (at: Timestamp, by: String?)?, last: Bool,
+        into result: inout ConversationLatency
+    ) {
+        // Usually already in time order (live traffic); history imports may not be.
+        let inOrder = zip(entries, entries.dropFirst()).allSatisfy { time($0) <= time($1) }
+        let ordered = inOrder ? entries : entries.enumerated().sorted { lhs, rhs in
+            let (l, r) = (time(lhs.element), time(rhs.element))
+            return l != r ? l < r : lhs.offset < rhs.offset
+        }.map(\.element)
+        var firstMessage: Timestamp?
+        var oldestUnanswered: Timestamp?
+        var answeredOnce = false
+        for entry in ordered {
+            switch entry {
+            case let .customerMessage(at):
+                if firstMessage == nil { firstMessage = at }
+                if oldestUnanswered == nil { oldestUnanswered = at }
+            case let .reply(at, responder):
+                result.replies.append((at, responder))
+                guard let waiting = oldestUnanswered else { continue }
+                if !answeredOnce, let first = firstMessage {
+                    result.samples.append(LatencySample(kind: .firstResponse, start: first, end: at, responder: responder, cycle: cycle))
+                    answeredOnce = true
+                }
+                result.samples.append(LatencySample(kind: .reply, start: waiting, end: at, responder: responder, cycle: cycle))
+                oldestUnanswered = nil
+            default:
+                break
+            }
+        }
+        if let resolved, let begin = start ?? firstMessage, resolved.at >= begin {
+            result.samples.append(LatencySample(kind: .resolution, start: begin, end: resolved.at, responder: resolved.by, cycle: cycle))
+        }
+        if last { result.waitingSince = resolved == nil ? oldestUnanswered : nil }
     }
 
     static func time(_ entry: TimelineEntry) -> Timestamp {

@@ -83,83 +83,53 @@ public struct StatsEngine: Sendable {
         self.clock = clock
     }
 
-    private final class Accumulator {
-        var frt: [Int64] = []
-        var reply: [Int64] = []
-        var resolution: [Int64] = []
-        var slaMet = 0
-        var slaTotal = 0
-        var repliesSent = 0
-        var resolved = 0
-    }
-
     /// The report for samples whose wait started in [since, until), grouped as asked.
     public func report(grouping: StatsGrouping, since: Timestamp? = nil, until: Timestamp? = nil) throws -> StatsReport {
         try store.read { reader in
             let facts = try reader.conversationFacts()
             let channels = Dictionary(uniqueKeysWithValues: try reader.channels().map { ($0.id, $0.handle) })
-            var groups: [String: Accumulator] = [:]
+            var grouper = Grouper(grouping: grouping, zone: sla.calendar.timeZone, channels: channels)
             let total = Accumulator()
-            var bucketNames: [Int64: String] = [:]
-            let zone = sla.calendar.timeZone
+            // Targets by priority in an array: looked up once per sample, millions of times.
+            let targets: [SLATarget?] = (0...3).map { sla.targets[Priority(rawValue: $0)!] }
 
             func inRange(_ time: Timestamp) -> Bool {
                 (since.map { time >= $0 } ?? true) && (until.map { time < $0 } ?? true)
             }
-            func key(for sample: LatencySample, channel: ChannelID) -> String {
-                switch grouping {
-                case .responder: return sample.responder ?? "(none)"
-                case .channel: return channels[channel] ?? "channel \(channel)"
-                case .hour, .day:
-                    let size: Int64 = grouping == .hour ? 3_600_000 : 86_400_000
-                    let offset = Int64(zone.secondsFromGMT(for: sample.start.date)) * 1000
-                    let bucket = (sample.start.millisecondsSinceEpoch + offset).floorDivided(by: size) * size - offset
-                    if let name = bucketNames[bucket] { return name }
-                    let name = Self.bucketName(Timestamp(millisecondsSinceEpoch: bucket), hour: grouping == .hour, zone: zone)
-                    bucketNames[bucket] = name
-                    return name
-                }
+            func met(_ sample: LatencySample, _ priority: Priority) -> Bool? {
+                guard let target = targets[priority.rawValue],
+                      let allowed = sample.kind == .firstResponse ? target.firstResponse : target.reply
+                else { return nil }
+                let used = target.businessHoursOnly
+                    ? sla.calendar.businessMilliseconds(from: sample.start, to: sample.end) : sample.milliseconds
+                return used <= allowed
             }
 
             try reader.forEachTimeline { conversation, entries in
-                guard let fact = facts[conversation.rawValue] else { return }
+                guard let fact = facts.facts(of: conversation) else { return }
                 let latency = LatencyCalculator.latency(of: entries)
                 // Replies sent and resolves count when they happened, under who did them.
                 for reply in latency.replies where inRange(reply.at) {
-                    let probe = LatencySample(kind: .reply, start: reply.at, end: reply.at, responder: reply.responder, cycle: 0)
-                    let name = key(for: probe, channel: fact.channel)
-                    let group = groups[name, default: Accumulator()]
-                    groups[name] = group
-                    group.repliesSent += 1
+                    grouper.accumulator(responder: reply.responder, time: reply.at, channel: fact.channel).repliesSent += 1
                     total.repliesSent += 1
                 }
                 for resolve in latency.resolves where inRange(resolve.at) {
-                    let probe = LatencySample(kind: .resolution, start: resolve.at, end: resolve.at, responder: resolve.responder, cycle: 0)
-                    let name = key(for: probe, channel: fact.channel)
-                    let group = groups[name, default: Accumulator()]
-                    groups[name] = group
-                    group.resolved += 1
+                    grouper.accumulator(responder: resolve.responder, time: resolve.at, channel: fact.channel).resolved += 1
                     total.resolved += 1
                 }
-                for sample in latency.samples {
-                    // Waits are filtered by when they began; replies and resolves by when they happened.
-                    let started = inRange(sample.start)
-                    let group = groups[key(for: sample, channel: fact.channel), default: Accumulator()]
-                    groups[key(for: sample, channel: fact.channel)] = group
+                // Waits count by when they began.
+                for sample in latency.samples where inRange(sample.start) {
+                    let group = grouper.accumulator(responder: sample.responder, time: sample.start, channel: fact.channel)
+                    let verdict = sample.kind == .resolution ? nil : met(sample, fact.priority)
                     for accumulator in [group, total] {
                         switch sample.kind {
-                        case .firstResponse:
-                            if started { accumulator.frt.append(sample.milliseconds) }
-                        case .reply:
-                            if started { accumulator.reply.append(sample.milliseconds) }
-                        case .resolution:
-                            if started { accumulator.resolution.append(sample.milliseconds) }
+                        case .firstResponse: accumulator.frt.append(sample.milliseconds)
+                        case .reply: accumulator.reply.append(sample.milliseconds)
+                        case .resolution: accumulator.resolution.append(sample.milliseconds)
                         }
-                        if started, sample.kind != .resolution,
-                           let met = sla.met(from: sample.start, to: sample.end, kind: sample.kind == .firstResponse ? .firstResponse : .reply,
-                                             priority: fact.priority) {
+                        if let verdict {
                             accumulator.slaTotal += 1
-                            if met { accumulator.slaMet += 1 }
+                            if verdict { accumulator.slaMet += 1 }
                         }
                     }
                 }
@@ -170,11 +140,81 @@ public struct StatsEngine: Sendable {
                     resolution: Distribution(accumulator.resolution), slaMet: accumulator.slaMet, slaTotal: accumulator.slaTotal,
                     repliesSent: accumulator.repliesSent, resolved: accumulator.resolved)
             }
-            let rows = groups.map { row($0.key, $0.value) }
+            let rows = grouper.groups.map { row($0.key, $0.value) }
                 .filter { $0.firstResponse.count + $0.replyTime.count + $0.resolution.count + $0.repliesSent + $0.resolved > 0 }
                 .sorted { $0.key < $1.key }
             return StatsReport(
                 grouping: grouping, since: since, until: until, rows: rows, total: row("all", total), live: try live(reader))
+        }
+    }
+
+    final class Accumulator {
+        var frt: [Int64] = []
+        var reply: [Int64] = []
+        var resolution: [Int64] = []
+        var slaMet = 0
+        var slaTotal = 0
+        var repliesSent = 0
+        var resolved = 0
+    }
+
+    /// Finds a sample's group. Consecutive samples mostly share a group (a conversation's
+    /// responder, an hour's bucket), so the last one is checked before any hashing.
+    struct Grouper {
+        let grouping: StatsGrouping
+        let zone: TimeZone
+        let channels: [ChannelID: String]
+        private var named: [String: Accumulator] = [:]
+        /// Hour or day buckets by their starting instant; named once, at the end.
+        private var buckets: [Int64: Accumulator] = [:]
+        private var lastKey = ""
+        private var lastAccumulator: Accumulator?
+        private var lastBucket: Int64 = .min
+        private var offsets: [Int64: Int64] = [:]
+
+        init(grouping: StatsGrouping, zone: TimeZone, channels: [ChannelID: String]) {
+            self.grouping = grouping
+            self.zone = zone
+            self.channels = channels
+        }
+
+        mutating func accumulator(responder: String?, time: Timestamp, channel: ChannelID) -> Accumulator {
+            let key: String
+            switch grouping {
+            case .responder:
+                key = responder ?? "(none)"
+            case .channel:
+                key = channels[channel] ?? "channel \(channel)"
+            case .hour, .day:
+                let size: Int64 = grouping == .hour ? 3_600_000 : 86_400_000
+                // The zone's offset changes at most twice a year: cache it per UTC hour.
+                let utcHour = time.millisecondsSinceEpoch.floorDivided(by: 3_600_000)
+                let offset = offsets[utcHour] ?? {
+                    let value = Int64(zone.secondsFromGMT(for: time.date)) * 1000
+                    offsets[utcHour] = value
+                    return value
+                }()
+                let bucket = (time.millisecondsSinceEpoch + offset).floorDivided(by: size) * size - offset
+                if bucket == lastBucket, let cached = lastAccumulator { return cached }
+                let accumulator = buckets[bucket] ?? Accumulator()
+                buckets[bucket] = accumulator
+                lastBucket = bucket
+                lastAccumulator = accumulator
+                return accumulator
+            }
+            if key == lastKey, let cached = lastAccumulator { return cached }
+            let accumulator = named[key] ?? Accumulator()
+            named[key] = accumulator
+            lastKey = key
+            lastAccumulator = accumulator
+            return accumulator
+        }
+
+        /// Every group with its name.
+        var groups: [(key: String, value: Accumulator)] {
+            named.map { ($0.key, $0.value) } + buckets.map { bucket, accumulator in
+                (StatsEngine.bucketName(Timestamp(millisecondsSinceEpoch: bucket), hour: grouping == .hour, zone: zone), accumulator)
+            }
         }
     }
 

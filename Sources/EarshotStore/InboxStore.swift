@@ -70,8 +70,8 @@ public protocol InboxReader {
 
     /// Every conversation's latency timeline from the event log (docs/metrics.md), streamed.
     func forEachTimeline(_ body: (ConversationID, [TimelineEntry]) throws -> Void) throws
-    /// Channel, priority and status of every conversation, by id.
-    func conversationFacts() throws -> [Int64: ConversationFacts]
+    /// Channel and priority of every conversation, by id.
+    func conversationFacts() throws -> ConversationFactsTable
     /// How many open routable conversations nobody owns.
     func countUnassigned() throws -> Int
     /// How many conversations wait for an answer now, and the oldest wait's start.

@@ -1,53 +1,34 @@
 import EarshotCore
+import Foundation
 import GRDB
 import GRDBSQLite
 
-/// Per-conversation facts metrics need beside the timelines, by conversation id.
-public struct ConversationFacts: Sendable {
-    public var channel: ChannelID
-    public var priority: Priority
-    public var status: ConversationStatus
+/// Channel, priority and status of every conversation, in arrays indexed by conversation id
+/// (ids are dense), so metrics look them up without hashing a million keys.
+public struct ConversationFactsTable: Sendable {
+    public var channel: [Int64] = []
+    public var priority: [UInt8] = []
+    public var exists: [Bool] = []
+
+    public func facts(of id: ConversationID) -> (channel: ChannelID, priority: Priority)? {
+        let index = Int(id.rawValue)
+        guard index >= 0, index < exists.count, exists[index] else { return nil }
+        return (ChannelID(channel[index]), Priority(rawValue: Int(priority[index])) ?? .normal)
+    }
 }
 
 extension SQLiteSession {
-    /// Every conversation's timeline from the event log, one conversation at a time, in
-    /// conversation order (the event index), reading columns by position: this runs over
-    /// millions of events. A conversation that absorbed another (a late parent merged two
+    /// Every conversation's timeline from the event log, in conversation id order.
+    ///
+    /// The log is read once in its own order (sequential pages, columns by position); each
+    /// conversation's events are chained in flat arrays as they come, then handed over one
+    /// conversation at a time. Actor names are interned, so a million events allocate a
+    /// handful of strings. A conversation that absorbed another (a late parent merged two
     /// threads) gets the absorbed one's messages and replies at the point of the merge.
     func forEachTimeline(_ body: (ConversationID, [TimelineEntry]) throws -> Void) throws {
-        var absorbedInto: [Int64: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT conversation_id, detail FROM event WHERE kind = 'merged'") {
-            let target: Int64 = row[0]
-            if let source = Int64(EventDetailCoding.decode(row[1])["from"] ?? "") { absorbedInto[source] = target }
-        }
-        var parked: [Int64: [TimelineEntry]] = [:]
-        var heldTargets: [Int64: [(mergedFrom: Int64?, entry: TimelineEntry?)]] = [:]
-        var current: Int64 = -1
-        var entries: [TimelineEntry] = []
-        var mergePoints: [Int] = []
-
-        func finish() throws {
-            guard current >= 0 else { return }
-            if absorbedInto[current] != nil {
-                // The shell's own resolve only marked the merge; its messages belong to the target.
-                parked[current] = entries.filter { if case .resolved = $0 { false } else { true } }
-            } else if !mergePoints.isEmpty {
-                heldTargets[current] = []
-                var cut = 0
-                for position in mergePoints {
-                    heldTargets[current]! += entries[cut..<position].map { (nil, $0) }
-                    heldTargets[current]!.append((-1, nil))
-                    cut = position
-                }
-                heldTargets[current]! += entries[cut...].map { (nil, $0) }
-            } else {
-                try body(ConversationID(current), entries)
-            }
-        }
-
+        var scan = TimelineScanBuffer()
         let statement = try db.cachedStatement(sql: """
-            SELECT conversation_id, kind, at, occurred_at, actor FROM event
-            WHERE conversation_id IS NOT NULL ORDER BY conversation_id, id
+            SELECT conversation_id, kind, at, occurred_at, actor, detail FROM event WHERE conversation_id IS NOT NULL
             """)
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
@@ -58,79 +39,145 @@ extension SQLiteSession {
             guard code == SQLITE_ROW else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
             }
-            let conversation = sqlite3_column_int64(handle, 0)
-            if conversation != current {
-                try finish()
-                current = conversation
-                entries.removeAll(keepingCapacity: true)
-                mergePoints.removeAll()
-            }
-            let kind = Self.text(handle, 1)
-            let at = Timestamp(millisecondsSinceEpoch: sqlite3_column_int64(handle, 2))
-            let occurred = sqlite3_column_type(handle, 3) == SQLITE_NULL
-                ? nil : Timestamp(millisecondsSinceEpoch: sqlite3_column_int64(handle, 3))
-            switch kind {
-            case "opened", "ingested":
-                if let occurred { entries.append(.customerMessage(at: occurred)) }
-            case "reopened":
-                // The customer writing again carries the message time; a person's reopen does not.
-                if let occurred {
-                    entries.append(.cycleStarted(at: occurred))
-                    entries.append(.customerMessage(at: occurred))
-                } else {
-                    entries.append(.cycleStarted(at: at))
-                }
-            case "replied":
-                entries.append(.reply(at: occurred ?? at, responder: Self.login(Self.text(handle, 4)) ?? "system"))
-            case "resolved":
-                entries.append(.resolved(at: at, by: Self.login(Self.text(handle, 4))))
-            case "merged":
-                // Merge events name their source in the detail; their position is what matters here.
-                mergePoints.append(entries.count)
-            default:
-                break
-            }
+            scan.add(handle)
         }
-        try finish()
-        // Conversations that absorbed others: splice the parked entries in at the merge points.
-        let sourcesByTarget = Dictionary(grouping: absorbedInto.keys, by: { absorbedInto[$0]! })
-        for (target, pieces) in heldTargets.sorted(by: { $0.key < $1.key }) {
-            var sources = (sourcesByTarget[target] ?? []).sorted()[...]
-            var merged: [TimelineEntry] = []
-            for piece in pieces {
-                if let entry = piece.entry {
-                    merged.append(entry)
-                } else if let source = sources.popFirst() {
-                    merged += parked.removeValue(forKey: source) ?? []
-                }
-            }
-            try body(ConversationID(target), merged)
-        }
+        try scan.deliver(body)
     }
 
-    /// Channel, priority and status of every conversation, indexed by id.
-    func conversationFacts() throws -> [Int64: ConversationFacts] {
-        var facts: [Int64: ConversationFacts] = [:]
-        let statement = try db.cachedStatement(sql: "SELECT id, channel_id, priority, status FROM conversation")
+    func conversationFacts() throws -> ConversationFactsTable {
+        var table = ConversationFactsTable()
+        let count = Int(try Int64.fetchOne(db, sql: "SELECT ifnull(max(id), 0) FROM conversation") ?? 0) + 1
+        table.channel = Array(repeating: 0, count: count)
+        table.priority = Array(repeating: 1, count: count)
+        table.exists = Array(repeating: false, count: count)
+        let statement = try db.cachedStatement(sql: "SELECT id, channel_id, priority FROM conversation")
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         defer { sqlite3_reset(handle) }
         while sqlite3_step(handle) == SQLITE_ROW {
-            facts[sqlite3_column_int64(handle, 0)] = ConversationFacts(
-                channel: ChannelID(sqlite3_column_int64(handle, 1)),
-                priority: Priority(rawValue: Int(sqlite3_column_int64(handle, 2))) ?? .normal,
-                status: ConversationStatus(rawValue: Self.text(handle, 3)) ?? .open)
+            let id = Int(sqlite3_column_int64(handle, 0))
+            guard id < count else { continue }
+            table.channel[id] = sqlite3_column_int64(handle, 1)
+            table.priority[id] = UInt8(truncatingIfNeeded: sqlite3_column_int64(handle, 2))
+            table.exists[id] = true
         }
-        return facts
+        return table
+    }
+}
+
+/// The events of all conversations, chained per conversation in flat arrays.
+struct TimelineScanBuffer {
+    enum Kind: UInt8 { case message, reopenedByCustomer, reopenedByPerson, reply, resolved, merged }
+
+    private var kinds: [Kind] = []
+    private var times: [Int64] = []
+    private var actors: [Int32] = []
+    private var next: [Int32] = []
+    private var head: [Int32] = []
+    private var tail: [Int32] = []
+    /// Interned actor logins (nil for non-responders), and the raw bytes they were read from.
+    private var actorNames: [String?] = []
+    private var actorBytes: [[UInt8]] = []
+    /// Merges: source conversation → target, from the `merged` events' details.
+    private var absorbedInto: [Int: Int] = [:]
+
+    mutating func add(_ handle: OpaquePointer) {
+        let conversation = Int(sqlite3_column_int64(handle, 0))
+        guard let kindText = sqlite3_column_text(handle, 1) else { return }
+        let kindLength = Int(sqlite3_column_bytes(handle, 1))
+        let at = sqlite3_column_int64(handle, 2)
+        let hasOccurred = sqlite3_column_type(handle, 3) != SQLITE_NULL
+        let occurred = sqlite3_column_int64(handle, 3)
+        let kind: Kind
+        let time: Int64
+        switch (kindLength, kindText[0], kindText[2]) {
+        case (6, UInt8(ascii: "o"), _), (8, UInt8(ascii: "i"), _):  // opened, ingested
+            guard hasOccurred else { return }
+            (kind, time) = (.message, occurred)
+        case (8, UInt8(ascii: "r"), UInt8(ascii: "o")):  // reopened
+            (kind, time) = hasOccurred ? (.reopenedByCustomer, occurred) : (.reopenedByPerson, at)
+        case (7, UInt8(ascii: "r"), UInt8(ascii: "p")):  // replied
+            (kind, time) = (.reply, hasOccurred ? occurred : at)
+        case (8, UInt8(ascii: "r"), UInt8(ascii: "s")):  // resolved
+            (kind, time) = (.resolved, at)
+        case (6, UInt8(ascii: "m"), _):  // merged
+            if let detail = sqlite3_column_text(handle, 5),
+               let source = Int(EventDetailCoding.decode(String(cString: detail))["from"] ?? "") {
+                absorbedInto[source] = conversation
+            }
+            (kind, time) = (.merged, at)
+        default:
+            return
+        }
+        let actor = kind == .reply || kind == .resolved ? intern(handle, column: 4) : -1
+        append(conversation: conversation, kind: kind, time: time, actor: actor)
     }
 
-    static func text(_ handle: OpaquePointer, _ column: Int32) -> String {
-        guard let bytes = sqlite3_column_text(handle, column) else { return "" }
-        return String(cString: bytes)
+    private mutating func append(conversation: Int, kind: Kind, time: Int64, actor: Int32) {
+        if conversation >= head.count {
+            let size = max(conversation + 1, head.count * 2)
+            head += Array(repeating: -1, count: size - head.count)
+            tail += Array(repeating: -1, count: size - tail.count)
+        }
+        let index = Int32(kinds.count)
+        kinds.append(kind)
+        times.append(time)
+        actors.append(actor)
+        next.append(-1)
+        if tail[conversation] >= 0 { next[Int(tail[conversation])] = index } else { head[conversation] = index }
+        tail[conversation] = index
     }
 
-    /// `responder:dana` → `dana`; other actors have no login.
-    static func login(_ actor: String) -> String? {
-        actor.hasPrefix("responder:") ? String(actor.dropFirst("responder:".count)) : nil
+    /// The index of an actor's login, reading the column's bytes and comparing them with the
+    /// few distinct actors seen so far (there are as many as responders).
+    private mutating func intern(_ handle: OpaquePointer, column: Int32) -> Int32 {
+        guard let text = sqlite3_column_text(handle, column) else { return -1 }
+        let length = Int(sqlite3_column_bytes(handle, column))
+        let bytes = UnsafeBufferPointer(start: text, count: length)
+        for index in actorBytes.indices where actorBytes[index].count == length {
+            let same = length == 0 || actorBytes[index].withUnsafeBufferPointer { known in
+                known.baseAddress.map { memcmp($0, text, length) == 0 } ?? false
+            }
+            if same { return Int32(index) }
+        }
+        let actor = String(decoding: bytes, as: UTF8.self)
+        actorBytes.append(Array(bytes))
+        actorNames.append(actor.hasPrefix("responder:") ? String(actor.dropFirst("responder:".count)) : nil)
+        return Int32(actorBytes.count - 1)
+    }
+
+    private func entries(of conversation: Int, into result: inout [TimelineEntry], absorbed: [Int: [Int]]) {
+        guard conversation < head.count else { return }
+        var pendingSources = absorbed[conversation]?.sorted()[...] ?? []
+        var cursor = head[conversation]
+        while cursor >= 0 {
+            let index = Int(cursor)
+            let time = Timestamp(millisecondsSinceEpoch: times[index])
+            let actor = actors[index] >= 0 ? actorNames[Int(actors[index])] : nil
+            switch kinds[index] {
+            case .message: result.append(.customerMessage(at: time))
+            case .reopenedByCustomer:
+                result.append(.cycleStarted(at: time))
+                result.append(.customerMessage(at: time))
+            case .reopenedByPerson: result.append(.cycleStarted(at: time))
+            case .reply: result.append(.reply(at: time, responder: actor ?? "system"))
+            case .resolved:
+                // An absorbed conversation's own resolve only marked the merge.
+                if absorbedInto[conversation] == nil { result.append(.resolved(at: time, by: actor)) }
+            case .merged:
+                if let source = pendingSources.popFirst() { entries(of: source, into: &result, absorbed: absorbed) }
+            }
+            cursor = next[index]
+        }
+    }
+
+    func deliver(_ body: (ConversationID, [TimelineEntry]) throws -> Void) throws {
+        let absorbed = Dictionary(grouping: absorbedInto.keys, by: { absorbedInto[$0]! })
+        var buffer: [TimelineEntry] = []
+        for conversation in 0..<head.count where head[conversation] >= 0 && absorbedInto[conversation] == nil {
+            buffer.removeAll(keepingCapacity: true)
+            entries(of: conversation, into: &buffer, absorbed: absorbed)
+            try body(ConversationID(Int64(conversation)), buffer)
+        }
     }
 }

@@ -1,0 +1,102 @@
+import EarshotCore
+import EarshotService
+import EarshotStore
+import Foundation
+
+/// `earshot stats --by responder` and `--by day` over N conversations with about 3N events,
+/// beside sqlite3's own `SELECT count(*)` scan of the event table; plus the cost of the live
+/// SLA state for one screen of queue rows.
+struct StatsBenchmark {
+    var count = 1_000_000
+    var directory: String?
+
+    init(arguments: [String]) throws {
+        var rest = arguments[...]
+        while let flag = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw BenchUsage("\(flag) needs a value") }
+            switch flag {
+            case "--count": count = try BenchUsage.int(value, flag)
+            case "--dir": directory = value
+            default: throw BenchUsage("unknown option \(flag)")
+            }
+        }
+    }
+
+    func run() throws {
+        let dir = directory ?? NSTemporaryDirectory() + "earshot-stats-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { if directory == nil { try? FileManager.default.removeItem(atPath: dir) } }
+        let path = dir + "/stats.sqlite"
+        if !FileManager.default.fileExists(atPath: path) { try generate(path) }
+
+        let store = try SQLiteInboxStore(path: path, mode: .mustExist)
+        let events = try store.read { try $0.counts().events }
+        let engine = StatsEngine(store: store, sla: SLAPolicy(), clock: SystemClock())
+        let baseline = try Self.time { try Shell.run("/usr/bin/sqlite3", [path, "SELECT count(*) FROM event;"]) }
+        for grouping in [StatsGrouping.responder, .day] {
+            var rows = 0
+            let seconds = try Self.time { rows = try engine.report(grouping: grouping).rows.count }
+            BenchReport.line(
+                name: "stats --by \(grouping.rawValue): \(count.formatted()) conversations, \(events.formatted()) events (\(rows) rows)",
+                value: seconds, baselineName: "sqlite3 SELECT count(*) FROM event", baseline: baseline)
+        }
+        // One screen of the queue with its live SLA states: cost per row, not per queue.
+        let policy = SLAPolicy()
+        var states = 0
+        let now = SystemClock().now()
+        let screen = try Self.time {
+            let window = try store.read { try $0.queue(.allOpen, after: nil, limit: 50) }
+            states = window.compactMap { policy.state(of: $0, now: now) }.count
+        }
+        let single = try Self.time { _ = try store.read { try $0.queue(.allOpen, after: nil, limit: 1) } }
+        BenchReport.line(
+            name: "queue window of 50 rows with live SLA state (\(states) states)", value: screen,
+            baselineName: "a window of 1 row", baseline: single)
+    }
+
+    static func time(_ body: () throws -> Void) throws -> Double {
+        let started = DispatchTime.now()
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+    }
+
+    /// Writes the history with SQL (fast; the benchmark measures reading it): every conversation
+    /// opens with a customer message; a third get a follow-up; all are answered by one of 20
+    /// responders within 0–6 hours; half are resolved. About 2.8 events per conversation.
+    private func generate(_ path: String) throws {
+        _ = try SQLiteInboxStore(path: path)
+        let start: Int64 = 1_700_000_000_000
+        let script = """
+            PRAGMA synchronous = OFF;
+            BEGIN;
+            INSERT INTO channel (id, platform, handle, display_name, created_at) VALUES (1, 'x', 'AcmeSupport', 'Acme', \(start));
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20)
+            INSERT INTO responder (id, login, display_name, initials, role, availability, capacity)
+                SELECT i, 'agent' || i, 'Agent ' || i, 'A' || char(64 + i), 'agent', 'available', 10 FROM n;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+            INSERT INTO customer (id, platform, handle, display_name, first_seen)
+                SELECT i, 'x', 'customer' || i, 'Customer ' || i, \(start) FROM n;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(count))
+            INSERT INTO conversation (id, channel_id, customer_id, status, priority, triage_class, triage_reason, routable,
+                cycle, cycle_started_at, created_at, updated_at, last_customer_at, waiting_since, last_reply_at, preview)
+                SELECT i, 1, 1 + i % 100000, CASE WHEN i % 2 = 0 THEN 'resolved' ELSE 'pending' END, i % 4, 'question', 'bench', 1,
+                    1, \(start) + i * 30000, \(start) + i * 30000, \(start) + i * 30000, \(start) + i * 30000, NULL,
+                    \(start) + i * 30000 + (i * 7919 % 21600) * 1000, 'where is my order?'
+                FROM n;
+            INSERT INTO event (at, kind, actor, conversation_id, detail, occurred_at)
+                SELECT created_at, 'opened', 'ingest', id, '{"message_at":"' || created_at || '"}', created_at FROM conversation;
+            INSERT INTO event (at, kind, actor, conversation_id, detail, occurred_at)
+                SELECT created_at + 60000, 'ingested', 'ingest', id, '{"message_at":"' || (created_at + 60000) || '"}', created_at + 60000
+                FROM conversation WHERE id % 3 = 0;
+            INSERT INTO event (at, kind, actor, conversation_id, detail, occurred_at)
+                SELECT last_reply_at, 'replied', 'responder:agent' || (1 + id % 20), id, '{"sent_at":"' || last_reply_at || '"}', last_reply_at
+                FROM conversation;
+            INSERT INTO event (at, kind, actor, conversation_id, detail, occurred_at)
+                SELECT last_reply_at + 600000, 'resolved', 'responder:agent' || (1 + id % 20), id, '{}', NULL
+                FROM conversation WHERE status = 'resolved';
+            COMMIT;
+            PRAGMA wal_checkpoint(TRUNCATE);
+            """
+        try Shell.run("/usr/bin/sqlite3", [path, script])
+    }
+}
