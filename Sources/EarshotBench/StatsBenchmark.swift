@@ -42,6 +42,7 @@ struct StatsBenchmark {
         }
         // One screen of the queue with its live SLA states: cost per row, not per queue.
         let policy = SLAPolicy()
+        // A tenth of the conversations still wait; the open view lists them.
         var states = 0
         let now = SystemClock().now()
         let screen = try Self.time {
@@ -79,9 +80,11 @@ struct StatsBenchmark {
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(count))
             INSERT INTO conversation (id, channel_id, customer_id, status, priority, triage_class, triage_reason, routable,
                 cycle, cycle_started_at, created_at, updated_at, last_customer_at, waiting_since, last_reply_at, preview)
-                SELECT i, 1, 1 + i % 100000, CASE WHEN i % 2 = 0 THEN 'resolved' ELSE 'pending' END, i % 4, 'question', 'bench', 1,
-                    1, \(start) + i * 30000, \(start) + i * 30000, \(start) + i * 30000, \(start) + i * 30000, NULL,
-                    \(start) + i * 30000 + (i * 7919 % 21600) * 1000, 'where is my order?'
+                SELECT i, 1, 1 + i % 100000, CASE WHEN i % 2 = 0 THEN 'resolved' WHEN i % 10 = 1 THEN 'open' ELSE 'pending' END,
+                    i % 4, 'question', 'bench', 1,
+                    1, \(start) + i * 30000, \(start) + i * 30000, \(start) + i * 30000, \(start) + i * 30000,
+                    CASE WHEN i % 10 = 1 THEN \(start) + i * 30000 END,
+                    CASE WHEN i % 10 = 1 THEN NULL ELSE \(start) + i * 30000 + (i * 7919 % 21600) * 1000 END, 'where is my order?'
                 FROM n;
             INSERT INTO event (at, kind, actor, conversation_id, detail, occurred_at)
                 SELECT created_at, 'opened', 'ingest', id, '{"message_at":"' || created_at || '"}', created_at FROM conversation;
@@ -90,7 +93,7 @@ struct StatsBenchmark {
                 FROM conversation WHERE id % 3 = 0;
             INSERT INTO event (at, kind, actor, conversation_id, detail, occurred_at)
                 SELECT last_reply_at, 'replied', 'responder:agent' || (1 + id % 20), id, '{"sent_at":"' || last_reply_at || '"}', last_reply_at
-                FROM conversation;
+                FROM conversation WHERE last_reply_at IS NOT NULL;
             INSERT INTO event (at, kind, actor, conversation_id, detail, occurred_at)
                 SELECT last_reply_at + 600000, 'resolved', 'responder:agent' || (1 + id % 20), id, '{}', NULL
                 FROM conversation WHERE status = 'resolved';

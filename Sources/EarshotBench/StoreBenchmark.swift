@@ -152,7 +152,12 @@ enum Shell {
 enum BenchReport {
     static func line(name: String, value: Double, baselineName: String, baseline: Double, rate: Double? = nil, unit: String = "") {
         let rateText = rate.map { String(format: " (%.0f %@)", $0, unit) } ?? ""
-        print(String(format: "%@: %.2f s%@ | baseline, %@: %.2f s | ratio %.2fx",
-                     name, value, rateText, baselineName, baseline, value / baseline))
+        print(String(format: "%@: %@%@ | baseline, %@: %@ | ratio %.2fx",
+                     name, seconds(value), rateText, baselineName, seconds(baseline), value / baseline))
+    }
+
+    /// Seconds with two decimals, or milliseconds for figures under a tenth of a second.
+    static func seconds(_ value: Double) -> String {
+        value < 0.1 ? String(format: "%.3f ms", value * 1000) : String(format: "%.2f s", value)
     }
 }

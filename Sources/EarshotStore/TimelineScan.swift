@@ -27,8 +27,12 @@ extension SQLiteSession {
     /// threads) gets the absorbed one's messages and replies at the point of the merge.
     func forEachTimeline(_ body: (ConversationID, [TimelineEntry]) throws -> Void) throws {
         var scan = TimelineScanBuffer()
+        // Merges are rare: their details are read apart, so the main scan never touches `detail`.
+        for row in try Row.fetchAll(db, sql: "SELECT conversation_id, detail FROM event WHERE kind = 'merged'") {
+            if let source = Int(EventDetailCoding.decode(row[1])["from"] ?? "") { scan.absorb(source, into: Int(row[0] as Int64)) }
+        }
         let statement = try db.cachedStatement(sql: """
-            SELECT conversation_id, kind, at, occurred_at, actor, detail FROM event WHERE conversation_id IS NOT NULL
+            SELECT conversation_id, kind, at, occurred_at, actor FROM event WHERE conversation_id IS NOT NULL
             """)
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
@@ -81,6 +85,10 @@ struct TimelineScanBuffer {
     /// Merges: source conversation → target, from the `merged` events' details.
     private var absorbedInto: [Int: Int] = [:]
 
+    mutating func absorb(_ source: Int, into target: Int) {
+        absorbedInto[source] = target
+    }
+
     mutating func add(_ handle: OpaquePointer) {
         let conversation = Int(sqlite3_column_int64(handle, 0))
         guard let kindText = sqlite3_column_text(handle, 1) else { return }
@@ -101,10 +109,6 @@ struct TimelineScanBuffer {
         case (8, UInt8(ascii: "r"), UInt8(ascii: "s")):  // resolved
             (kind, time) = (.resolved, at)
         case (6, UInt8(ascii: "m"), _):  // merged
-            if let detail = sqlite3_column_text(handle, 5),
-               let source = Int(EventDetailCoding.decode(String(cString: detail))["from"] ?? "") {
-                absorbedInto[source] = conversation
-            }
             (kind, time) = (.merged, at)
         default:
             return
