@@ -7,22 +7,14 @@ import Foundation
 /// pipeline (parse, thread, triage, store, events), each beside sqlite3's `.import` of the
 /// same rows as CSV into a plain table with the same columns and a unique key on the id.
 struct IngestBenchmark {
-    var count = 1_000_000
-    var directory: String?
+    let count: Int
+    let directory: String?
     /// `--only jsonl` or `--only twcs` runs one half, for profiling it alone.
-    var only: String?
+    let only: String?
 
     init(arguments: [String]) throws {
-        var rest = arguments[...]
-        while let flag = rest.popFirst() {
-            guard let value = rest.popFirst() else { throw BenchUsage("\(flag) needs a value") }
-            switch flag {
-            case "--count": count = try BenchUsage.int(value, flag)
-            case "--only": only = value
-            case "--dir": directory = value
-            default: throw BenchUsage("unknown option \(flag)")
-            }
-        }
+        let options = try BenchOptions(arguments, extraOptions: ["--only"])
+        (count, directory, only) = (options.count, options.directory, options.extra["--only"])
     }
 
     func run() throws {

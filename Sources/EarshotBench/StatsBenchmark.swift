@@ -7,19 +7,12 @@ import Foundation
 /// beside sqlite3's own `SELECT count(*)` scan of the event table; plus the cost of the live
 /// SLA state for one screen of queue rows.
 struct StatsBenchmark {
-    var count = 1_000_000
-    var directory: String?
+    let count: Int
+    let directory: String?
 
     init(arguments: [String]) throws {
-        var rest = arguments[...]
-        while let flag = rest.popFirst() {
-            guard let value = rest.popFirst() else { throw BenchUsage("\(flag) needs a value") }
-            switch flag {
-            case "--count": count = try BenchUsage.int(value, flag)
-            case "--dir": directory = value
-            default: throw BenchUsage("unknown option \(flag)")
-            }
-        }
+        let options = try BenchOptions(arguments)
+        (count, directory) = (options.count, options.directory)
     }
 
     func run() throws {

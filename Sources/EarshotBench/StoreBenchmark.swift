@@ -6,25 +6,14 @@ import Foundation
 /// transactions of 10,000) and compares with sqlite3's own `.import` of the same rows
 /// as CSV into the same table of a fresh database.
 struct StoreBenchmark {
-    var count = 1_000_000
-    var directory: String?
+    let count: Int
+    let directory: String?
     /// `--skip-baseline` times only the store, for profiling it alone.
-    var skipBaseline = false
+    let skipBaseline: Bool
 
     init(arguments: [String]) throws {
-        var rest = arguments[...]
-        while let flag = rest.popFirst() {
-            if flag == "--skip-baseline" {
-                skipBaseline = true
-                continue
-            }
-            guard let value = rest.popFirst() else { throw BenchUsage("\(flag) needs a value") }
-            switch flag {
-            case "--count": count = try BenchUsage.int(value, flag)
-            case "--dir": directory = value
-            default: throw BenchUsage("unknown option \(flag)")
-            }
-        }
+        let options = try BenchOptions(arguments, extraFlags: ["--skip-baseline"])
+        (count, directory, skipBaseline) = (options.count, options.directory, options.flags.contains("--skip-baseline"))
     }
 
     func run() throws {
