@@ -21,6 +21,8 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
+        // SO_PEERCRED needs struct ucred, which Swift's Glibc import does not declare.
+        .target(name: "CPeerCredentials"),
         .target(name: "EarshotCore"),
         .target(
             name: "EarshotStore",
@@ -32,7 +34,10 @@ let package = Package(
         .target(name: "EarshotIngest", dependencies: ["EarshotCore", "EarshotStore"]),
         .target(
             name: "EarshotService",
-            dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: [
+                "EarshotCore", "EarshotStore", "EarshotIngest", "CPeerCredentials",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
         ),
         .target(name: "EarshotTUI", dependencies: ["EarshotCore", "EarshotService", "CNcurses"]),
         .executableTarget(

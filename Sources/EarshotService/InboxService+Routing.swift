@@ -2,7 +2,7 @@ import EarshotCore
 import EarshotStore
 
 /// One conversation handed out by a routing pass.
-public struct RoutingAssignment: Equatable, Sendable {
+public struct RoutingAssignment: Equatable, Sendable, Codable {
     public var conversation: ConversationID
     public var responder: ResponderID
     public var login: String

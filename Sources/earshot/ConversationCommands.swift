@@ -3,11 +3,9 @@ import EarshotCore
 import EarshotService
 import Foundation
 
-/// One line describing a conversation after a change, e.g. `12 open, assigned to dana: "where is…"`.
-func describe(_ conversation: Conversation, service: InboxService) throws -> String {
-    let owner = try service.store.read { reader in
-        try conversation.assigneeID.flatMap { try reader.responder($0) }?.login
-    }
+/// One line describing a conversation after a change, e.g. `conversation 12: open, assigned to dana`.
+func describe(_ conversation: Conversation, api: any InboxAPI) throws -> String {
+    let owner = try conversation.assigneeID.flatMap { try api.login(of: $0) }
     var line = "conversation \(conversation.id): \(conversation.status.rawValue)"
     if conversation.status == .snoozed, let until = conversation.snoozedUntil { line += " until \(until.iso8601)" }
     line += owner.map { ", assigned to \($0)" } ?? ", unassigned"
@@ -22,8 +20,8 @@ struct ClaimCommand: ParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() throws {
-        let service = try options.service()
-        print(try describe(service.claim(conversation.id, by: ServiceOptions.currentLogin), service: service))
+        let api = try options.api()
+        print(try describe(api.claim(conversation.id), api: api))
     }
 }
 
@@ -35,8 +33,8 @@ struct AssignCommand: ParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() throws {
-        let service = try options.service()
-        print(try describe(service.assign(conversation.id, to: responder, by: ServiceOptions.currentLogin), service: service))
+        let api = try options.api()
+        print(try describe(api.assign(conversation.id, to: responder), api: api))
     }
 }
 
@@ -46,8 +44,8 @@ struct ReleaseCommand: ParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() throws {
-        let service = try options.service()
-        print(try describe(service.release(conversation.id, by: ServiceOptions.currentLogin), service: service))
+        let api = try options.api()
+        print(try describe(api.release(conversation.id), api: api))
     }
 }
 
@@ -57,8 +55,8 @@ struct ResolveCommand: ParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() throws {
-        let service = try options.service()
-        print(try describe(service.resolve(conversation.id, by: ServiceOptions.currentLogin), service: service))
+        let api = try options.api()
+        print(try describe(api.resolve(conversation.id), api: api))
     }
 }
 
@@ -68,8 +66,8 @@ struct ReopenCommand: ParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() throws {
-        let service = try options.service()
-        print(try describe(service.reopen(conversation.id, by: ServiceOptions.currentLogin), service: service))
+        let api = try options.api()
+        print(try describe(api.reopen(conversation.id), api: api))
     }
 }
 
@@ -82,9 +80,9 @@ struct SnoozeCommand: ParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() throws {
-        let service = try options.service()
-        let wake = until.resolve(now: service.clock.now())
-        print(try describe(service.snooze(conversation.id, until: wake, by: ServiceOptions.currentLogin), service: service))
+        let api = try options.api()
+        let wake = until.resolve(now: SystemClock().now())
+        print(try describe(api.snooze(conversation.id, until: wake), api: api))
     }
 }
 
@@ -99,9 +97,9 @@ struct PriorityCommand: ParsableCommand {
     }
 
     func run() throws {
-        let service = try options.service()
+        let api = try options.api()
         let priority = Priority(name: level) ?? .normal
-        print(try describe(service.setPriority(conversation.id, to: priority, by: ServiceOptions.currentLogin), service: service))
+        print(try describe(api.setPriority(conversation.id, to: priority), api: api))
     }
 }
 
@@ -121,12 +119,12 @@ struct LabelCommand: ParsableCommand {
     }
 
     func run() throws {
-        let service = try options.service()
+        let api = try options.api()
         var latest: Conversation?
         for change in changes {
-            latest = try service.label(conversation.id, String(change.dropFirst()), add: change.hasPrefix("+"), by: ServiceOptions.currentLogin)
+            latest = try api.label(conversation.id, String(change.dropFirst()), add: change.hasPrefix("+"))
         }
-        if let latest { print(try describe(latest, service: service)) }
+        if let latest { print(try describe(latest, api: api)) }
     }
 }
 
@@ -137,8 +135,7 @@ struct NoteCommand: ParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() throws {
-        let service = try options.service()
-        let note = try service.addNote(conversation.id, text: text.joined(separator: " "), by: ServiceOptions.currentLogin)
+        let note = try options.api().addNote(conversation.id, text: text.joined(separator: " "))
         print("note \(note.id) added to conversation \(conversation.id)")
     }
 }

@@ -17,8 +17,7 @@ struct RouteCommand: ParsableCommand {
     }
 
     func run() throws {
-        let service = try options.service()
-        let assignments = try service.route(policy: policy.flatMap(RoutingPolicy.init(rawValue:)))
+        let assignments = try options.api().route(policy: policy.flatMap(RoutingPolicy.init(rawValue:)))
         for assignment in assignments {
             print("conversation \(assignment.conversation) -> \(assignment.login)\(assignment.sticky ? " (sticky)" : "")")
         }

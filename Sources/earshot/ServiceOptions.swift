@@ -9,6 +9,22 @@ import Foundation
 struct ServiceOptions: ParsableArguments {
     @OptionGroup var store: StoreOptions
 
+    @Option(help: ArgumentHelp("The daemon's socket (default: $EARSHOT_SOCKET, /run/earshot/earshot.sock, $XDG_RUNTIME_DIR/earshot.sock).", valueName: "path"))
+    var socket: String?
+
+    /// The inbox as this user: through the daemon when one answers on the socket, else the
+    /// service in this process (single-user mode, the user's own database).
+    func api() throws -> any InboxAPI {
+        let path = SocketPaths.resolve(flag: socket, environment: ProcessInfo.processInfo.environment)
+        do {
+            return RemoteInbox(connection: try DaemonConnection(path: path))
+        } catch let failure as UnixSocket.Failure where failure.code == ENOENT || failure.code == ECONNREFUSED {
+            // Nobody serves this socket: single-user mode.
+            if socket != nil { throw CommandFailure("no earshot daemon answers at \(path): start it with `earshot serve --socket \(path)`") }
+            return LocalInbox(service: try service(), login: Self.currentLogin)
+        }
+    }
+
     /// The service over the database, with the configured policies.
     func service() throws -> InboxService {
         try serviceAndConfig().0

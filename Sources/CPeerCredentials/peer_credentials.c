@@ -1,0 +1,17 @@
+// struct ucred is only declared with _GNU_SOURCE, which Swift's Glibc import does not set,
+// so reading SO_PEERCRED takes these few lines of C.
+#define _GNU_SOURCE
+#include <sys/socket.h>
+#include "peer_credentials.h"
+
+int earshot_peer_credentials(int socket_fd, uid_t *uid, gid_t *gid, pid_t *pid) {
+    struct ucred credentials;
+    socklen_t length = sizeof(credentials);
+    if (getsockopt(socket_fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) {
+        return -1;
+    }
+    *uid = credentials.uid;
+    *gid = credentials.gid;
+    *pid = credentials.pid;
+    return 0;
+}

@@ -1,0 +1,163 @@
+import EarshotCore
+import Foundation
+
+/// One connected client: its identity (from the kernel), its reader and its writer.
+final class ClientSession: @unchecked Sendable {
+    // @unchecked: mutable state is guarded by `lock`; the socket is thread-safe for one
+    // reader and one writer.
+    let socket: UnixSocket
+    unowned let server: DaemonServer
+    private let lock = NSLock()
+    private let ready = NSCondition()
+    private var outbox: [[UInt8]] = []
+    private var outboxBytes = 0
+    private var closed = false
+    /// Set when the connection should end once what is queued has been written (a final error).
+    private var closing = false
+    private var login: String?
+    /// A client further behind than this is dropped rather than slowing the daemon.
+    static let outboxLimit = 4 << 20
+
+    init(socket: UnixSocket, server: DaemonServer) {
+        self.socket = socket
+        self.server = server
+    }
+
+    var isIdentified: Bool { lock.withLock { login != nil && !closed } }
+
+    func start() {
+        Thread.detachNewThread { [self] in readLoop() }
+        Thread.detachNewThread { [self] in writeLoop() }
+    }
+
+    /// Queues a message; never blocks. A client whose queue overflows is disconnected.
+    func send(_ message: [UInt8]) {
+        ready.lock()
+        defer { ready.unlock() }
+        guard !lock.withLock({ closed }) else { return }
+        if outboxBytes + message.count > Self.outboxLimit {
+            server.log("dropping a client that stopped reading (\(lock.withLock { login ?? "unidentified" }))")
+            ready.unlock()
+            close()
+            ready.lock()
+            return
+        }
+        outbox.append(message)
+        outboxBytes += message.count
+        ready.signal()
+    }
+
+    func close() {
+        let wasOpen = lock.withLock { () -> Bool in
+            defer { closed = true }
+            return !closed
+        }
+        guard wasOpen else { return }
+        socket.close()
+        ready.lock()
+        ready.broadcast()
+        ready.unlock()
+        server.forget(self)
+    }
+
+    /// Ends the connection after the queued messages are written, so a final error reaches the client.
+    func finish() {
+        ready.lock()
+        closing = true
+        ready.broadcast()
+        ready.unlock()
+    }
+
+    private func writeLoop() {
+        while true {
+            ready.lock()
+            while outbox.isEmpty && !closing && !lock.withLock({ closed }) { ready.wait() }
+            if lock.withLock({ closed }) || (outbox.isEmpty && closing) {
+                ready.unlock()
+                close()
+                return
+            }
+            let batch = outbox
+            outbox.removeAll()
+            outboxBytes = 0
+            ready.unlock()
+            do {
+                for message in batch { try socket.write(message) }
+            } catch {
+                close()
+                return
+            }
+        }
+    }
+
+    private func readLoop() {
+        var framer = MessageFramer()
+        defer { finish() }
+        while true {
+            guard let bytes = try? socket.read(), !bytes.isEmpty else { return }
+            for output in framer.feed(bytes) {
+                switch output {
+                case .tooLong:
+                    send(WireProtocol.encode(["error": ["code": "too_large", "message": "a message is over \(WireProtocol.maximumMessageBytes) bytes"]]))
+                    return
+                case let .message(line):
+                    if !handle(line) { return }
+                }
+            }
+        }
+    }
+
+    /// Handles one message; false ends the connection.
+    private func handle(_ line: [UInt8]) -> Bool {
+        let message: [String: Any]
+        do {
+            message = try WireProtocol.decode(line)
+        } catch {
+            send(WireProtocol.encode(["error": ["code": "malformed", "message": "\(error)"]]))
+            return true
+        }
+        guard let login = lock.withLock({ login }) else { return hello(message) }
+        guard let id = message["id"], let method = message["method"] as? String else {
+            send(WireProtocol.encode(["error": ["code": "malformed", "message": "a request needs \"id\" and \"method\""]]))
+            return true
+        }
+        let handler = RequestHandler(service: server.service, login: login)
+        do {
+            let result = try handler.handle(method: method, params: message["params"] as? [String: Any] ?? [:])
+            send(WireProtocol.encode(["id": id, "result": result]))
+        } catch let error as ServiceError {
+            send(WireProtocol.encode(["id": id, "error": ["code": RequestHandler.code(for: error), "message": error.description]]))
+        } catch let error as RequestHandler.RequestError {
+            send(WireProtocol.encode(["id": id, "error": ["code": error.code, "message": error.message]]))
+        } catch {
+            send(WireProtocol.encode(["id": id, "error": ["code": "internal", "message": "\(error)"]]))
+        }
+        return true
+    }
+
+    /// The first message: the protocol version. Identity comes from the kernel, not from it.
+    private func hello(_ message: [String: Any]) -> Bool {
+        guard let hello = message["hello"] as? [String: Any], let version = hello["protocol"] as? Int else {
+            send(WireProtocol.encode(["error": ["code": "hello_expected", "message": "the first message must be {\"hello\": {\"protocol\": \(WireProtocol.version)}}"]]))
+            return false
+        }
+        guard version == WireProtocol.version else {
+            send(WireProtocol.encode(["error": ["code": "version", "message": "this daemon speaks protocol \(WireProtocol.version), the client \(version): use the earshot that matches the daemon"]]))
+            return false
+        }
+        guard let peer = try? socket.peer(), let name = loginName(of: peer.uid) else {
+            send(WireProtocol.encode(["error": ["code": "unknown_user", "message": "cannot tell which Unix user this is"]]))
+            return false
+        }
+        guard let responder = try? server.service.store.read({ try $0.responder(login: name) }), responder.removedAt == nil else {
+            send(WireProtocol.encode(["error": ["code": "not_a_responder", "message": ServiceError.notAResponder(login: name).description]]))
+            return false
+        }
+        // The hello is queued before the session counts as identified, so no pushed event overtakes it.
+        send(WireProtocol.encode(["hello": [
+            "protocol": WireProtocol.version, "login": responder.login, "name": responder.displayName, "role": responder.role.rawValue,
+        ]]))
+        lock.withLock { login = name }
+        return true
+    }
+}

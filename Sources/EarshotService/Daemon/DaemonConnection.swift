@@ -1,0 +1,141 @@
+import EarshotCore
+import Foundation
+
+/// A client's connection to the daemon: hello, then requests answered in order; events the
+/// daemon pushes meanwhile are kept for whoever wants them (the TUI), in arrival order.
+public final class DaemonConnection: @unchecked Sendable {
+    // @unchecked: used from one thread at a time (a CLI command, or the TUI's client loop).
+    let socket: UnixSocket
+    private var framer = MessageFramer()
+    private var pendingMessages: [[String: Any]] = []
+    private var nextID = 1
+    /// Events received while waiting for responses.
+    public private(set) var events: [[String: Any]] = []
+    public let login: String
+    public let role: String
+
+    /// An error the daemon sent back; its message is written for the person.
+    public struct RemoteError: Error, CustomStringConvertible, Equatable {
+        public let code: String
+        public let description: String
+    }
+
+    /// Connects and says hello. Throws `UnixSocket.Failure` when nobody listens at `path`.
+    public init(path: String) throws {
+        socket = try UnixSocket.connect(to: path)
+        try socket.write(WireProtocol.encode(["hello": ["protocol": WireProtocol.version, "client": "earshot"]]))
+        var framer = MessageFramer()
+        var pending: [[String: Any]] = []
+        var reply = try Self.nextMessage(socket, &framer, &pending)
+        while reply["event"] != nil { reply = try Self.nextMessage(socket, &framer, &pending) }
+        self.framer = framer
+        self.pendingMessages = pending
+        if let error = reply["error"] as? [String: Any] {
+            throw RemoteError(code: error["code"] as? String ?? "error", description: error["message"] as? String ?? "refused")
+        }
+        guard let hello = reply["hello"] as? [String: Any], let login = hello["login"] as? String else {
+            throw RemoteError(code: "protocol", description: "the daemon did not answer the hello")
+        }
+        self.login = login
+        role = hello["role"] as? String ?? "agent"
+    }
+
+    /// Sends a request and waits for its response.
+    public func call(_ method: String, _ params: [String: Any] = [:]) throws -> Any {
+        let id = nextID
+        nextID += 1
+        try socket.write(WireProtocol.encode(["id": id, "method": method, "params": params]))
+        while true {
+            let message = try Self.nextMessage(socket, &framer, &pendingMessages)
+            if let event = message["event"] as? [String: Any] {
+                events.append(event)
+                continue
+            }
+            guard (message["id"] as? NSNumber)?.intValue == id else {
+                if let error = message["error"] as? [String: Any] {
+                    throw RemoteError(code: error["code"] as? String ?? "error", description: error["message"] as? String ?? "error")
+                }
+                continue
+            }
+            if let error = message["error"] as? [String: Any] {
+                throw RemoteError(code: error["code"] as? String ?? "error", description: error["message"] as? String ?? "error")
+            }
+            return message["result"] ?? NSNull()
+        }
+    }
+
+    /// Waits for the next pushed event (for live clients and tests).
+    public func nextEvent() throws -> [String: Any] {
+        if !events.isEmpty { return events.removeFirst() }
+        while true {
+            let message = try Self.nextMessage(socket, &framer, &pendingMessages)
+            if let event = message["event"] as? [String: Any] { return event }
+        }
+    }
+
+    public func close() { socket.close() }
+
+    private static func nextMessage(_ socket: UnixSocket, _ framer: inout MessageFramer, _ pending: inout [[String: Any]]) throws -> [String: Any] {
+        while pending.isEmpty {
+            let bytes = try socket.read()
+            if bytes.isEmpty { throw RemoteError(code: "closed", description: "the daemon closed the connection") }
+            for output in framer.feed(bytes) {
+                switch output {
+                case let .message(line): pending.append(try WireProtocol.decode(line))
+                case .tooLong: throw RemoteError(code: "too_large", description: "the daemon sent an oversized message")
+                }
+            }
+        }
+        return pending.removeFirst()
+    }
+}
+
+/// The service through the daemon: same operations, identity from the kernel.
+public struct RemoteInbox: InboxAPI {
+    public let connection: DaemonConnection
+
+    public init(connection: DaemonConnection) { self.connection = connection }
+
+    private func conversation(_ method: String, _ id: ConversationID, _ extra: [String: Any] = [:]) throws -> Conversation {
+        var params = extra
+        params["conversation"] = id.rawValue
+        return try WireProtocol.value(Conversation.self, from: try connection.call(method, params))
+    }
+
+    public func claim(_ id: ConversationID) throws -> Conversation { try conversation("claim", id) }
+    public func assign(_ id: ConversationID, to login: String) throws -> Conversation { try conversation("assign", id, ["to": login]) }
+    public func release(_ id: ConversationID) throws -> Conversation { try conversation("release", id) }
+    public func resolve(_ id: ConversationID) throws -> Conversation { try conversation("resolve", id) }
+    public func reopen(_ id: ConversationID) throws -> Conversation { try conversation("reopen", id) }
+    public func snooze(_ id: ConversationID, until: Timestamp) throws -> Conversation {
+        try conversation("snooze", id, ["until": until.iso8601])
+    }
+    public func setPriority(_ id: ConversationID, to priority: Priority) throws -> Conversation {
+        try conversation("priority", id, ["priority": priority.name])
+    }
+    public func label(_ id: ConversationID, _ label: String, add: Bool) throws -> Conversation {
+        try conversation("label", id, ["label": label, "add": add])
+    }
+    public func addNote(_ id: ConversationID, text: String) throws -> Note {
+        try WireProtocol.value(Note.self, from: try connection.call("note", ["conversation": id.rawValue, "text": text]))
+    }
+    public func route(policy: RoutingPolicy?) throws -> [RoutingAssignment] {
+        try WireProtocol.value([RoutingAssignment].self, from: try connection.call("route", policy.map { ["policy": $0.rawValue] } ?? [:]))
+    }
+    public func login(of responder: ResponderID) throws -> String? {
+        try connection.call("responder.login", ["responder": responder.rawValue]) as? String
+    }
+}
+
+/// Where the daemon's socket is: `--socket`, `EARSHOT_SOCKET`, the system install's
+/// `/run/earshot/earshot.sock` when it exists, else a personal one in `$XDG_RUNTIME_DIR`
+/// (or `/tmp/earshot-UID/`).
+public enum SocketPaths {
+    public static func resolve(flag: String?, environment: [String: String]) -> String {
+        if let flag, !flag.isEmpty { return flag }
+        if let fromEnvironment = environment["EARSHOT_SOCKET"], !fromEnvironment.isEmpty { return fromEnvironment }
+        if FileManager.default.fileExists(atPath: "/run/earshot/earshot.sock") { return "/run/earshot/earshot.sock" }
+        if let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") { return runtime + "/earshot.sock" }
+        return "/tmp/earshot-\(getuid())/earshot.sock"
+    }
+}

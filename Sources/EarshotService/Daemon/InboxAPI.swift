@@ -1,0 +1,46 @@
+import EarshotCore
+
+/// What a client can ask of Earshot, the same whether the service runs in this process
+/// (single-user mode) or in the daemon (through `RemoteInbox`). Identity is not a parameter:
+/// in-process it is this process's user, in the daemon the socket peer's.
+public protocol InboxAPI: Sendable {
+    func claim(_ id: ConversationID) throws -> Conversation
+    func assign(_ id: ConversationID, to login: String) throws -> Conversation
+    func release(_ id: ConversationID) throws -> Conversation
+    func resolve(_ id: ConversationID) throws -> Conversation
+    func reopen(_ id: ConversationID) throws -> Conversation
+    func snooze(_ id: ConversationID, until: Timestamp) throws -> Conversation
+    func setPriority(_ id: ConversationID, to priority: Priority) throws -> Conversation
+    func label(_ id: ConversationID, _ label: String, add: Bool) throws -> Conversation
+    func addNote(_ id: ConversationID, text: String) throws -> Note
+    func route(policy: RoutingPolicy?) throws -> [RoutingAssignment]
+    /// Login of a conversation's assignee, for display.
+    func login(of responder: ResponderID) throws -> String?
+}
+
+/// The service acting as one login, in this process.
+public struct LocalInbox: InboxAPI {
+    public let service: InboxService
+    public let login: String
+
+    public init(service: InboxService, login: String) {
+        self.service = service
+        self.login = login
+    }
+
+    public func claim(_ id: ConversationID) throws -> Conversation { try service.claim(id, by: login) }
+    public func assign(_ id: ConversationID, to assignee: String) throws -> Conversation { try service.assign(id, to: assignee, by: login) }
+    public func release(_ id: ConversationID) throws -> Conversation { try service.release(id, by: login) }
+    public func resolve(_ id: ConversationID) throws -> Conversation { try service.resolve(id, by: login) }
+    public func reopen(_ id: ConversationID) throws -> Conversation { try service.reopen(id, by: login) }
+    public func snooze(_ id: ConversationID, until: Timestamp) throws -> Conversation { try service.snooze(id, until: until, by: login) }
+    public func setPriority(_ id: ConversationID, to priority: Priority) throws -> Conversation {
+        try service.setPriority(id, to: priority, by: login)
+    }
+    public func label(_ id: ConversationID, _ label: String, add: Bool) throws -> Conversation {
+        try service.label(id, label, add: add, by: login)
+    }
+    public func addNote(_ id: ConversationID, text: String) throws -> Note { try service.addNote(id, text: text, by: login) }
+    public func route(policy: RoutingPolicy?) throws -> [RoutingAssignment] { try service.route(policy: policy) }
+    public func login(of responder: ResponderID) throws -> String? { try service.store.read { try $0.responder(responder)?.login } }
+}

@@ -1,0 +1,81 @@
+import EarshotCore
+import EarshotIngest
+import EarshotStore
+import Foundation
+
+/// Turns one request from an identified client into a service call and its response.
+/// Every check (who may do what) happens in the service, here in the daemon, never in the client.
+struct RequestHandler {
+    let service: InboxService
+    let login: String
+
+    struct RequestError: Error {
+        let code: String
+        let message: String
+    }
+
+    func handle(method: String, params: [String: Any]) throws -> Any {
+        let api = LocalInbox(service: service, login: login)
+        func conversation() throws -> ConversationID {
+            guard let number = (params["conversation"] as? NSNumber)?.int64Value, number > 0 else {
+                throw RequestError(code: "bad_request", message: "\(method) needs \"conversation\": a conversation id")
+            }
+            return ConversationID(number)
+        }
+        func string(_ key: String) throws -> String {
+            guard let value = params[key] as? String, !value.isEmpty else {
+                throw RequestError(code: "bad_request", message: "\(method) needs \"\(key)\": a string")
+            }
+            return value
+        }
+        switch method {
+        case "claim": return WireProtocol.object(try api.claim(conversation()))
+        case "assign": return WireProtocol.object(try api.assign(conversation(), to: string("to")))
+        case "release": return WireProtocol.object(try api.release(conversation()))
+        case "resolve": return WireProtocol.object(try api.resolve(conversation()))
+        case "reopen": return WireProtocol.object(try api.reopen(conversation()))
+        case "snooze":
+            guard let (until, _) = TimestampParsing.iso8601(try string("until")) else {
+                throw RequestError(code: "bad_request", message: "snooze needs \"until\": an ISO 8601 time")
+            }
+            return WireProtocol.object(try api.snooze(conversation(), until: until))
+        case "priority":
+            guard let priority = Priority(name: try string("priority")) else {
+                throw RequestError(code: "bad_request", message: "priority must be low, normal, high or urgent")
+            }
+            return WireProtocol.object(try api.setPriority(conversation(), to: priority))
+        case "label":
+            return WireProtocol.object(try api.label(conversation(), string("label"), add: (params["add"] as? Bool) ?? true))
+        case "note": return WireProtocol.object(try api.addNote(conversation(), text: string("text")))
+        case "route":
+            let policy = (params["policy"] as? String).flatMap(RoutingPolicy.init(rawValue:))
+            return WireProtocol.object(try api.route(policy: policy))
+        case "responder.login":
+            guard let number = (params["responder"] as? NSNumber)?.int64Value else {
+                throw RequestError(code: "bad_request", message: "responder.login needs \"responder\": an id")
+            }
+            return try api.login(of: ResponderID(number)) ?? NSNull()
+        case "activity":
+            try service.reportActivity(of: login)
+            return ["ok": true]
+        case "whoami":
+            return ["login": login]
+        default:
+            throw RequestError(code: "unknown_method", message: "no method \"\(method)\"; see docs/protocol.md")
+        }
+    }
+
+    /// Error codes clients can act on, with the service's own message.
+    static func code(for error: ServiceError) -> String {
+        switch error {
+        case .notAResponder: "not_a_responder"
+        case .unknownConversation: "not_found"
+        case .unknownResponder: "unknown_responder"
+        case .alreadyClaimed: "already_claimed"
+        case .notYours: "not_yours"
+        case .supervisorsOnly: "supervisors_only"
+        case .wrongState: "wrong_state"
+        case .invalid: "invalid"
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import EarshotCore
+import EarshotIngest
+import EarshotService
+import EarshotStore
+import Foundation
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the daemon: own the database and serve every responder's TUI and CLI on a Unix socket.",
+        discussion: """
+            Clients are identified by the kernel (SO_PEERCRED): a Unix user who is not a responder is refused. \
+            Runs the clock rules (snoozes, idle-away, return-to-queue, routing) every --tick seconds and, with \
+            --spool, ingests what a fetcher drops there. See docs/admin.md and docs/protocol.md.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: ArgumentHelp("The socket to listen on (default: $EARSHOT_SOCKET, else $XDG_RUNTIME_DIR/earshot.sock).", valueName: "path"))
+    var socket: String?
+    @Option(help: ArgumentHelp("Also ingest files dropped into DIR/new (see docs/ingest.md).", valueName: "dir")) var spool: String?
+    @Option(help: ArgumentHelp("Seconds between clock ticks.", valueName: "seconds")) var tick: Double = 5
+
+    func validate() throws {
+        if tick <= 0 { throw ValidationError("--tick must be more than 0 seconds") }
+    }
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let config = try ConfigLoader.load(files: ConfigLoader.files(environment: environment, userFile: store.paths.configFile))
+        let inbox = try SQLiteInboxStore(path: store.paths.database)
+        let service = InboxService(store: inbox, clock: SystemClock(), policy: config.assignment, sla: config.sla)
+        var path = SocketPaths.resolve(flag: socket, environment: environment)
+        if socket == nil && environment["EARSHOT_SOCKET"] == nil && path == "/run/earshot/earshot.sock" {
+            // That is the system daemon's socket; a personal daemon listens elsewhere.
+            path = environment["XDG_RUNTIME_DIR"].map { $0 + "/earshot.sock" } ?? "/tmp/earshot-\(getuid())/earshot.sock"
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !FileManager.default.fileExists(atPath: directory) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let log: @Sendable (String) -> Void = { message in
+            FileHandle.standardError.write(Data("earshot serve: \(message)\n".utf8))
+        }
+        let server = DaemonServer(service: service, socketPath: path, log: log)
+        try server.start()
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                server.stop()
+                log("stopped")
+                Foundation.exit(0)
+            }
+            source.resume()
+            Self.keep.append(source)
+        }
+        let spoolPipeline = try spool.map { directory -> (SpoolDirectory, IngestPipeline) in
+            let spoolDirectory = SpoolDirectory(root: directory)
+            try spoolDirectory.prepare()
+            let applier = IngestApplier(clock: SystemClock(), triage: ClassifierTriage())
+            applier.sla = config.sla
+            return (spoolDirectory, IngestPipeline(store: inbox, applier: applier, options: .init(), report: log))
+        }
+        while true {
+            do {
+                if let (directory, pipeline) = spoolPipeline, !(try directory.processWaiting(with: pipeline)).isEmpty,
+                   service.policy.routing != .manual {
+                    try service.route()
+                }
+                try service.tick()
+            } catch {
+                log("\(error)")
+            }
+            Thread.sleep(forTimeInterval: tick)
+        }
+    }
+
+    /// Signal sources must outlive `run()`'s scope.
+    nonisolated(unsafe) static var keep: [DispatchSourceSignal] = []
+}

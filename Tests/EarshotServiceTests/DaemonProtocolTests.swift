@@ -1,0 +1,128 @@
+import EarshotCore
+@testable import EarshotService
+import EarshotStore
+import Foundation
+import Testing
+
+/// The daemon over a real Unix socket in this process. The kernel reports this test
+/// process's own user, so that login is made a responder first.
+@Suite(.serialized) struct DaemonProtocolTests {
+    let fixture: ServiceFixture
+    let server: DaemonServer
+    let me: String
+
+    init() throws {
+        fixture = try ServiceFixture { $0.routing = .manual }
+        me = try #require(loginName(of: getuid()))
+        try fixture.service.addResponder(
+            NewResponder(login: me, displayName: "Me", initials: "ME", role: .supervisor, availability: .available, capacity: 5),
+            by: "admin")
+        server = DaemonServer(service: fixture.service, socketPath: fixture.directory.file("earshot.sock"), log: { _ in })
+        server.pollInterval = 0.01
+        try server.start()
+    }
+
+    /// Raw lines in, raw lines out, for protocol edge cases.
+    func exchange(_ lines: [String], expecting count: Int) throws -> [[String: Any]] {
+        let socket = try UnixSocket.connect(to: server.socketPath)
+        defer { socket.close() }
+        try socket.write(Array(lines.joined(separator: "\n").utf8) + [0x0A])
+        var framer = MessageFramer()
+        var messages: [[String: Any]] = []
+        while messages.count < count {
+            let bytes = try socket.read()
+            if bytes.isEmpty { break }
+            for case let .message(line) in framer.feed(bytes) { messages.append(try WireProtocol.decode(line)) }
+        }
+        return messages
+    }
+
+    @Test func helloIdentifiesTheCallerFromTheKernel() throws {
+        defer { server.stop() }
+        let connection = try DaemonConnection(path: server.socketPath)
+        #expect(connection.login == me)
+        #expect(connection.role == "supervisor")
+        let whoami = try #require(try connection.call("whoami") as? [String: Any])
+        #expect(whoami["login"] as? String == me)
+    }
+
+    @Test func requestsGetResponsesWithTheirIdAndServiceErrorsKeepTheirMessages() throws {
+        defer { server.stop() }
+        let id = try fixture.conversation()
+        let connection = try DaemonConnection(path: server.socketPath)
+        let remote = RemoteInbox(connection: connection)
+        #expect(try remote.claim(id).assigneeID != nil)
+        #expect(try remote.login(of: try #require(try fixture.get(id).assigneeID)) == me)
+        do {
+            _ = try remote.claim(ConversationID(999))
+            Issue.record("claimed a conversation that does not exist")
+        } catch let error as DaemonConnection.RemoteError {
+            #expect(error.code == "not_found")
+            #expect(error.description == "no conversation 999; `earshot queue` lists them")
+        }
+        let note = try remote.addNote(id, text: "through the daemon")
+        #expect(note.text == "through the daemon")
+        #expect(try fixture.lastEvent(id)?.actor == .responder(login: me))
+    }
+
+    @Test func malformedAndUnknownRequestsGetErrorsAndTheConnectionLives() throws {
+        defer { server.stop() }
+        let replies = try exchange([
+            #"{"hello":{"protocol":1}}"#, "not json", #"{"method":"whoami"}"#, #"{"id":7,"method":"fly"}"#,
+            #"{"id":8,"method":"whoami"}"#,
+        ], expecting: 5)
+        #expect((replies[0]["hello"] as? [String: Any])?["login"] as? String == me)
+        #expect((replies[1]["error"] as? [String: Any])?["code"] as? String == "malformed")
+        #expect((replies[2]["error"] as? [String: Any])?["code"] as? String == "malformed")
+        #expect((replies[3]["error"] as? [String: Any])?["code"] as? String == "unknown_method")
+        #expect((replies[3]["id"] as? NSNumber)?.intValue == 7)
+        #expect(((replies[4]["result"] as? [String: Any])?["login"] as? String) == me)
+    }
+
+    @Test func aWrongProtocolVersionIsRefusedClearly() throws {
+        defer { server.stop() }
+        let replies = try exchange([#"{"hello":{"protocol":99}}"#], expecting: 1)
+        let error = try #require(replies.first?["error"] as? [String: Any])
+        #expect(error["code"] as? String == "version")
+        #expect((error["message"] as? String)?.contains("this daemon speaks protocol 1, the client 99") == true)
+        let noHello = try exchange([#"{"id":1,"method":"whoami"}"#], expecting: 1)
+        #expect((noHello.first?["error"] as? [String: Any])?["code"] as? String == "hello_expected")
+    }
+
+    @Test func anOversizedMessageIsRefusedAndTheDaemonCarriesOn() throws {
+        defer { server.stop() }
+        let huge = #"{"id":1,"method":"note","params":{"text":""# + String(repeating: "a", count: WireProtocol.maximumMessageBytes + 10) + #""}}"#
+        let replies = try exchange([#"{"hello":{"protocol":1}}"#, huge], expecting: 2)
+        #expect((replies.last?["error"] as? [String: Any])?["code"] as? String == "too_large")
+        // Others are served as before.
+        #expect(try DaemonConnection(path: server.socketPath).login == me)
+    }
+
+    @Test func everyClientSeesChangesMadeByOthers() throws {
+        defer { server.stop() }
+        let id = try fixture.conversation()
+        let watcher = try DaemonConnection(path: server.socketPath)
+        let actor = try DaemonConnection(path: server.socketPath)
+        _ = try RemoteInbox(connection: actor).claim(id)
+        var seen: [String: Any] = [:]
+        for _ in 0..<10 {
+            seen = try watcher.nextEvent()
+            if seen["kind"] as? String == "claimed" { break }
+        }
+        #expect(seen["kind"] as? String == "claimed")
+        #expect((seen["conversation"] as? NSNumber)?.int64Value == id.rawValue)
+        #expect(seen["actor"] as? String == "responder:\(me)")
+    }
+
+    @Test func aUserWhoIsNotAResponderIsToldHowToGetAdded() throws {
+        defer { server.stop() }
+        try fixture.service.removeResponder(me, by: "admin")
+        do {
+            _ = try DaemonConnection(path: server.socketPath)
+            Issue.record("a removed responder was let in")
+        } catch let error as DaemonConnection.RemoteError {
+            #expect(error.code == "not_a_responder")
+            #expect(error.description.contains("ask a supervisor to run `earshot responder add \(me)"))
+        }
+    }
+}
