@@ -22,6 +22,9 @@ struct ServiceOptions: ParsableArguments {
             // Nobody serves this socket: single-user mode.
             if socket != nil { throw CommandFailure("no earshot daemon answers at \(path): start it with `earshot serve --socket \(path)`") }
             return LocalInbox(service: try service(), login: Self.currentLogin)
+        } catch let failure as UnixSocket.Failure where failure.code == EACCES {
+            throw CommandFailure(
+                "permission denied on \(path): only the support staff group may use earshot here; ask an admin to add \(Self.currentLogin) (docs/admin.md)")
         }
     }
 
@@ -34,7 +37,14 @@ struct ServiceOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         let config = try ConfigLoader.load(files: ConfigLoader.files(environment: environment, userFile: store.paths.configFile))
         let inbox = try SQLiteInboxStore(path: store.paths.database)
-        return (InboxService(store: inbox, clock: SystemClock(), policy: config.assignment, sla: config.sla), config)
+        var service = InboxService(store: inbox, clock: SystemClock(), policy: config.assignment, sla: config.sla)
+        // Whoever owns the database (or root) administers it directly in single-user mode.
+        var info = stat()
+        if geteuid() == 0 || (stat(store.paths.database, &info) == 0 && info.st_uid == geteuid()), let me = loginName(of: geteuid()) {
+            // The real user, not an EARSHOT_LOGIN stand-in.
+            service.administrators = [me]
+        }
+        return (service, config)
     }
 
     /// The Unix login of whoever runs this process. `EARSHOT_LOGIN` overrides it in single-user
