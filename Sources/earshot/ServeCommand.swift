@@ -43,7 +43,7 @@ struct ServeCommand: ParsableCommand {
             FileHandle.standardError.write(Data("earshot serve: \(message)\n".utf8))
         }
         let server = DaemonServer(service: service, socketPath: path, log: log)
-        try server.start()
+        try server.start(inherited: UnixSocket.inheritedFromSystemd(environment: environment))
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())

@@ -17,6 +17,8 @@ public final class DaemonServer: @unchecked Sendable {
     private var sessions: [ObjectIdentifier: ClientSession] = [:]
     private var listener: UnixSocket?
     private var running = false
+    /// False under socket activation: systemd owns the socket file.
+    private var ownsSocketFile = true
     /// How often the broadcaster looks at the event log.
     public var pollInterval: TimeInterval = 0.05
 
@@ -26,16 +28,18 @@ public final class DaemonServer: @unchecked Sendable {
         self.log = log
     }
 
-    public func start() throws {
-        let listener = try UnixSocket.listen(at: socketPath)
+    /// Listens on `socketPath`, or on a socket systemd passed in (socket activation).
+    public func start(inherited: UnixSocket? = nil) throws {
+        let listener = try inherited ?? UnixSocket.listen(at: socketPath)
         let lastEvent = try service.store.read { try $0.counts().events }
         lock.withLock {
             self.listener = listener
             running = true
+            ownsSocketFile = inherited == nil
         }
         Thread.detachNewThread { [self] in acceptLoop(listener) }
         Thread.detachNewThread { [self] in broadcastLoop(after: Int64(lastEvent)) }
-        log("listening on \(socketPath)")
+        log(inherited == nil ? "listening on \(socketPath)" : "listening on the socket systemd passed in")
     }
 
     public func stop() {
@@ -46,14 +50,31 @@ public final class DaemonServer: @unchecked Sendable {
         }
         listener?.close()
         for session in sessions { session.close() }
-        unlink(socketPath)
+        if lock.withLock({ ownsSocketFile }) { unlink(socketPath) }
     }
 
     var isRunning: Bool { lock.withLock { running } }
 
     private func acceptLoop(_ listener: UnixSocket) {
         while isRunning {
-            guard let socket = try? listener.accept() else { continue }
+            let socket: UnixSocket
+            do {
+                socket = try listener.accept()
+            } catch let failure as UnixSocket.Failure {
+                guard isRunning else { return }
+                if [EBADF, ENOTSOCK, EINVAL].contains(failure.code) {
+                    // Not a listening socket (a broken hand-over): nothing will ever connect.
+                    log("cannot accept connections (\(failure)); stopping")
+                    stop()
+                    exit(1)
+                }
+                // Out of descriptors or memory: wait a little rather than spin.
+                log("accept failed (\(failure)); retrying")
+                Thread.sleep(forTimeInterval: 0.1)
+                continue
+            } catch {
+                continue
+            }
             let session = ClientSession(socket: socket, server: self)
             lock.withLock { sessions[ObjectIdentifier(session)] = session }
             session.start()

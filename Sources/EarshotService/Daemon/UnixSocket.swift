@@ -35,6 +35,14 @@ public final class UnixSocket: @unchecked Sendable {
         return socket
     }
 
+    /// The listening socket systemd passes to a socket-activated service (`LISTEN_FDS=1`,
+    /// descriptor 3), if this process was started that way.
+    public static func inheritedFromSystemd(environment: [String: String]) -> UnixSocket? {
+        guard environment["LISTEN_FDS"] == "1", environment["LISTEN_PID"].flatMap(Int32.init) == getpid() else { return nil }
+        _ = fcntl(3, F_SETFD, FD_CLOEXEC)
+        return UnixSocket(descriptor: 3)
+    }
+
     public static func connect(to path: String) throws -> UnixSocket {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw Failure("socket") }
