@@ -49,7 +49,7 @@ public struct Responder: Hashable, Sendable, Codable {
 }
 
 /// A responder before it has a row id.
-public struct NewResponder: Hashable, Sendable {
+public struct NewResponder: Hashable, Sendable, Codable {
     public var login: String
     public var displayName: String
     public var initials: String

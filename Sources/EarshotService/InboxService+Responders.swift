@@ -2,7 +2,7 @@ import EarshotCore
 import EarshotStore
 
 /// Changes to a responder, all optional; nil leaves the field as it is.
-public struct ResponderChanges: Equatable, Sendable {
+public struct ResponderChanges: Equatable, Sendable, Codable {
     public var displayName: String?
     public var initials: String?
     public var role: ResponderRole?

@@ -25,11 +25,10 @@ struct ResponderCommand: ParsableCommand {
         }
 
         func run() throws {
-            let responder = try options.service().addResponder(
+            let responder = try options.api().addResponder(
                 NewResponder(
                     login: login, displayName: name, initials: initials.uppercased(), role: ResponderRole(rawValue: role) ?? .agent,
-                    availability: Availability(rawValue: availability) ?? .offline, capacity: capacity),
-                by: ServiceOptions.currentLogin)
+                    availability: Availability(rawValue: availability) ?? .offline, capacity: capacity))
             print("added \(responder.login) (\(responder.displayName), ^\(responder.initials), \(responder.role.rawValue), capacity \(responder.capacity), \(responder.availability.rawValue))")
         }
     }
@@ -40,11 +39,12 @@ struct ResponderCommand: ParsableCommand {
         @OptionGroup var options: ServiceOptions
 
         func run() throws {
-            let rows = try options.service().responders(includingRemoved: all)
+            let rows = try options.api().responders(includingRemoved: all)
             let header = ["LOGIN", "NAME", "SIG", "ROLE", "AVAILABILITY", "LOAD"]
-            let lines = rows.map { responder, load in
-                [responder.login, responder.displayName, "^" + responder.initials, responder.role.rawValue,
-                 responder.removedAt == nil ? responder.availability.rawValue : "removed", "\(load)/\(responder.capacity)"]
+            let lines = rows.map { row in
+                let responder = row.responder
+                return [responder.login, responder.displayName, "^" + responder.initials, responder.role.rawValue,
+                        responder.removedAt == nil ? responder.availability.rawValue : "removed", "\(row.load)/\(responder.capacity)"]
             }
             let widths = header.indices.map { column in ([header] + lines).map { $0[column].count }.max() ?? 0 }
             for line in [header] + lines {
@@ -75,12 +75,11 @@ struct ResponderCommand: ParsableCommand {
         }
 
         func run() throws {
-            let responder = try options.service().updateResponder(
+            let responder = try options.api().updateResponder(
                 login,
                 ResponderChanges(
                     displayName: name, initials: initials?.uppercased(), role: role.flatMap(ResponderRole.init(rawValue:)),
-                    capacity: capacity, availability: availability.flatMap(Availability.init(rawValue:))),
-                by: ServiceOptions.currentLogin)
+                    capacity: capacity, availability: availability.flatMap(Availability.init(rawValue:))))
             print("\(responder.login): \(responder.displayName), ^\(responder.initials), \(responder.role.rawValue), capacity \(responder.capacity), \(responder.availability.rawValue)")
         }
     }
@@ -91,7 +90,7 @@ struct ResponderCommand: ParsableCommand {
         @OptionGroup var options: ServiceOptions
 
         func run() throws {
-            let released = try options.service().removeResponder(login, by: ServiceOptions.currentLogin)
+            let released = try options.api().removeResponder(login)
             print("removed \(login); \(released.count) conversation\(released.count == 1 ? "" : "s") returned to the queue")
         }
     }

@@ -81,6 +81,14 @@ import Testing
         let strangerResult = try run(as: stranger, "claim", "1")
         #expect(strangerResult.status == 1)
         #expect(strangerResult.stderr.contains("\(stranger) is not a responder; ask a supervisor to run `earshot responder add \(stranger)"))
+        // Managing the team goes through the daemon too: supervisors only.
+        let agentAdds = try run(as: dana, "responder", "add", stranger, "--name", "Str", "--initials", "ST")
+        #expect(agentAdds.stderr.contains("adding responders is for supervisors"))
+        let supervisorAdds = try run(as: boss, "responder", "add", stranger, "--name", "Str", "--initials", "ST", "--availability", "available")
+        #expect(supervisorAdds.status == 0, "\(supervisorAdds.stderr)")
+        let list = try run(as: stranger, "responder", "list")
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.split(separator: "\n").contains { $0.hasPrefix(stranger + " ") && $0.contains("^ST  agent") })
         // Outside the group: cannot reach the socket at all.
         let outsiderResult = try run(as: outsider, "claim", "1")
         #expect(outsiderResult.status == 1)

@@ -125,6 +125,19 @@ public struct RemoteInbox: InboxAPI {
     public func login(of responder: ResponderID) throws -> String? {
         try connection.call("responder.login", ["responder": responder.rawValue]) as? String
     }
+    public func addResponder(_ responder: NewResponder) throws -> Responder {
+        try WireProtocol.value(Responder.self, from: try connection.call("responder.add", ["responder": WireProtocol.object(responder)]))
+    }
+    public func updateResponder(_ login: String, _ changes: ResponderChanges) throws -> Responder {
+        try WireProtocol.value(Responder.self, from: try connection.call(
+            "responder.set", ["login": login, "changes": WireProtocol.object(changes)]))
+    }
+    public func removeResponder(_ login: String) throws -> [ConversationID] {
+        try WireProtocol.value([ConversationID].self, from: try connection.call("responder.remove", ["login": login]))
+    }
+    public func responders(includingRemoved: Bool) throws -> [ResponderLoad] {
+        try WireProtocol.value([ResponderLoad].self, from: try connection.call("responder.list", ["all": includingRemoved]))
+    }
 }
 
 /// Where the daemon's socket is: `--socket`, `EARSHOT_SOCKET`, the system install's

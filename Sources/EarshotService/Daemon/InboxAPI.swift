@@ -16,6 +16,17 @@ public protocol InboxAPI: Sendable {
     func route(policy: RoutingPolicy?) throws -> [RoutingAssignment]
     /// Login of a conversation's assignee, for display.
     func login(of responder: ResponderID) throws -> String?
+    func addResponder(_ responder: NewResponder) throws -> Responder
+    func updateResponder(_ login: String, _ changes: ResponderChanges) throws -> Responder
+    func removeResponder(_ login: String) throws -> [ConversationID]
+    /// Everyone with their current load (the removed too, if asked).
+    func responders(includingRemoved: Bool) throws -> [ResponderLoad]
+}
+
+/// A responder with the conversations they carry now.
+public struct ResponderLoad: Codable, Sendable, Equatable {
+    public var responder: Responder
+    public var load: Int
 }
 
 /// The service acting as one login, in this process.
@@ -43,4 +54,12 @@ public struct LocalInbox: InboxAPI {
     public func addNote(_ id: ConversationID, text: String) throws -> Note { try service.addNote(id, text: text, by: login) }
     public func route(policy: RoutingPolicy?) throws -> [RoutingAssignment] { try service.route(policy: policy) }
     public func login(of responder: ResponderID) throws -> String? { try service.store.read { try $0.responder(responder)?.login } }
+    public func addResponder(_ responder: NewResponder) throws -> Responder { try service.addResponder(responder, by: login) }
+    public func updateResponder(_ target: String, _ changes: ResponderChanges) throws -> Responder {
+        try service.updateResponder(target, changes, by: login)
+    }
+    public func removeResponder(_ target: String) throws -> [ConversationID] { try service.removeResponder(target, by: login) }
+    public func responders(includingRemoved: Bool) throws -> [ResponderLoad] {
+        try service.responders(includingRemoved: includingRemoved).map { ResponderLoad(responder: $0.0, load: $0.load) }
+    }
 }

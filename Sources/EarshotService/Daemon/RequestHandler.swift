@@ -15,6 +15,16 @@ struct RequestHandler {
     }
 
     func handle(method: String, params: [String: Any]) throws -> Any {
+        do {
+            return try dispatch(method: method, params: params)
+        } catch let malformed as WireProtocol.Malformed {
+            throw RequestError(code: "bad_request", message: "\(method): \(malformed)")
+        } catch is DecodingError {
+            throw RequestError(code: "bad_request", message: "\(method): its params do not have the documented shape (docs/protocol.md)")
+        }
+    }
+
+    private func dispatch(method: String, params: [String: Any]) throws -> Any {
         let api = LocalInbox(service: service, login: login)
         func conversation() throws -> ConversationID {
             guard let number = (params["conversation"] as? NSNumber)?.int64Value, number > 0 else {
@@ -55,6 +65,15 @@ struct RequestHandler {
                 throw RequestError(code: "bad_request", message: "responder.login needs \"responder\": an id")
             }
             return try api.login(of: ResponderID(number)) ?? NSNull()
+        case "responder.add":
+            return WireProtocol.object(try api.addResponder(try WireProtocol.value(NewResponder.self, from: params["responder"])))
+        case "responder.set":
+            let changes = try WireProtocol.value(ResponderChanges.self, from: params["changes"])
+            return WireProtocol.object(try api.updateResponder(string("login"), changes))
+        case "responder.remove":
+            return WireProtocol.object(try api.removeResponder(string("login")))
+        case "responder.list":
+            return WireProtocol.object(try api.responders(includingRemoved: (params["all"] as? Bool) ?? false))
         case "activity":
             try service.reportActivity(of: login)
             return ["ok": true]
