@@ -124,3 +124,50 @@ import Testing
         #expect(try count("SELECT count(*) FROM event WHERE kind IN ('opened', 'ingested')") == total)
     }
 }
+
+extension DaemonCommandTests {
+    @Test func aWatcherReconnectsOnItsOwnAfterTheDaemonRestarts() throws {
+        try Self.feed(0..<3).write(toFile: home.file("feed.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try runProcess(binary, ["ingest", home.file("feed.jsonl")], environment: environment).status == 0)
+        var daemon = try startDaemon()
+        let output = TemporaryDirectoryFile(home.file("watch.out"))
+        let errors = TemporaryDirectoryFile(home.file("watch.err"))
+        let watcher = Process()
+        watcher.executableURL = URL(fileURLWithPath: binary)
+        watcher.arguments = ["watch", "--socket", socket]
+        watcher.environment = environment
+        watcher.standardOutput = try output.handle()
+        watcher.standardError = try errors.handle()
+        try watcher.run()
+        defer {
+            kill(watcher.processIdentifier, SIGKILL)
+            watcher.waitUntilExit()
+        }
+        usleep(300_000)
+        #expect(try runProcess(binary, ["release", "1", "--socket", socket], environment: environment).status == 0)
+        try waitFor { output.text.contains("\treleased\t1\t") }
+
+        // The daemon dies hard; the watcher says so and waits.
+        kill(daemon.processIdentifier, SIGKILL)
+        daemon.waitUntilExit()
+        try waitFor { errors.text.contains("reconnecting to \(socket)") }
+        unlink(socket)  // the dead daemon's socket file, so startDaemon waits for the new one
+        daemon = try startDaemon()
+        defer { daemon.terminate(); daemon.waitUntilExit() }
+        try waitFor { errors.text.contains("connected to \(socket)") }
+        #expect(try runProcess(binary, ["release", "2", "--socket", socket], environment: environment).status == 0)
+        try waitFor { output.text.contains("\treleased\t2\t") }
+        #expect(watcher.isRunning)
+    }
+}
+
+/// A file the test writes a child's output to and reads as it grows.
+struct TemporaryDirectoryFile {
+    let path: String
+    init(_ path: String) { self.path = path }
+    func handle() throws -> FileHandle {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    }
+    var text: String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+}
