@@ -58,6 +58,8 @@ public protocol InboxReader {
 
     func reply(_ id: ReplyID) throws -> Reply?
     func replies(in conversation: ConversationID) throws -> [Reply]
+    /// The author's unsent draft in a conversation, if any.
+    func draft(in conversation: ConversationID, by author: ResponderID) throws -> Reply?
     /// A reply already posted on a platform, by the platform's id for it.
     func reply(platform: Platform, platformID: String) throws -> Reply?
     func notes(in conversation: ConversationID) throws -> [Note]

@@ -113,6 +113,15 @@ extension SQLiteSession {
         ).map(RowDecoding.mention)
     }
 
+    func draft(in conversation: ConversationID, by author: ResponderID) throws -> Reply? {
+        try Row.fetchOne(
+            try db.cachedStatement(sql: """
+                SELECT * FROM reply WHERE conversation_id = ? AND author_id = ? AND state = 'draft' ORDER BY id DESC LIMIT 1
+                """),
+            arguments: [conversation.rawValue, author.rawValue]
+        ).map(RowDecoding.reply)
+    }
+
     func reply(platform: Platform, platformID: String) throws -> Reply? {
         try Row.fetchOne(
             try db.cachedStatement(sql: """

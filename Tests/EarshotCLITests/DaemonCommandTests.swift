@@ -171,3 +171,20 @@ struct TemporaryDirectoryFile {
     }
     var text: String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 }
+
+extension DaemonCommandTests {
+    @Test func aDraftSurvivesADroppedClientAndADaemonRestart() throws {
+        try Self.feed(0..<1).write(toFile: home.file("feed.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try runProcess(binary, ["ingest", home.file("feed.jsonl")], environment: environment).status == 0)
+        var daemon = try startDaemon()
+        #expect(try runProcess(binary, ["draft", "1", "@c0 checking your order now", "--socket", socket], environment: environment)
+            .stdout == "draft saved for conversation 1\n")
+        kill(daemon.processIdentifier, SIGKILL)
+        daemon.waitUntilExit()
+        unlink(socket)
+        daemon = try startDaemon()
+        defer { daemon.terminate(); daemon.waitUntilExit() }
+        let restored = try runProcess(binary, ["draft", "1", "--socket", socket], environment: environment)
+        #expect(restored.stdout == "@c0 checking your order now\n")
+    }
+}

@@ -119,6 +119,13 @@ public struct RemoteInbox: InboxAPI {
     public func addNote(_ id: ConversationID, text: String) throws -> Note {
         try WireProtocol.value(Note.self, from: try connection.call("note", ["conversation": id.rawValue, "text": text]))
     }
+    public func saveDraft(_ id: ConversationID, text: String) throws -> Reply {
+        try WireProtocol.value(Reply.self, from: try connection.call("draft.save", ["conversation": id.rawValue, "text": text]))
+    }
+    public func draft(of id: ConversationID) throws -> Reply? {
+        let result = try connection.call("draft.get", ["conversation": id.rawValue])
+        return result is NSNull ? nil : try WireProtocol.value(Reply.self, from: result)
+    }
     public func route(policy: RoutingPolicy?) throws -> [RoutingAssignment] {
         try WireProtocol.value([RoutingAssignment].self, from: try connection.call("route", policy.map { ["policy": $0.rawValue] } ?? [:]))
     }

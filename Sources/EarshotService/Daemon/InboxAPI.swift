@@ -13,6 +13,8 @@ public protocol InboxAPI: Sendable {
     func setPriority(_ id: ConversationID, to priority: Priority) throws -> Conversation
     func label(_ id: ConversationID, _ label: String, add: Bool) throws -> Conversation
     func addNote(_ id: ConversationID, text: String) throws -> Note
+    func saveDraft(_ id: ConversationID, text: String) throws -> Reply
+    func draft(of id: ConversationID) throws -> Reply?
     func route(policy: RoutingPolicy?) throws -> [RoutingAssignment]
     /// Login of a conversation's assignee, for display.
     func login(of responder: ResponderID) throws -> String?
@@ -52,6 +54,8 @@ public struct LocalInbox: InboxAPI {
         try service.label(id, label, add: add, by: login)
     }
     public func addNote(_ id: ConversationID, text: String) throws -> Note { try service.addNote(id, text: text, by: login) }
+    public func saveDraft(_ id: ConversationID, text: String) throws -> Reply { try service.saveDraft(id, text: text, by: login) }
+    public func draft(of id: ConversationID) throws -> Reply? { try service.draft(of: id, by: login) }
     public func route(policy: RoutingPolicy?) throws -> [RoutingAssignment] { try service.route(policy: policy) }
     public func login(of responder: ResponderID) throws -> String? { try service.store.read { try $0.responder(responder)?.login } }
     public func addResponder(_ responder: NewResponder) throws -> Responder { try service.addResponder(responder, by: login) }

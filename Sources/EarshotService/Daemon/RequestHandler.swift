@@ -57,6 +57,13 @@ struct RequestHandler {
         case "label":
             return WireProtocol.object(try api.label(conversation(), string("label"), add: (params["add"] as? Bool) ?? true))
         case "note": return WireProtocol.object(try api.addNote(conversation(), text: string("text")))
+        case "draft.save":
+            guard let text = params["text"] as? String else {
+                throw RequestError(code: "bad_request", message: "draft.save needs \"text\": a string (empty clears the draft)")
+            }
+            return WireProtocol.object(try api.saveDraft(conversation(), text: text))
+        case "draft.get":
+            return try api.draft(of: conversation()).map { WireProtocol.object($0) } ?? NSNull()
         case "route":
             let policy = (params["policy"] as? String).flatMap(RoutingPolicy.init(rawValue:))
             return WireProtocol.object(try api.route(policy: policy))
