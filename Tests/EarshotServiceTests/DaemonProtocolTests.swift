@@ -126,3 +126,34 @@ import Testing
         }
     }
 }
+
+extension DaemonProtocolTests {
+    @Test func everyoneSeesWhoIsViewingAndComposingUntilTheyLeave() throws {
+        defer { server.stop() }
+        let id = try fixture.conversation()
+        let watcher = try DaemonConnection(path: server.socketPath)
+        let typist = try DaemonConnection(path: server.socketPath)
+        _ = try typist.call("presence.set", ["conversation": id.rawValue, "state": "viewing"])
+        _ = try typist.call("presence.set", ["conversation": id.rawValue, "state": "composing"])
+        var update: [String: Any] = [:]
+        for _ in 0..<5 {
+            update = try watcher.nextPresence()
+            let people = update["people"] as? [[String: Any]] ?? []
+            if people.first?["state"] as? String == "composing" { break }
+        }
+        #expect((update["conversation"] as? NSNumber)?.int64Value == id.rawValue)
+        #expect((update["people"] as? [[String: Any]])?.first?["login"] as? String == me)
+        let listed = try #require(try watcher.call("presence.get", ["conversation": id.rawValue]) as? [[String: Any]])
+        #expect(listed.count == 1 && listed.first?["state"] as? String == "composing")
+
+        // The typist's connection drops: everyone learns the conversation is empty again.
+        typist.close()
+        for _ in 0..<5 {
+            update = try watcher.nextPresence()
+            if (update["people"] as? [[String: Any]])?.isEmpty == true { break }
+        }
+        #expect((update["people"] as? [[String: Any]])?.isEmpty == true)
+        let bad = try? watcher.call("presence.set", ["conversation": id.rawValue, "state": "dancing"])
+        #expect(bad == nil)
+    }
+}

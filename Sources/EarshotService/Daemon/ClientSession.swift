@@ -121,9 +121,14 @@ final class ClientSession: @unchecked Sendable {
             send(WireProtocol.encode(["error": ["code": "malformed", "message": "a request needs \"id\" and \"method\""]]))
             return true
         }
+        let params = message["params"] as? [String: Any] ?? [:]
+        if method.hasPrefix("presence.") {
+            handlePresence(method, params, id: id, login: login)
+            return true
+        }
         let handler = RequestHandler(service: server.service, login: login)
         do {
-            let result = try handler.handle(method: method, params: message["params"] as? [String: Any] ?? [:])
+            let result = try handler.handle(method: method, params: params)
             send(WireProtocol.encode(["id": id, "result": result]))
         } catch let error as ServiceError {
             send(WireProtocol.encode(["id": id, "error": ["code": RequestHandler.code(for: error), "message": error.description]]))
@@ -133,6 +138,35 @@ final class ClientSession: @unchecked Sendable {
             send(WireProtocol.encode(["id": id, "error": ["code": "internal", "message": "\(error)"]]))
         }
         return true
+    }
+
+    /// `presence.set {conversation, state: viewing|composing|none}` and `presence.get {conversation}`.
+    private func handlePresence(_ method: String, _ params: [String: Any], id: Any, login: String) {
+        let conversation = (params["conversation"] as? NSNumber)?.int64Value
+        switch method {
+        case "presence.set":
+            let stateName = params["state"] as? String ?? ""
+            guard let conversation, stateName == "none" || PresenceBoard.State(rawValue: stateName) != nil else {
+                send(WireProtocol.encode(["id": id, "error": [
+                    "code": "bad_request", "message": "presence.set needs \"conversation\" and \"state\": viewing, composing or none",
+                ]]))
+                return
+            }
+            let changed = server.presence.set(
+                ObjectIdentifier(self), login: login, conversation: stateName == "none" ? nil : conversation,
+                state: PresenceBoard.State(rawValue: stateName))
+            send(WireProtocol.encode(["id": id, "result": ["ok": true]]))
+            server.announcePresence(in: changed.isEmpty ? [conversation] : changed)
+        case "presence.get":
+            guard let conversation else {
+                send(WireProtocol.encode(["id": id, "error": ["code": "bad_request", "message": "presence.get needs \"conversation\""]]))
+                return
+            }
+            let people = server.presence.people(in: conversation).map { ["login": $0.login, "state": $0.state.rawValue] }
+            send(WireProtocol.encode(["id": id, "result": people]))
+        default:
+            send(WireProtocol.encode(["id": id, "error": ["code": "unknown_method", "message": "no method \"\(method)\"; see docs/protocol.md"]]))
+        }
     }
 
     /// The first message: the protocol version. Identity comes from the kernel, not from it.

@@ -11,6 +11,8 @@ public final class DaemonConnection: @unchecked Sendable {
     private var nextID = 1
     /// Events received while waiting for responses.
     public private(set) var events: [[String: Any]] = []
+    /// Presence updates received while waiting for responses.
+    public private(set) var presenceUpdates: [[String: Any]] = []
     public let login: String
     public let role: String
 
@@ -27,7 +29,7 @@ public final class DaemonConnection: @unchecked Sendable {
         var framer = MessageFramer()
         var pending: [[String: Any]] = []
         var reply = try Self.nextMessage(socket, &framer, &pending)
-        while reply["event"] != nil { reply = try Self.nextMessage(socket, &framer, &pending) }
+        while reply["event"] != nil || reply["presence"] != nil { reply = try Self.nextMessage(socket, &framer, &pending) }
         self.framer = framer
         self.pendingMessages = pending
         if let error = reply["error"] as? [String: Any] {
@@ -51,6 +53,10 @@ public final class DaemonConnection: @unchecked Sendable {
                 events.append(event)
                 continue
             }
+            if let presence = message["presence"] as? [String: Any] {
+                presenceUpdates.append(presence)
+                continue
+            }
             guard (message["id"] as? NSNumber)?.intValue == id else {
                 if let error = message["error"] as? [String: Any] {
                     throw RemoteError(code: error["code"] as? String ?? "error", description: error["message"] as? String ?? "error")
@@ -70,6 +76,17 @@ public final class DaemonConnection: @unchecked Sendable {
         while true {
             let message = try Self.nextMessage(socket, &framer, &pendingMessages)
             if let event = message["event"] as? [String: Any] { return event }
+            if let presence = message["presence"] as? [String: Any] { presenceUpdates.append(presence) }
+        }
+    }
+
+    /// Waits for the next presence update: `{"conversation": N, "people": [{"login", "state"}]}`.
+    public func nextPresence() throws -> [String: Any] {
+        if !presenceUpdates.isEmpty { return presenceUpdates.removeFirst() }
+        while true {
+            let message = try Self.nextMessage(socket, &framer, &pendingMessages)
+            if let presence = message["presence"] as? [String: Any] { return presence }
+            if let event = message["event"] as? [String: Any] { events.append(event) }
         }
     }
 

@@ -19,6 +19,7 @@ public final class DaemonServer: @unchecked Sendable {
     private var running = false
     /// False under socket activation: systemd owns the socket file.
     private var ownsSocketFile = true
+    let presence = PresenceBoard()
     /// How often the broadcaster looks at the event log.
     public var pollInterval: TimeInterval = 0.05
 
@@ -83,6 +84,16 @@ public final class DaemonServer: @unchecked Sendable {
 
     func forget(_ session: ClientSession) {
         _ = lock.withLock { sessions.removeValue(forKey: ObjectIdentifier(session)) }
+        if let conversation = presence.clear(ObjectIdentifier(session)) { announcePresence(in: [conversation]) }
+    }
+
+    /// Tells every client who is now viewing or composing in these conversations.
+    func announcePresence(in conversations: [Int64]) {
+        let targets = lock.withLock { Array(sessions.values) }
+        for conversation in conversations {
+            let message = WireProtocol.encode(PresenceBoard.message(conversation: conversation, people: presence.people(in: conversation)))
+            for session in targets where session.isIdentified { session.send(message) }
+        }
     }
 
     /// Pushes each new event of the log to every identified client, in order.

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Who is looking at or typing in which conversation, right now. Kept in the daemon's memory
+/// only (it is not history), per client connection, and cleared when a client goes away.
+final class PresenceBoard: @unchecked Sendable {
+    // @unchecked: all state is behind `lock`.
+    enum State: String { case viewing, composing }
+
+    struct Entry: Equatable {
+        let login: String
+        let state: State
+    }
+
+    private let lock = NSLock()
+    /// Session → (conversation, entry): one place per client connection.
+    private var places: [ObjectIdentifier: (conversation: Int64, entry: Entry)] = [:]
+
+    /// Sets where a session is; returns the conversations whose presence changed.
+    func set(_ session: ObjectIdentifier, login: String, conversation: Int64?, state: State?) -> [Int64] {
+        lock.withLock {
+            let previous = places[session]?.conversation
+            if let conversation, let state {
+                places[session] = (conversation, Entry(login: login, state: state))
+            } else {
+                places.removeValue(forKey: session)
+            }
+            return Array(Set([previous, conversation].compactMap { $0 }))
+        }
+    }
+
+    func clear(_ session: ObjectIdentifier) -> Int64? {
+        lock.withLock { places.removeValue(forKey: session)?.conversation }
+    }
+
+    /// Everyone in a conversation, composers first, each login once (its strongest state).
+    func people(in conversation: Int64) -> [Entry] {
+        lock.withLock {
+            var strongest: [String: State] = [:]
+            for place in places.values where place.conversation == conversation {
+                if strongest[place.entry.login] != .composing { strongest[place.entry.login] = place.entry.state }
+            }
+            return strongest.map { Entry(login: $0.key, state: $0.value) }
+                .sorted { ($0.state == .composing ? 0 : 1, $0.login) < ($1.state == .composing ? 0 : 1, $1.login) }
+        }
+    }
+
+    static func message(conversation: Int64, people: [Entry]) -> [String: Any] {
+        ["presence": ["conversation": conversation, "people": people.map { ["login": $0.login, "state": $0.state.rawValue] }]]
+    }
+}
