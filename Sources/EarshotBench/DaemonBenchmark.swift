@@ -1,0 +1,126 @@
+import EarshotCore
+import EarshotIngest
+import EarshotService
+import EarshotStore
+import Foundation
+
+/// 50 clients connected to a daemon while mentions arrive at 200/s: how long from a change
+/// (its event's time) until every client has it, and how long a claim round trip takes.
+struct DaemonBenchmark {
+    let clients: Int
+    let rate: Int
+    let seconds: Int
+
+    init(arguments: [String]) throws {
+        let options = try BenchOptions(arguments, extraOptions: ["--clients", "--rate", "--seconds"])
+        clients = try options.extra["--clients"].map { try BenchUsage.int($0, "--clients") } ?? 50
+        rate = try options.extra["--rate"].map { try BenchUsage.int($0, "--rate") } ?? 200
+        seconds = try options.extra["--seconds"].map { try BenchUsage.int($0, "--seconds") } ?? 10
+    }
+
+    func run() throws {
+        let dir = NSTemporaryDirectory() + "earshot-daemon-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try SQLiteInboxStore(path: dir + "/bench.sqlite")
+        var service = InboxService(store: store, clock: SystemClock(), policy: { var p = AssignmentPolicy(); p.routing = .manual; return p }())
+        let me = loginName(of: getuid()) ?? "root"
+        service.administrators = [me]
+        try service.addResponder(NewResponder(login: me, displayName: "Bench", initials: "BE", role: .supervisor,
+                                              availability: .available, capacity: 1_000_000), by: me)
+        let server = DaemonServer(service: service, socketPath: dir + "/earshot.sock", log: { _ in })
+        server.pollInterval = 0.01
+        try server.start()
+        defer { server.stop() }
+
+        // Listeners record when each event reached them.
+        let latencies = Latencies()
+        let stop = Flag()
+        var listeners: [Thread] = []
+        for _ in 0..<clients {
+            let connection = try DaemonConnection(path: server.socketPath)
+            let thread = Thread {
+                while !stop.isSet, let event = try? connection.nextEvent() {
+                    guard let at = event["at"] as? String, let (time, _) = EarshotIngestTime.parse(at) else { continue }
+                    latencies.addDelivery(SystemClock().now().milliseconds(since: time))
+                }
+            }
+            thread.start()
+            listeners.append(thread)
+        }
+        // Mentions arrive at `rate` per second through the store, as ingest writes them.
+        let applier = IngestApplierFeed(store: store)
+        let claimer = try DaemonConnection(path: server.socketPath)
+        let interval = 1.0 / Double(rate)
+        let start = Date()
+        var sent = 0
+        while Date().timeIntervalSince(start) < Double(seconds) {
+            let id = try applier.add(index: sent)
+            sent += 1
+            if sent % 20 == 0 {
+                let before = DispatchTime.now()
+                _ = try claimer.call("claim", ["conversation": id.rawValue])
+                latencies.addClaim(Double(DispatchTime.now().uptimeNanoseconds - before.uptimeNanoseconds) / 1e6)
+            }
+            let due = start.addingTimeInterval(Double(sent) * interval)
+            let wait = due.timeIntervalSinceNow
+            if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        stop.set()
+        let (delivery, claims) = latencies.sorted()
+        func percentile(_ values: [Double], _ q: Double) -> Double {
+            values.isEmpty ? .nan : values[min(values.count - 1, Int((q * Double(values.count)).rounded(.up)) - 1)]
+        }
+        print(String(format: "daemon: %d clients, %d mentions at %d/s: change seen by every client p50 %.1f ms, p99 %.1f ms (%d deliveries; target p99 <= 100 ms)",
+                     clients, sent, rate, percentile(delivery, 0.5), percentile(delivery, 0.99), delivery.count))
+        print(String(format: "daemon: claim round trip p50 %.2f ms, p99 %.2f ms (%d claims; target p99 <= 5 ms)",
+                     percentile(claims, 0.5), percentile(claims, 0.99), claims.count))
+    }
+}
+
+/// Writes one new conversation with its first mention, as ingest does.
+struct IngestApplierFeed {
+    let store: SQLiteInboxStore
+
+    func add(index: Int) throws -> ConversationID {
+        let now = SystemClock().now()
+        return try store.write { writer in
+            let channel = try writer.channel(platform: .x, handle: "Acme") ?? writer.insertChannel(
+                platform: .x, handle: "Acme", displayName: "Acme", because: EventDraft(.channelAdded, by: .ingest, at: now))
+            let customer = try writer.customer(platform: .x, handle: "c\(index % 100)") ?? writer.insertCustomer(
+                platform: .x, handle: "c\(index % 100)", displayName: "C", firstSeen: now, because: EventDraft(.customerAdded, by: .ingest, at: now))
+            let (conversation, _) = try writer.openConversation(
+                NewConversation(channelID: channel.id, customerID: customer.id, startedAt: now, preview: "help?"),
+                with: NewMention(platform: .x, externalID: "m\(index)", channelID: channel.id, customerID: customer.id,
+                                 conversationID: ConversationID(0), text: "help?", createdAt: now, rawPayload: "{}"),
+                because: EventDraft(.opened, by: .ingest, at: now, detail: ["message_at": String(now.millisecondsSinceEpoch)]))
+            return conversation.id
+        }
+    }
+}
+
+final class Latencies: @unchecked Sendable {
+    // @unchecked: every access holds the lock.
+    private let lock = NSLock()
+    private var delivery: [Double] = []
+    private var claims: [Double] = []
+    func addDelivery(_ milliseconds: Int64) { lock.withLock { delivery.append(Double(milliseconds)) } }
+    func addClaim(_ milliseconds: Double) { lock.withLock { claims.append(milliseconds) } }
+    func sorted() -> ([Double], [Double]) { lock.withLock { (delivery.sorted(), claims.sorted()) } }
+}
+
+final class Flag: @unchecked Sendable {
+    // @unchecked: every access holds the lock.
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}
+
+enum EarshotIngestTime {
+    static func parse(_ text: String) -> (Timestamp, Int)? {
+        guard let (time, _) = TimestampParsing.iso8601(text) else { return nil }
+        return (time, 0)
+    }
+}
