@@ -14,79 +14,70 @@ func describe(_ conversation: Conversation, api: any InboxAPI) throws -> String 
     return line
 }
 
-struct ClaimCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "claim", abstract: "Take an unassigned conversation.")
-    @Argument(help: "The conversation id.") var conversation: ConversationArgument
-    @OptionGroup var options: ServiceOptions
+/// A verb on one conversation: each command says what it does; running, printing and errors are shared.
+protocol ConversationVerb: ParsableCommand {
+    var conversation: ConversationArgument { get }
+    var options: ServiceOptions { get }
+    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation
+}
 
+extension ConversationVerb {
     func run() throws {
         let api = try options.api()
-        print(try describe(api.claim(conversation.id), api: api))
+        print(try describe(perform(api, conversation.id), api: api))
     }
 }
 
-struct AssignCommand: ParsableCommand {
+struct ClaimCommand: ConversationVerb {
+    static let configuration = CommandConfiguration(commandName: "claim", abstract: "Take an unassigned conversation.")
+    @Argument(help: "The conversation id.") var conversation: ConversationArgument
+    @OptionGroup var options: ServiceOptions
+    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.claim(id) }
+}
+
+struct AssignCommand: ConversationVerb {
     static let configuration = CommandConfiguration(
         commandName: "assign", abstract: "Assign or reassign a conversation (others: supervisors, unless anyone_can_assign).")
     @Argument(help: "The conversation id.") var conversation: ConversationArgument
     @Argument(help: "The responder's login.") var responder: String
     @OptionGroup var options: ServiceOptions
-
-    func run() throws {
-        let api = try options.api()
-        print(try describe(api.assign(conversation.id, to: responder), api: api))
-    }
+    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.assign(id, to: responder) }
 }
 
-struct ReleaseCommand: ParsableCommand {
+struct ReleaseCommand: ConversationVerb {
     static let configuration = CommandConfiguration(commandName: "release", abstract: "Put a conversation back in the queue.")
     @Argument(help: "The conversation id.") var conversation: ConversationArgument
     @OptionGroup var options: ServiceOptions
-
-    func run() throws {
-        let api = try options.api()
-        print(try describe(api.release(conversation.id), api: api))
-    }
+    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.release(id) }
 }
 
-struct ResolveCommand: ParsableCommand {
+struct ResolveCommand: ConversationVerb {
     static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Mark a conversation done.")
     @Argument(help: "The conversation id.") var conversation: ConversationArgument
     @OptionGroup var options: ServiceOptions
-
-    func run() throws {
-        let api = try options.api()
-        print(try describe(api.resolve(conversation.id), api: api))
-    }
+    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.resolve(id) }
 }
 
-struct ReopenCommand: ParsableCommand {
+struct ReopenCommand: ConversationVerb {
     static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Open a resolved conversation again (a new cycle).")
     @Argument(help: "The conversation id.") var conversation: ConversationArgument
     @OptionGroup var options: ServiceOptions
-
-    func run() throws {
-        let api = try options.api()
-        print(try describe(api.reopen(conversation.id), api: api))
-    }
+    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.reopen(id) }
 }
 
-struct SnoozeCommand: ParsableCommand {
+struct SnoozeCommand: ConversationVerb {
     static let configuration = CommandConfiguration(
         commandName: "snooze", abstract: "Put a conversation aside until a time; it wakes back into the queue.")
     @Argument(help: "The conversation id.") var conversation: ConversationArgument
     @Option(help: ArgumentHelp("When it wakes: ISO 8601, or a delay like 45m, 2h, 1d.", valueName: "time"))
     var until: TimeArgument
     @OptionGroup var options: ServiceOptions
-
-    func run() throws {
-        let api = try options.api()
-        let wake = until.resolve(now: SystemClock().now())
-        print(try describe(api.snooze(conversation.id, until: wake), api: api))
+    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation {
+        try api.snooze(id, until: until.resolve(now: SystemClock().now()))
     }
 }
 
-struct PriorityCommand: ParsableCommand {
+struct PriorityCommand: ConversationVerb {
     static let configuration = CommandConfiguration(commandName: "priority", abstract: "Set a conversation's priority.")
     @Argument(help: "The conversation id.") var conversation: ConversationArgument
     @Argument(help: "low, normal, high or urgent.") var level: String
@@ -96,10 +87,8 @@ struct PriorityCommand: ParsableCommand {
         guard Priority(name: level) != nil else { throw ValidationError("priority must be low, normal, high or urgent, not \"\(level)\"") }
     }
 
-    func run() throws {
-        let api = try options.api()
-        let priority = Priority(name: level) ?? .normal
-        print(try describe(api.setPriority(conversation.id, to: priority), api: api))
+    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation {
+        try api.setPriority(id, to: Priority(name: level) ?? .normal)
     }
 }
 
