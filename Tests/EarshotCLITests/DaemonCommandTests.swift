@@ -63,6 +63,11 @@ import Testing
             try String.fetchAll($0, sql: "SELECT actor FROM event WHERE kind = 'released'")
         }
         #expect(events.count == 1 && !events[0].contains("somebody-else"))
+        // Queue views come through the daemon too (responders cannot open its database).
+        // (The daemon's tick routes what is released, so the "open" view is the stable one to read.)
+        let queue = try runProcess(binary, ["queue", "--view", "open", "--socket", socket], environment: environment)
+        #expect(queue.status == 0, "\(queue.stderr)")
+        #expect(queue.stdout.split(separator: "\n").contains { $0.hasPrefix("1\topen\tnormal\t") })
         daemon.terminate()
         daemon.waitUntilExit()
         #expect(!FileManager.default.fileExists(atPath: socket))

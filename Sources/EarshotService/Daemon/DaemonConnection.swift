@@ -149,6 +149,9 @@ public struct RemoteInbox: InboxAPI {
     public func login(of responder: ResponderID) throws -> String? {
         try connection.call("responder.login", ["responder": responder.rawValue]) as? String
     }
+    public func queue(_ view: String, limit: Int) throws -> [QueueRow] {
+        try WireProtocol.value([QueueRow].self, from: try connection.call("queue", ["view": view, "limit": limit]))
+    }
     public func addResponder(_ responder: NewResponder) throws -> Responder {
         try WireProtocol.value(Responder.self, from: try connection.call("responder.add", ["responder": WireProtocol.object(responder)]))
     }

@@ -18,11 +18,20 @@ public protocol InboxAPI: Sendable {
     func route(policy: RoutingPolicy?) throws -> [RoutingAssignment]
     /// Login of a conversation's assignee, for display.
     func login(of responder: ResponderID) throws -> String?
+    /// One window of a queue view (`mine`, `unassigned`, `open`, `breached`, `snoozed`, `aside`, `resolved`).
+    func queue(_ view: String, limit: Int) throws -> [QueueRow]
     func addResponder(_ responder: NewResponder) throws -> Responder
     func updateResponder(_ login: String, _ changes: ResponderChanges) throws -> Responder
     func removeResponder(_ login: String) throws -> [ConversationID]
     /// Everyone with their current load (the removed too, if asked).
     func responders(includingRemoved: Bool) throws -> [ResponderLoad]
+}
+
+/// A queue row as shown: the conversation, its customer's handle and its assignee's login.
+public struct QueueRow: Codable, Sendable, Equatable {
+    public var conversation: Conversation
+    public var customer: String
+    public var assignee: String?
 }
 
 /// A responder with the conversations they carry now.
@@ -58,6 +67,7 @@ public struct LocalInbox: InboxAPI {
     public func draft(of id: ConversationID) throws -> Reply? { try service.draft(of: id, by: login) }
     public func route(policy: RoutingPolicy?) throws -> [RoutingAssignment] { try service.route(policy: policy) }
     public func login(of responder: ResponderID) throws -> String? { try service.store.read { try $0.responder(responder)?.login } }
+    public func queue(_ view: String, limit: Int) throws -> [QueueRow] { try service.queue(view, limit: limit, for: login) }
     public func addResponder(_ responder: NewResponder) throws -> Responder { try service.addResponder(responder, by: login) }
     public func updateResponder(_ target: String, _ changes: ResponderChanges) throws -> Responder {
         try service.updateResponder(target, changes, by: login)

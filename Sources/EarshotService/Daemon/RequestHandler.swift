@@ -72,6 +72,9 @@ struct RequestHandler {
                 throw RequestError(code: "bad_request", message: "responder.login needs \"responder\": an id")
             }
             return try api.login(of: ResponderID(number)) ?? NSNull()
+        case "queue":
+            let limit = (params["limit"] as? NSNumber)?.intValue ?? 50
+            return WireProtocol.object(try api.queue(try string("view"), limit: limit))
         case "responder.add":
             return WireProtocol.object(try api.addResponder(try WireProtocol.value(NewResponder.self, from: params["responder"])))
         case "responder.set":
