@@ -41,7 +41,7 @@ struct DaemonBenchmark {
             let connection = try DaemonConnection(path: server.socketPath)
             let thread = Thread {
                 while !stop.isSet, let event = try? connection.nextEvent() {
-                    guard let at = event["at"] as? String, let (time, _) = EarshotIngestTime.parse(at) else { continue }
+                    guard let at = event["at"] as? String, let (time, _) = TimestampParsing.iso8601(at) else { continue }
                     latencies.addDelivery(SystemClock().now().milliseconds(since: time))
                 }
             }
@@ -116,11 +116,4 @@ final class Flag: @unchecked Sendable {
     private var value = false
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
-}
-
-enum EarshotIngestTime {
-    static func parse(_ text: String) -> (Timestamp, Int)? {
-        guard let (time, _) = TimestampParsing.iso8601(text) else { return nil }
-        return (time, 0)
-    }
 }

@@ -39,18 +39,13 @@ public struct LatencySample: Equatable, Sendable {
 }
 
 /// The latency facts of one conversation: its samples, and how long it has been waiting now.
-public struct ConversationLatency: Equatable, Sendable {
+public struct ConversationLatency: Sendable {
     public var samples: [LatencySample] = []
     /// Every public reply, answered wait or not (counted as "replies sent"), with its sender.
     public var replies: [(at: Timestamp, responder: String)] = []
     /// Every resolve, with who resolved.
     public var resolves: [(at: Timestamp, responder: String?)] = []
 
-    public static func == (lhs: ConversationLatency, rhs: ConversationLatency) -> Bool {
-        lhs.samples == rhs.samples && lhs.waitingSince == rhs.waitingSince
-            && lhs.replies.map(\.at) == rhs.replies.map(\.at) && lhs.replies.map(\.responder) == rhs.replies.map(\.responder)
-            && lhs.resolves.map(\.at) == rhs.resolves.map(\.at) && lhs.resolves.map(\.responder) == rhs.resolves.map(\.responder)
-    }
     /// The oldest unanswered customer message of the current cycle, when the conversation is
     /// not resolved: reported beside the figures, never dropped.
     public var waitingSince: Timestamp?

@@ -34,10 +34,7 @@ extension InboxService {
                 let cutoff = now.adding(seconds: -Int64(policy.returnToQueueMinutes) * 60)
                 for var conversation in try writer.untouchedAssignments(before: cutoff, limit: 10_000) {
                     let owner = try conversation.assigneeID.flatMap { try writer.responder($0) }?.login ?? ""
-                    conversation.assigneeID = nil
-                    conversation.assignedAt = nil
-                    conversation.touchedAt = nil
-                    conversation.updatedAt = now
+                    conversation.unassign(at: now)
                     try writer.updateConversation(conversation, because: EventDraft(
                         .released, by: .system, at: now,
                         detail: ["from": owner, "reason": "untouched \(policy.returnToQueueMinutes) min"]))

@@ -63,10 +63,7 @@ extension InboxService {
             }
             try requireOwnerOrSupervisor(actor, of: conversation, action: "release", in: writer)
             let ownerLogin = try writer.responder(owner)?.login ?? ""
-            conversation.assigneeID = nil
-            conversation.assignedAt = nil
-            conversation.touchedAt = nil
-            conversation.updatedAt = clock.now()
+            conversation.unassign(at: clock.now())
             try writer.updateConversation(conversation, because: event(.released, by: actor, detail: ["from": ownerLogin]))
             return conversation
         }

@@ -118,10 +118,7 @@ extension InboxService {
     func releaseAll(of responder: Responder, because reason: String, in writer: any InboxWriter) throws -> [ConversationID] {
         var released: [ConversationID] = []
         for var conversation in try writer.assignedConversations(to: responder.id) {
-            conversation.assigneeID = nil
-            conversation.assignedAt = nil
-            conversation.touchedAt = nil
-            conversation.updatedAt = clock.now()
+            conversation.unassign(at: clock.now())
             try writer.updateConversation(conversation, because: EventDraft(
                 .released, by: .system, at: clock.now(), detail: ["from": responder.login, "reason": reason]))
             released.append(conversation.id)

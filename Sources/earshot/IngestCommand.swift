@@ -63,10 +63,8 @@ struct IngestCommand: ParsableCommand {
     }
 
     func run() throws {
-        let inbox = try SQLiteInboxStore(path: store.paths.database)
-        let config = try ConfigLoader.load(
-            files: ConfigLoader.files(environment: ProcessInfo.processInfo.environment, userFile: store.paths.configFile))
-        let service = InboxService(store: inbox, clock: SystemClock(), policy: config.assignment, sla: config.sla)
+        let (service, config) = try store.loadService()
+        let inbox = service.store
         let applier = IngestApplier(clock: SystemClock(), triage: ClassifierTriage(), defaultChannel: channel)
         applier.sla = config.sla
         let options = IngestPipeline.Options(

@@ -27,9 +27,8 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let config = try ConfigLoader.load(files: ConfigLoader.files(environment: environment, userFile: store.paths.configFile))
-        let inbox = try SQLiteInboxStore(path: store.paths.database)
-        let service = InboxService(store: inbox, clock: SystemClock(), policy: config.assignment, sla: config.sla)
+        let (service, config) = try store.loadService()
+        let inbox = service.store
         var path = SocketPaths.resolve(flag: socket, environment: environment)
         if socket == nil && environment["EARSHOT_SOCKET"] == nil && path == "/run/earshot/earshot.sock" {
             // That is the system daemon's socket; a personal daemon listens elsewhere.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EarshotCore
+import EarshotIngest
 import EarshotService
 import EarshotStore
 import Foundation
@@ -34,10 +35,7 @@ struct ServiceOptions: ParsableArguments {
     }
 
     func serviceAndConfig() throws -> (InboxService, EarshotConfig) {
-        let environment = ProcessInfo.processInfo.environment
-        let config = try ConfigLoader.load(files: ConfigLoader.files(environment: environment, userFile: store.paths.configFile))
-        let inbox = try SQLiteInboxStore(path: store.paths.database)
-        var service = InboxService(store: inbox, clock: SystemClock(), policy: config.assignment, sla: config.sla)
+        var (service, config) = try store.loadService()
         // Whoever owns the database (or root) administers it directly in single-user mode.
         var info = stat()
         if geteuid() == 0 || (stat(store.paths.database, &info) == 0 && info.st_uid == geteuid()), let me = loginName(of: geteuid()) {
@@ -75,7 +73,7 @@ struct TimeArgument: ExpressibleByArgument {
     let value: Value
 
     init?(argument: String) {
-        if let (time, _) = EarshotIngestTime.parse(argument) {
+        if let (time, _) = TimestampParsing.iso8601(argument) {
             value = .absolute(time)
             return
         }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import EarshotCore
 import EarshotService
+import EarshotStore
 import Foundation
 
 /// The `--db` option every command that touches the database shares.
@@ -11,6 +13,14 @@ struct StoreOptions: ParsableArguments {
 
     var paths: EarshotPaths {
         EarshotPaths(databaseFlag: db, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The configuration files read in order, and the service over the database with them.
+    func loadService() throws -> (InboxService, EarshotConfig) {
+        let environment = ProcessInfo.processInfo.environment
+        let config = try ConfigLoader.load(files: ConfigLoader.files(environment: environment, userFile: paths.configFile))
+        let inbox = try SQLiteInboxStore(path: paths.database)
+        return (InboxService(store: inbox, clock: SystemClock(), policy: config.assignment, sla: config.sla), config)
     }
 }
 

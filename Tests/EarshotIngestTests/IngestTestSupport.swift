@@ -6,7 +6,7 @@ import EarshotTestSupport
 /// A triage that labels by a keyword, so threading tests control the class.
 struct KeywordTriage: IngestTriage {
     var calls = 0
-    mutating func triage(_ request: TriageRequest) -> (TriageClass, String) {
+    mutating func triage(_ request: TriageInput, at time: Timestamp) -> (TriageClass, String) {
         calls += 1
         if request.referencesChannelPost { return (.broadcast, "test: repost") }
         if request.text.contains("?") { return (.question, "test: question mark") }

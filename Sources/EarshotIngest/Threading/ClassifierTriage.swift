@@ -8,12 +8,8 @@ public struct ClassifierTriage: IngestTriage {
         self.classifier = classifier
     }
 
-    public mutating func triage(_ request: TriageRequest) -> (TriageClass, String) {
-        let verdict = classifier.classify(
-            TriageInput(
-                text: request.text, kind: request.kind, authorHandle: request.authorHandle,
-                channelHandle: request.channelHandle, referencesChannelPost: request.referencesChannelPost),
-            at: request.at)
+    public mutating func triage(_ input: TriageInput, at time: Timestamp) -> (TriageClass, String) {
+        let verdict = classifier.classify(input, at: time)
         return (verdict.triageClass, verdict.reason)
     }
 }

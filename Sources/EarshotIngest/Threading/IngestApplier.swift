@@ -149,9 +149,10 @@ public final class IngestApplier {
         _ mention: NewMention, incoming: IncomingMention, channel: Channel, broadcast: Bool, now: Timestamp,
         in writer: any InboxWriter
     ) throws -> ConversationID {
-        var (triageClass, reason) = triage.triage(TriageRequest(
-            text: incoming.text, kind: incoming.kind, authorHandle: incoming.authorHandle,
-            channelHandle: channel.handle, referencesChannelPost: broadcast, at: incoming.createdAt))
+        var (triageClass, reason) = triage.triage(
+            TriageInput(text: incoming.text, kind: incoming.kind, authorHandle: incoming.authorHandle,
+                        channelHandle: channel.handle, referencesChannelPost: broadcast),
+            at: incoming.createdAt)
         if broadcast && triageClass != .broadcast {
             (triageClass, reason) = (.broadcast, "broadcast: \(incoming.kind.rawValue) of @\(channel.handle)'s post")
         }
@@ -183,9 +184,10 @@ public final class IngestApplier {
             conversation.waitingSince = time
             reopened = true
             if !conversation.triageLocked {
-                let (triageClass, reason) = triage.triage(TriageRequest(
-                    text: incoming.text, kind: incoming.kind, authorHandle: incoming.authorHandle,
-                    channelHandle: channel.handle, referencesChannelPost: false, at: time))
+                let (triageClass, reason) = triage.triage(
+                    TriageInput(text: incoming.text, kind: incoming.kind, authorHandle: incoming.authorHandle,
+                                channelHandle: channel.handle, referencesChannelPost: false),
+                    at: time)
                 conversation.triageClass = triageClass
                 conversation.triageReason = reason
             }
