@@ -1,7 +1,9 @@
-// struct ucred is only declared with _GNU_SOURCE, which Swift's Glibc import does not set,
-// so reading SO_PEERCRED takes these few lines of C.
+// struct ucred and pipe2 are only declared with _GNU_SOURCE, which Swift's Glibc import does
+// not set, so these take a few lines of C.
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include "peer_credentials.h"
 
 int earshot_peer_credentials(int socket_fd, uid_t *uid, gid_t *gid, pid_t *pid) {
@@ -14,4 +16,8 @@ int earshot_peer_credentials(int socket_fd, uid_t *uid, gid_t *gid, pid_t *pid) 
     *gid = credentials.gid;
     *pid = credentials.pid;
     return 0;
+}
+
+int earshot_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
 }

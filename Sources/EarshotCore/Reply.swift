@@ -1,5 +1,6 @@
-/// The life of an outbound reply: typed (draft), handed to the outbox (queued),
-/// confirmed by the platform (sent) or given up on (failed).
+/// The life of an outbound reply: typed (draft), handed to the outbox (queued; the author
+/// can take it back to a draft until delivery starts), confirmed by the platform (sent) or
+/// given up on after the last retry (failed).
 public enum ReplyState: String, CaseIterable, Sendable, Codable {
     case draft
     case queued
@@ -29,12 +30,17 @@ public struct Reply: Hashable, Sendable, Codable {
     /// The last delivery error, shown to the author.
     public var lastError: String?
     public var attempts: Int
+    /// While queued: when the next delivery attempt may start (the end of the undo window,
+    /// then of each retry wait).
+    public var nextAttemptAt: Timestamp?
+    /// Set while the delivery command runs; a daemon that dies mid-delivery finds it on restart.
+    public var deliveryStartedAt: Timestamp?
 
     public init(
         id: ReplyID, conversationID: ConversationID, cycle: Int, authorID: ResponderID, text: String,
         state: ReplyState, createdAt: Timestamp, updatedAt: Timestamp, queuedAt: Timestamp? = nil,
         sentAt: Timestamp? = nil, platformID: String? = nil, platform: Platform? = nil,
-        lastError: String? = nil, attempts: Int = 0
+        lastError: String? = nil, attempts: Int = 0, nextAttemptAt: Timestamp? = nil, deliveryStartedAt: Timestamp? = nil
     ) {
         self.id = id
         self.conversationID = conversationID
@@ -50,7 +56,12 @@ public struct Reply: Hashable, Sendable, Codable {
         self.platform = platform
         self.lastError = lastError
         self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.deliveryStartedAt = deliveryStartedAt
     }
+
+    /// Whether the author can still take it back: queued, and no delivery attempt begun.
+    public var isCancellable: Bool { state == .queued && attempts == 0 && deliveryStartedAt == nil }
 }
 
 /// A reply before it has a row id.
@@ -65,11 +76,12 @@ public struct NewReply: Hashable, Sendable {
     public var sentAt: Timestamp?
     public var platformID: String?
     public var platform: Platform?
+    public var nextAttemptAt: Timestamp?
 
     public init(
         conversationID: ConversationID, cycle: Int, authorID: ResponderID, text: String,
         state: ReplyState, createdAt: Timestamp, queuedAt: Timestamp? = nil, sentAt: Timestamp? = nil,
-        platformID: String? = nil, platform: Platform? = nil
+        platformID: String? = nil, platform: Platform? = nil, nextAttemptAt: Timestamp? = nil
     ) {
         self.conversationID = conversationID
         self.cycle = cycle
@@ -81,6 +93,7 @@ public struct NewReply: Hashable, Sendable {
         self.sentAt = sentAt
         self.platformID = platformID
         self.platform = platform
+        self.nextAttemptAt = nextAttemptAt
     }
 }
 

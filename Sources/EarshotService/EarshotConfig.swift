@@ -6,6 +6,7 @@ import TOMLKit
 public struct EarshotConfig: Equatable, Sendable {
     public var assignment = AssignmentPolicy()
     public var sla = SLAPolicy()
+    public var delivery = DeliveryPolicy()
 
     public init() {}
 }
@@ -44,6 +45,14 @@ public enum ConfigLoader {
                 config.assignment.returnToQueueMinutes = try minutes(value, where_)
             },
             "anyone_can_assign": { config, value, where_ in config.assignment.anyoneCanAssign = try bool(value, where_) },
+        ],
+        "delivery": [
+            "command": { config, value, where_ in config.delivery.command = try argv(value, where_) },
+            "undo_seconds": { config, value, where_ in config.delivery.undoSeconds = try seconds(value, where_, minimum: 0) },
+            "max_attempts": { config, value, where_ in config.delivery.maxAttempts = try seconds(value, where_, minimum: 1, unit: "attempts") },
+            "retry_base_seconds": { config, value, where_ in config.delivery.retryBaseSeconds = try seconds(value, where_, minimum: 1) },
+            "retry_max_seconds": { config, value, where_ in config.delivery.retryMaxSeconds = try seconds(value, where_, minimum: 1) },
+            "timeout_seconds": { config, value, where_ in config.delivery.timeoutSeconds = try seconds(value, where_, minimum: 1) },
         ],
     ]
 
@@ -115,6 +124,27 @@ public enum ConfigLoader {
             throw ValueProblem(text: "\(name) must be a whole number of minutes, 0 or more (0 turns it off)")
         }
         return number
+    }
+
+    static func seconds(_ value: TOMLValueConvertible, _ name: String, minimum: Int, unit: String = "seconds") throws -> Int {
+        guard let number = value.int, number >= minimum else {
+            throw ValueProblem(text: "\(name) must be a whole number of \(unit), \(minimum) or more")
+        }
+        return number
+    }
+
+    /// A command as argv: a non-empty array of strings, run without a shell.
+    static func argv(_ value: TOMLValueConvertible, _ name: String) throws -> [String] {
+        guard let array = value.array, !array.isEmpty else {
+            throw ValueProblem(text: "\(name) must be a non-empty array of strings, e.g. [\"/usr/local/bin/post-reply\", \"--channel\", \"x\"] (no shell runs it)")
+        }
+        var words: [String] = []
+        for element in array {
+            guard let word = element.string else { throw ValueProblem(text: "\(name) must hold only strings") }
+            words.append(word)
+        }
+        guard !words[0].isEmpty else { throw ValueProblem(text: "\(name) must start with the program to run") }
+        return words
     }
 
     static func choice<E: RawRepresentable & CaseIterable>(_ value: TOMLValueConvertible, _ name: String, _: E.Type) throws -> E

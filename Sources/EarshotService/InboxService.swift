@@ -12,6 +12,7 @@ public struct InboxService: Sendable {
     public let clock: any Clock
     public var policy: AssignmentPolicy
     public var sla: SLAPolicy
+    public var delivery = DeliveryPolicy()
     /// Logins that may manage responders without being supervisors: in single-user mode, the
     /// owner of the database file (or root), who could change it directly anyway. The daemon
     /// leaves this empty: its clients get rights only as responders.

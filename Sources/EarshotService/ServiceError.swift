@@ -10,6 +10,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case supervisorsOnly(action: String)
     case wrongState(String)
     case invalid(String)
+    /// The conversation moved on since the draft began; sending needs the author's confirmation.
+    case changedSinceDraft(conversation: ConversationID, changes: [String])
 
     public var description: String {
         switch self {
@@ -27,6 +29,9 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(action) is for supervisors"
         case let .wrongState(message), let .invalid(message):
             return message
+        case let .changedSinceDraft(conversation, changes):
+            return "conversation \(conversation) changed since your draft began (\(changes.joined(separator: "; "))); "
+                + "read it again, then send with confirmation (`earshot reply \(conversation) --confirm ...`)"
         }
     }
 }

@@ -63,6 +63,16 @@ public protocol InboxReader {
     /// A reply already posted on a platform, by the platform's id for it.
     func reply(platform: Platform, platformID: String) throws -> Reply?
     func notes(in conversation: ConversationID) throws -> [Note]
+    /// Queued replies whose next attempt is due at `now` and that no delivery is running for, oldest first.
+    func dueReplies(at now: Timestamp, limit: Int) throws -> [Reply]
+    /// Queued replies a delivery was running for (found after a restart).
+    func repliesInDelivery() throws -> [Reply]
+    /// When the earliest queued reply becomes due, if any is waiting.
+    func nextDeliveryTime() throws -> Timestamp?
+    /// Queued and failed replies, the author's own or (nil) everyone's, newest first.
+    func unsentReplies(by author: ResponderID?, limit: Int) throws -> [Reply]
+    /// Events of a conversation after `time`, oldest first (what changed since a draft began).
+    func events(for conversation: ConversationID, after time: Timestamp) throws -> [Event]
 
     func events(for conversation: ConversationID) throws -> [Event]
     /// Events with an id greater than `after`, oldest first: the log read as a stream.

@@ -11,11 +11,24 @@ enum Migrations {
         migrator.registerMigration("v4_lean_event_log", migrate: leanEventLog)
         migrator.registerMigration("v5_assignment", migrate: addAssignment)
         migrator.registerMigration("v6_event_occurred_at", migrate: addOccurredAt)
+        migrator.registerMigration("v7_outbox", migrate: addOutbox)
         return migrator
     }
 
     /// Identifiers in order, oldest first.
     static var identifiers: [String] { migrator.migrations }
+
+    /// The outbox: when a queued reply's next delivery attempt may start, and whether one is
+    /// running now. The daemon asks for due replies by the partial index, which holds only
+    /// the few queued rows, never the history.
+    static func addOutbox(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE reply ADD COLUMN next_attempt_at INTEGER;
+            ALTER TABLE reply ADD COLUMN delivery_started_at INTEGER;
+            CREATE INDEX reply_outbox ON reply (next_attempt_at, id) WHERE state = 'queued';
+            CREATE INDEX reply_unsent ON reply (author_id, state, id) WHERE state IN ('queued', 'failed');
+            """)
+    }
 
     static func createCoreTables(_ db: Database) throws {
         try db.execute(sql: """

@@ -104,7 +104,9 @@ enum RowDecoding {
                 }
                 return platform
             },
-            lastError: row["last_error"], attempts: row["attempts"])
+            lastError: row["last_error"], attempts: row["attempts"],
+            nextAttemptAt: optionalTimestamp(row, "next_attempt_at"),
+            deliveryStartedAt: optionalTimestamp(row, "delivery_started_at"))
     }
 
     static func note(_ row: Row) -> Note {

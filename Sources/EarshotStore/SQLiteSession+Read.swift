@@ -235,6 +235,43 @@ extension SQLiteSession {
         ).map(RowDecoding.reply)
     }
 
+    func dueReplies(at now: Timestamp, limit: Int) throws -> [Reply] {
+        try Row.fetchAll(
+            db, sql: """
+                SELECT * FROM reply WHERE state = 'queued' AND next_attempt_at <= ?
+                    AND delivery_started_at IS NULL ORDER BY next_attempt_at, id LIMIT ?
+                """,
+            arguments: [now.millisecondsSinceEpoch, limit]
+        ).map(RowDecoding.reply)
+    }
+
+    func repliesInDelivery() throws -> [Reply] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM reply WHERE state = 'queued' AND delivery_started_at IS NOT NULL ORDER BY id"
+        ).map(RowDecoding.reply)
+    }
+
+    func nextDeliveryTime() throws -> Timestamp? {
+        try Int64.fetchOne(
+            db, sql: "SELECT min(next_attempt_at) FROM reply WHERE state = 'queued' AND delivery_started_at IS NULL"
+        ).map(Timestamp.init(millisecondsSinceEpoch:))
+    }
+
+    func unsentReplies(by author: ResponderID?, limit: Int) throws -> [Reply] {
+        let filter = author == nil ? "" : "author_id = ? AND "
+        return try Row.fetchAll(
+            db, sql: "SELECT * FROM reply WHERE \(filter)state IN ('queued', 'failed') ORDER BY id DESC LIMIT ?",
+            arguments: StatementArguments((author.map { [$0.rawValue] } ?? []) + [Int64(limit)])
+        ).map(RowDecoding.reply)
+    }
+
+    func events(for conversation: ConversationID, after time: Timestamp) throws -> [Event] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM event WHERE conversation_id = ? AND at > ? ORDER BY id",
+            arguments: [conversation.rawValue, time.millisecondsSinceEpoch]
+        ).map(RowDecoding.event)
+    }
+
     func notes(in conversation: ConversationID) throws -> [Note] {
         try Row.fetchAll(
             db, sql: "SELECT * FROM note WHERE conversation_id = ? ORDER BY created_at, id",

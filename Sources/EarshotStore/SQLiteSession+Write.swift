@@ -252,19 +252,19 @@ extension SQLiteSession {
     func insertReply(_ new: NewReply, because event: EventDraft) throws -> Reply {
         try db.cachedStatement(sql: """
             INSERT INTO reply (conversation_id, cycle, author_id, text, state, created_at, updated_at,
-                               queued_at, sent_at, platform_id, platform)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               queued_at, sent_at, platform_id, platform, next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 new.conversationID.rawValue, new.cycle, new.authorID.rawValue, new.text, new.state.rawValue,
                 new.createdAt.millisecondsSinceEpoch, new.createdAt.millisecondsSinceEpoch,
                 new.queuedAt?.millisecondsSinceEpoch, new.sentAt?.millisecondsSinceEpoch, new.platformID,
-                new.platform?.rawValue,
+                new.platform?.rawValue, new.nextAttemptAt?.millisecondsSinceEpoch,
             ])
         let reply = Reply(
             id: ReplyID(db.lastInsertedRowID), conversationID: new.conversationID, cycle: new.cycle,
             authorID: new.authorID, text: new.text, state: new.state, createdAt: new.createdAt,
             updatedAt: new.createdAt, queuedAt: new.queuedAt, sentAt: new.sentAt, platformID: new.platformID,
-            platform: new.platform)
+            platform: new.platform, nextAttemptAt: new.nextAttemptAt)
         var draft = event
         draft.conversationID = new.conversationID
         try append(draft, adding: ["reply": reply.id.description])
@@ -275,13 +275,15 @@ extension SQLiteSession {
         try db.execute(
             sql: """
                 UPDATE reply SET text = ?, state = ?, updated_at = ?, queued_at = ?, sent_at = ?,
-                    platform_id = ?, platform = ?, last_error = ?, attempts = ?
+                    platform_id = ?, platform = ?, last_error = ?, attempts = ?, next_attempt_at = ?,
+                    delivery_started_at = ?
                 WHERE id = ?
                 """,
             arguments: [
                 reply.text, reply.state.rawValue, reply.updatedAt.millisecondsSinceEpoch,
                 reply.queuedAt?.millisecondsSinceEpoch, reply.sentAt?.millisecondsSinceEpoch, reply.platformID,
-                reply.platform?.rawValue, reply.lastError, reply.attempts, reply.id.rawValue,
+                reply.platform?.rawValue, reply.lastError, reply.attempts, reply.nextAttemptAt?.millisecondsSinceEpoch,
+                reply.deliveryStartedAt?.millisecondsSinceEpoch, reply.id.rawValue,
             ])
         try requireChange("reply \(reply.id)")
         var draft = event

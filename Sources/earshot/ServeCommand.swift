@@ -11,7 +11,8 @@ struct ServeCommand: ParsableCommand {
         abstract: "Run the daemon: own the database and serve every responder's TUI and CLI on a Unix socket.",
         discussion: """
             Clients are identified by the kernel (SO_PEERCRED): a Unix user who is not a responder is refused. \
-            Runs the clock rules (snoozes, idle-away, return-to-queue, routing) every --tick seconds and, with \
+            Runs the clock rules (snoozes, idle-away, return-to-queue, routing) every --tick seconds, delivers the \
+            outbox with the [delivery] command, and, with \
             --spool, ingests what a fetcher drops there. See docs/admin.md and docs/protocol.md.
             """)
 
@@ -42,6 +43,9 @@ struct ServeCommand: ParsableCommand {
             FileHandle.standardError.write(Data("earshot serve: \(message)\n".utf8))
         }
         let server = DaemonServer(service: service, socketPath: path, log: log)
+        let deliverer = OutboxDeliverer(service: service, log: log)
+        server.deliverer = deliverer
+        deliverer.start()
         try server.start(inherited: UnixSocket.inheritedFromSystemd(environment: environment))
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)

@@ -20,7 +20,9 @@ struct StoreOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         let config = try ConfigLoader.load(files: ConfigLoader.files(environment: environment, userFile: paths.configFile))
         let inbox = try SQLiteInboxStore(path: paths.database)
-        return (InboxService(store: inbox, clock: SystemClock(), policy: config.assignment, sla: config.sla), config)
+        var service = InboxService(store: inbox, clock: SystemClock(), policy: config.assignment, sla: config.sla)
+        service.delivery = config.delivery
+        return (service, config)
     }
 }
 

@@ -62,3 +62,39 @@ import Testing
         #expect(message("[assignment\n")?.hasPrefix("config.toml:1: not valid TOML") == true)
     }
 }
+
+@Suite struct DeliveryConfigTests {
+    @Test func theDeliverySectionIsReadAndMistakesAreLocated() throws {
+        var config = EarshotConfig()
+        try ConfigLoader.apply("""
+            [delivery]
+            command = ["/usr/local/bin/post-reply", "--channel", "x"]
+            undo_seconds = 10
+            max_attempts = 3
+            retry_base_seconds = 5
+            retry_max_seconds = 60
+            timeout_seconds = 20
+            """, from: "config.toml", to: &config)
+        #expect(config.delivery.command == ["/usr/local/bin/post-reply", "--channel", "x"])
+        #expect(config.delivery.undoSeconds == 10)
+        #expect(config.delivery.maxAttempts == 3)
+        #expect(config.delivery.retryDelay(afterAttempt: 1) == .seconds(5))
+        #expect(config.delivery.retryDelay(afterAttempt: 4) == .seconds(40))
+        #expect(config.delivery.retryDelay(afterAttempt: 5) == .seconds(60))
+        #expect(config.delivery.timeoutSeconds == 20)
+        #expect(EarshotConfig().delivery.undoSeconds == 5)
+
+        func problem(_ text: String) -> String {
+            do {
+                try ConfigLoader.apply(text, from: "config.toml", to: &config)
+                return "accepted"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(problem("[delivery]\ncommand = \"post-reply --x\"\n") == "config.toml:2: delivery.command must be a non-empty array "
+            + "of strings, e.g. [\"/usr/local/bin/post-reply\", \"--channel\", \"x\"] (no shell runs it)")
+        #expect(problem("[delivery]\nundo_seconds = 0\nmax_attempts = 0\n")
+            == "config.toml:3: delivery.max_attempts must be a whole number of attempts, 1 or more")
+    }
+}

@@ -7,4 +7,8 @@
 /// Returns 0 and fills uid, gid and pid on success; -1 with errno set otherwise.
 int earshot_peer_credentials(int socket_fd, uid_t *uid, gid_t *gid, pid_t *pid);
 
+/// pipe2(fds, O_CLOEXEC): a pipe whose ends no other spawned child can inherit, created
+/// atomically (glibc declares pipe2 only under _GNU_SOURCE). Returns 0, or -1 with errno.
+int earshot_pipe_cloexec(int fds[2]);
+
 #endif

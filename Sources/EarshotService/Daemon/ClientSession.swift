@@ -126,7 +126,8 @@ final class ClientSession: @unchecked Sendable {
             handlePresence(method, params, id: id, login: login)
             return true
         }
-        let handler = RequestHandler(service: server.service, login: login)
+        var handler = RequestHandler(service: server.service, login: login)
+        handler.outboxChanged = { [weak server] in server?.deliverer?.wake() }
         do {
             let result = try handler.handle(method: method, params: params)
             send(WireProtocol.encode(["id": id, "result": result]))

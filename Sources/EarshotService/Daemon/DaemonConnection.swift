@@ -143,6 +143,23 @@ public struct RemoteInbox: InboxAPI {
         let result = try connection.call("draft.get", ["conversation": id.rawValue])
         return result is NSNull ? nil : try WireProtocol.value(Reply.self, from: result)
     }
+    public func sendReply(_ id: ConversationID, text: String, basedOn: Timestamp?, confirmed: Bool) throws -> Reply {
+        var params: [String: Any] = ["conversation": id.rawValue, "text": text, "confirmed": confirmed]
+        if let basedOn { params["based_on"] = basedOn.iso8601 }
+        return try WireProtocol.value(Reply.self, from: try connection.call("reply.send", params))
+    }
+    public func cancelReply(_ id: ReplyID) throws -> Reply {
+        try WireProtocol.value(Reply.self, from: try connection.call("reply.cancel", ["reply": id.rawValue]))
+    }
+    public func retryReply(_ id: ReplyID) throws -> Reply {
+        try WireProtocol.value(Reply.self, from: try connection.call("reply.retry", ["reply": id.rawValue]))
+    }
+    public func reply(_ id: ReplyID) throws -> Reply {
+        try WireProtocol.value(Reply.self, from: try connection.call("reply.get", ["reply": id.rawValue]))
+    }
+    public func outbox(all: Bool) throws -> [Reply] {
+        try WireProtocol.value([Reply].self, from: try connection.call("outbox", ["all": all]))
+    }
     public func route(policy: RoutingPolicy?) throws -> [RoutingAssignment] {
         try WireProtocol.value([RoutingAssignment].self, from: try connection.call("route", policy.map { ["policy": $0.rawValue] } ?? [:]))
     }

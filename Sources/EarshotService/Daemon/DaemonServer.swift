@@ -20,6 +20,8 @@ public final class DaemonServer: @unchecked Sendable {
     /// False under socket activation: systemd owns the socket file.
     private var ownsSocketFile = true
     let presence = PresenceBoard()
+    /// Delivers the outbox; woken when a client queues a reply. Set before `start`.
+    public var deliverer: OutboxDeliverer?
     /// How often the broadcaster looks at the event log.
     public var pollInterval: TimeInterval = 0.05
 

@@ -15,6 +15,15 @@ public protocol InboxAPI: Sendable {
     func addNote(_ id: ConversationID, text: String) throws -> Note
     func saveDraft(_ id: ConversationID, text: String) throws -> Reply
     func draft(of id: ConversationID) throws -> Reply?
+    /// Queues a reply (signature added); see `InboxService.sendReply` for the confirmation rule.
+    func sendReply(_ id: ConversationID, text: String, basedOn: Timestamp?, confirmed: Bool) throws -> Reply
+    /// Takes a queued reply back into the draft, during the undo window.
+    func cancelReply(_ id: ReplyID) throws -> Reply
+    /// Sends a failed reply again.
+    func retryReply(_ id: ReplyID) throws -> Reply
+    func reply(_ id: ReplyID) throws -> Reply
+    /// Queued and failed replies: one's own, or (supervisors) everyone's.
+    func outbox(all: Bool) throws -> [Reply]
     func route(policy: RoutingPolicy?) throws -> [RoutingAssignment]
     /// Login of a conversation's assignee, for display.
     func login(of responder: ResponderID) throws -> String?
@@ -65,6 +74,13 @@ public struct LocalInbox: InboxAPI {
     public func addNote(_ id: ConversationID, text: String) throws -> Note { try service.addNote(id, text: text, by: login) }
     public func saveDraft(_ id: ConversationID, text: String) throws -> Reply { try service.saveDraft(id, text: text, by: login) }
     public func draft(of id: ConversationID) throws -> Reply? { try service.draft(of: id, by: login) }
+    public func sendReply(_ id: ConversationID, text: String, basedOn: Timestamp?, confirmed: Bool) throws -> Reply {
+        try service.sendReply(id, text: text, basedOn: basedOn, confirmed: confirmed, by: login)
+    }
+    public func cancelReply(_ id: ReplyID) throws -> Reply { try service.cancelReply(id, by: login) }
+    public func retryReply(_ id: ReplyID) throws -> Reply { try service.retryReply(id, by: login) }
+    public func reply(_ id: ReplyID) throws -> Reply { try service.reply(id, by: login) }
+    public func outbox(all: Bool) throws -> [Reply] { try service.outbox(all: all, by: login) }
     public func route(policy: RoutingPolicy?) throws -> [RoutingAssignment] { try service.route(policy: policy) }
     public func login(of responder: ResponderID) throws -> String? { try service.store.read { try $0.responder(responder)?.login } }
     public func queue(_ view: String, limit: Int) throws -> [QueueRow] { try service.queue(view, limit: limit, for: login) }
@@ -76,4 +92,11 @@ public struct LocalInbox: InboxAPI {
     public func responders(includingRemoved: Bool) throws -> [ResponderLoad] {
         try service.responders(includingRemoved: includingRemoved).map { ResponderLoad(responder: $0.0, load: $0.load) }
     }
+}
+
+/// Whether a refused send only needs the author's confirmation (the conversation changed
+/// since the draft began), whichever way the service was reached.
+public func needsConfirmation(_ error: any Error) -> Bool {
+    if case .changedSinceDraft = error as? ServiceError { return true }
+    return (error as? DaemonConnection.RemoteError)?.code == "changed_since_draft"
 }

@@ -8,6 +8,8 @@ import Foundation
 struct RequestHandler {
     let service: InboxService
     let login: String
+    /// Tells the deliverer to look at the outbox (a reply was queued or retried).
+    var outboxChanged: @Sendable () -> Void = {}
 
     struct RequestError: Error {
         let code: String
@@ -31,6 +33,12 @@ struct RequestHandler {
                 throw RequestError(code: "bad_request", message: "\(method) needs \"conversation\": a conversation id")
             }
             return ConversationID(number)
+        }
+        func replyID() throws -> ReplyID {
+            guard let number = (params["reply"] as? NSNumber)?.int64Value, number > 0 else {
+                throw RequestError(code: "bad_request", message: "\(method) needs \"reply\": a reply id")
+            }
+            return ReplyID(number)
         }
         func string(_ key: String) throws -> String {
             guard let value = params[key] as? String, !value.isEmpty else {
@@ -64,6 +72,23 @@ struct RequestHandler {
             return WireProtocol.object(try api.saveDraft(conversation(), text: text))
         case "draft.get":
             return try api.draft(of: conversation()).map { WireProtocol.object($0) } ?? NSNull()
+        case "reply.send":
+            let basedOn = try (params["based_on"] as? String).map { text in
+                guard let (time, _) = TimestampParsing.iso8601(text) else {
+                    throw RequestError(code: "bad_request", message: "reply.send: \"based_on\" must be an ISO 8601 time")
+                }
+                return time
+            }
+            let reply = try api.sendReply(conversation(), text: string("text"), basedOn: basedOn, confirmed: (params["confirmed"] as? Bool) ?? false)
+            outboxChanged()
+            return WireProtocol.object(reply)
+        case "reply.cancel": return WireProtocol.object(try api.cancelReply(replyID()))
+        case "reply.retry":
+            let reply = try api.retryReply(replyID())
+            outboxChanged()
+            return WireProtocol.object(reply)
+        case "reply.get": return WireProtocol.object(try api.reply(replyID()))
+        case "outbox": return WireProtocol.object(try api.outbox(all: (params["all"] as? Bool) ?? false))
         case "route":
             let policy = (params["policy"] as? String).flatMap(RoutingPolicy.init(rawValue:))
             return WireProtocol.object(try api.route(policy: policy))
@@ -105,6 +130,7 @@ struct RequestHandler {
         case .supervisorsOnly: "supervisors_only"
         case .wrongState: "wrong_state"
         case .invalid: "invalid"
+        case .changedSinceDraft: "changed_since_draft"
         }
     }
 }

@@ -1,0 +1,93 @@
+import EarshotCore
+import Foundation
+
+/// Delivers the outbox on a thread of its own, one reply at a time, so a slow platform
+/// never holds up a claim or an ingest. Runs inside the daemon, and inside a single-user
+/// TUI or demo; `deliverDue()` is the same work done once, for `earshot outbox deliver`.
+public final class OutboxDeliverer: @unchecked Sendable {
+    // @unchecked: `stopped` and `woken` are only touched under `condition`.
+    public let service: InboxService
+    let command: DeliveryCommand?
+    let log: @Sendable (String) -> Void
+    private let condition = NSCondition()
+    private var stopped = false
+    private var woken = false
+    /// The longest sleep between looks: replies queued by another process (a single-user
+    /// CLI beside a TUI) are noticed within this.
+    public var maximumSleep: Duration = .milliseconds(500)
+
+    public init(service: InboxService, log: @escaping @Sendable (String) -> Void) {
+        self.service = service
+        let argv = service.delivery.command
+        command = argv.isEmpty ? nil : DeliveryCommand(argv: argv, timeout: .seconds(service.delivery.timeoutSeconds))
+        self.log = log
+    }
+
+    /// Picks up replies a previous run left in flight, then delivers until `stop()`.
+    public func start() {
+        if command == nil {
+            log("no delivery command is configured ([delivery] command in config.toml): sent replies wait in the outbox")
+        }
+        do {
+            let recovered = try service.recoverInterruptedDeliveries()
+            if recovered > 0 { log("\(recovered) replies were in delivery when the last run stopped; delivering them again") }
+        } catch {
+            log("outbox: \(error)")
+        }
+        Thread.detachNewThread { [self] in loop() }
+    }
+
+    /// Looks at the outbox now (a reply was just queued or retried).
+    public func wake() {
+        condition.withLock {
+            woken = true
+            condition.signal()
+        }
+    }
+
+    public func stop() {
+        condition.withLock {
+            stopped = true
+            condition.signal()
+        }
+    }
+
+    /// Delivers every reply that is due now; returns how many attempts ran.
+    @discardableResult
+    public func deliverDue() throws -> Int {
+        guard let command else { return 0 }
+        var attempts = 0
+        while !isStopped, let request = try service.beginNextDelivery() {
+            let outcome = command.run(request)
+            let reply = try service.finishDelivery(ReplyID(request.replyID), outcome: outcome)
+            attempts += 1
+            if case let .failed(error) = outcome {
+                log("reply \(request.replyID) attempt \(request.attempt) failed (\(reply.state == .failed ? "giving up" : "will retry")): \(error)")
+            }
+        }
+        return attempts
+    }
+
+    private var isStopped: Bool { condition.withLock { stopped } }
+
+    private func loop() {
+        while !isStopped {
+            var sleep = maximumSleep
+            do {
+                try deliverDue()
+                if command != nil, let next = try service.nextDeliveryTime() {
+                    let wait = Duration.milliseconds(next.millisecondsSinceEpoch - service.clock.now().millisecondsSinceEpoch)
+                    sleep = max(.milliseconds(10), min(sleep, wait))
+                }
+            } catch {
+                log("outbox: \(error)")
+            }
+            condition.withLock {
+                if !woken && !stopped {
+                    _ = condition.wait(until: Date(timeIntervalSinceNow: Double(sleep.components.seconds) + Double(sleep.components.attoseconds) / 1e18))
+                }
+                woken = false
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import EarshotCore
+import EarshotStore
+
+/// The deliverer's side of the outbox. A delivery is three steps so that the command runs
+/// outside any transaction: `beginNextDelivery` marks a due reply as in flight (it can no
+/// longer be cancelled), the command runs, `finishDelivery` records the outcome. A daemon
+/// killed between the steps finds the reply in flight on restart and delivers it again
+/// (`recoverInterruptedDeliveries`): at least once, recorded once.
+extension InboxService {
+    /// Marks the oldest due reply as in flight and returns what the delivery command gets.
+    public func beginNextDelivery() throws -> DeliveryRequest? {
+        try store.write { writer in
+            let now = clock.now()
+            guard var reply = try writer.dueReplies(at: now, limit: 1).first else { return nil }
+            reply.attempts += 1
+            reply.deliveryStartedAt = now
+            reply.updatedAt = now
+            try writer.updateReply(
+                reply, because: EventDraft(.deliveryStarted, by: .system, at: now, detail: ["attempt": String(reply.attempts)]))
+            return try request(for: reply, in: writer)
+        }
+    }
+
+    /// Records how an attempt ended: sent (the conversation now waits for the customer), or a
+    /// failure that is retried after a backoff until the attempts run out.
+    @discardableResult
+    public func finishDelivery(_ id: ReplyID, outcome: DeliveryOutcome) throws -> Reply {
+        try store.write { writer in
+            guard var reply = try writer.reply(id) else { throw ServiceError.invalid("no reply \(id)") }
+            // Recorded once: a second report (a delivery repeated after a restart) changes nothing.
+            guard reply.state == .queued else { return reply }
+            let now = clock.now()
+            reply.deliveryStartedAt = nil
+            reply.updatedAt = now
+            switch outcome {
+            case let .delivered(platformID):
+                var conversation = try self.conversation(reply.conversationID, in: writer)
+                let channel = try writer.channel(conversation.channelID)
+                reply.state = .sent
+                reply.sentAt = now
+                reply.nextAttemptAt = nil
+                reply.lastError = nil
+                reply.platform = channel?.platform
+                reply.platformID = try writer.reply(platform: channel?.platform ?? .x, platformID: platformID) == nil ? platformID : nil
+                try writer.updateReply(reply, because: EventDraft(
+                    .replied, by: .responder(login: try writer.responder(reply.authorID)?.login ?? "unknown"), at: now,
+                    detail: ["sent_at": String(now.millisecondsSinceEpoch), "platform_id": platformID]))
+                try recordAnswer(sentAt: now, in: &conversation, writer: writer)
+            case let .failed(error):
+                let final = reply.attempts >= delivery.maxAttempts
+                reply.lastError = error
+                if final {
+                    reply.state = .failed
+                    reply.nextAttemptAt = nil
+                } else {
+                    reply.nextAttemptAt = now.adding(
+                        milliseconds: delivery.retryDelay(afterAttempt: reply.attempts).components.seconds * 1000)
+                }
+                var detail = ["error": error, "attempt": String(reply.attempts), "final": String(final)]
+                if let next = reply.nextAttemptAt { detail["retry_at"] = next.iso8601 }
+                try writer.updateReply(reply, because: EventDraft(.replyFailed, by: .system, at: now, detail: detail))
+            }
+            return reply
+        }
+    }
+
+    /// Replies a previous daemon was delivering when it stopped become due again now.
+    @discardableResult
+    public func recoverInterruptedDeliveries() throws -> Int {
+        try store.write { writer in
+            let now = clock.now()
+            let stuck = try writer.repliesInDelivery()
+            for var reply in stuck {
+                reply.deliveryStartedAt = nil
+                reply.nextAttemptAt = now
+                reply.lastError = "the daemon stopped during delivery attempt \(reply.attempts); delivering again"
+                reply.updatedAt = now
+                try writer.updateReply(reply, because: EventDraft(
+                    .replyFailed, by: .system, at: now,
+                    detail: ["error": reply.lastError ?? "", "attempt": String(reply.attempts), "final": "false"]))
+            }
+            return stuck.count
+        }
+    }
+
+    /// When the deliverer should look again (the earliest undo window or retry wait to end).
+    public func nextDeliveryTime() throws -> Timestamp? {
+        try store.read { try $0.nextDeliveryTime() }
+    }
+
+    /// A sent reply answers everything the customer wrote before it.
+    private func recordAnswer(sentAt sent: Timestamp, in conversation: inout Conversation, writer: any InboxWriter) throws {
+        conversation.lastReplyAt = max(conversation.lastReplyAt ?? sent, sent)
+        if sent >= conversation.lastCustomerMessageAt {
+            conversation.waitingSince = nil
+            if conversation.status == .open { conversation.status = .pending }
+        } else if let waiting = conversation.waitingSince, waiting <= sent {
+            conversation.waitingSince = try writer.earliestMessageTime(in: conversation.id, cycle: conversation.cycle, after: sent)
+        }
+        conversation.updatedAt = sent
+        conversation.slaDueAt = sla.dueAt(for: conversation)
+        try writer.updateConversation(conversation, because: EventDraft(.statusChanged, by: .system, at: sent))
+    }
+
+    private func request(for reply: Reply, in reader: any InboxReader) throws -> DeliveryRequest {
+        let conversation = try self.conversation(reply.conversationID, in: reader)
+        let channel = try reader.channel(conversation.channelID)
+        let customer = try reader.customer(conversation.customerID)
+        let latest = try reader.mentions(in: conversation.id).last
+        return DeliveryRequest(
+            replyID: reply.id.rawValue, conversationID: conversation.id.rawValue,
+            platform: channel?.platform.rawValue ?? "", channel: channel?.handle ?? "", customer: customer?.handle ?? "",
+            inReplyTo: latest?.externalID, text: reply.text, author: try reader.responder(reply.authorID)?.login ?? "",
+            attempt: reply.attempts, idempotencyKey: "earshot-reply-\(reply.id)")
+    }
+}
+
+/// What the delivery command reads on stdin, as one JSON object (docs/admin.md).
+public struct DeliveryRequest: Codable, Sendable, Equatable {
+    public var replyID: Int64
+    public var conversationID: Int64
+    public var platform: String
+    /// The brand account to post from.
+    public var channel: String
+    /// The customer's handle, without `@`.
+    public var customer: String
+    /// The platform id of the customer's latest message, which the reply answers.
+    public var inReplyTo: String?
+    /// The text to post, signature included.
+    public var text: String
+    /// The responder's login.
+    public var author: String
+    /// 1 for the first attempt.
+    public var attempt: Int
+    /// The same for every attempt at this reply, so a platform client can refuse a duplicate post.
+    public var idempotencyKey: String
+
+    enum CodingKeys: String, CodingKey {
+        case replyID = "reply_id", conversationID = "conversation_id", platform, channel, customer
+        case inReplyTo = "in_reply_to", text, author, attempt, idempotencyKey = "idempotency_key"
+    }
+}
+
+/// How one run of the delivery command ended.
+public enum DeliveryOutcome: Equatable, Sendable {
+    /// Exit 0; the platform's id for the new post, from the first line of stdout.
+    case delivered(platformID: String)
+    /// Anything else, with what the author should see.
+    case failed(String)
+}
