@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <spawn.h>
 #include <unistd.h>
 #include "peer_credentials.h"
 
@@ -20,4 +21,8 @@ int earshot_peer_credentials(int socket_fd, uid_t *uid, gid_t *gid, pid_t *pid) 
 
 int earshot_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
+}
+
+int earshot_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
 }

@@ -3,7 +3,7 @@ import EarshotStore
 import Foundation
 
 /// How `earshot stats` groups its rows.
-public enum StatsGrouping: String, CaseIterable, Sendable {
+public enum StatsGrouping: String, CaseIterable, Sendable, Codable {
     case responder
     case channel
     case hour
@@ -11,7 +11,7 @@ public enum StatsGrouping: String, CaseIterable, Sendable {
 }
 
 /// A distribution of durations in milliseconds: exact nearest-rank percentiles over all samples.
-public struct Distribution: Equatable, Sendable {
+public struct Distribution: Equatable, Sendable, Codable {
     public var count: Int
     public var p50: Int64?
     public var p90: Int64?
@@ -29,7 +29,7 @@ public struct Distribution: Equatable, Sendable {
 }
 
 /// One row of a stats report.
-public struct StatsRow: Equatable, Sendable {
+public struct StatsRow: Equatable, Sendable, Codable {
     public var key: String
     public var firstResponse: Distribution
     public var replyTime: Distribution
@@ -44,8 +44,8 @@ public struct StatsRow: Equatable, Sendable {
 }
 
 /// The live picture beside the figures: who carries what, what waits, since when.
-public struct LiveLoad: Equatable, Sendable {
-    public struct ResponderLoad: Equatable, Sendable {
+public struct LiveLoad: Equatable, Sendable, Codable {
+    public struct ResponderLoad: Equatable, Sendable, Codable {
         public var login: String
         public var availability: Availability
         public var load: Int
@@ -61,7 +61,7 @@ public struct LiveLoad: Equatable, Sendable {
     public var oldestWaitSince: Timestamp?
 }
 
-public struct StatsReport: Equatable, Sendable {
+public struct StatsReport: Equatable, Sendable, Codable {
     public var grouping: StatsGrouping
     public var since: Timestamp?
     public var until: Timestamp?
@@ -244,5 +244,14 @@ extension Int64 {
     func floorDivided(by divisor: Int64) -> Int64 {
         let quotient = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+}
+
+extension InboxService {
+    /// A report for a responder (through the daemon, whose database they cannot open), or for
+    /// the database's owner in single-user mode.
+    public func stats(grouping: StatsGrouping, since: Timestamp?, until: Timestamp?, by login: String) throws -> StatsReport {
+        if !administrators.contains(login) { _ = try store.read { try responder(login, in: $0) } }
+        return try StatsEngine(store: store, sla: sla, clock: clock).report(grouping: grouping, since: since, until: until)
     }
 }

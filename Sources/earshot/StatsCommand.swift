@@ -26,16 +26,15 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (service, config) = try options.serviceAndConfig()
-        let now = service.clock.now()
+        let api = try options.api()
+        let now = SystemClock().now()
         // For stats a bare delay means "that long ago".
         func moment(_ argument: TimeArgument?) -> Timestamp? {
             guard let argument else { return nil }
             if case let .relative(seconds) = argument.value { return now.adding(seconds: -seconds) }
             return argument.resolve(now: now)
         }
-        let engine = StatsEngine(store: service.store, sla: config.sla, clock: service.clock)
-        let report = try engine.report(grouping: StatsGrouping(rawValue: by) ?? .responder, since: moment(since), until: moment(until))
+        let report = try api.stats(grouping: StatsGrouping(rawValue: by) ?? .responder, since: moment(since), until: moment(until))
         switch format {
         case "csv": print(StatsFormatter.csv(report), terminator: "")
         case "json": print(StatsFormatter.json(report))

@@ -156,4 +156,46 @@ extension DaemonProtocolTests {
         let bad = try? watcher.call("presence.set", ["conversation": id.rawValue, "state": "dancing"])
         #expect(bad == nil)
     }
+
+    @Test func aClientThatStopsReadingIsDroppedWithoutHoldingUpOthers() throws {
+        defer { server.stop() }
+        for _ in 0..<300 { try fixture.conversation() }
+        // Ask for big answers and never read them: the kernel's socket buffer fills, then the
+        // daemon's bounded queue for this client, and the daemon lets it go.
+        let greedy = try UnixSocket.connect(to: server.socketPath)
+        defer { greedy.close() }
+        try greedy.write(Array(#"{"hello":{"protocol":1}}"#.utf8) + [0x0A])
+        let request = Array(#"{"id":1,"method":"queue","params":{"view":"open","limit":300}}"#.utf8) + [0x0A]
+        let other = RemoteInbox(connection: try DaemonConnection(path: server.socketPath))
+        var sent = 0
+        // Writes succeed until the daemon stops reading this client (or drops it).
+        while sent < 400, (try? greedy.write(request)) != nil { sent += 1 }
+        // Meanwhile another client is served at once.
+        let id = ConversationID(1)
+        #expect(try other.claim(id).assigneeID != nil)
+        // The greedy client was cut off: reading what it was sent ends before every answer arrived.
+        var framer = MessageFramer()
+        var answers = 0
+        while true {
+            guard let bytes = try? greedy.read(), !bytes.isEmpty else { break }
+            for case .message(_) in framer.feed(bytes) { answers += 1 }
+        }
+        #expect(sent > 20)
+        #expect(answers < sent)
+        #expect(try other.queue("open", limit: 5).count == 5)
+    }
+
+    @Test func statsComeThroughTheDaemonAsTheServiceComputesThem() throws {
+        defer { server.stop() }
+        let id = try fixture.conversation()
+        let remote = RemoteInbox(connection: try DaemonConnection(path: server.socketPath))
+        _ = try remote.claim(id)
+        fixture.clock.advance(minutes: 3)
+        _ = try remote.resolve(id)
+        let overTheWire = try remote.stats(grouping: .responder, since: nil, until: nil)
+        let local = try fixture.service.stats(grouping: .responder, since: nil, until: nil, by: me)
+        #expect(overTheWire == local)
+        #expect(overTheWire.total.resolved == 1)
+        #expect(overTheWire.live.responders.contains { $0.login == me })
+    }
 }

@@ -167,8 +167,9 @@ import Testing
         #expect(try fixture.service.sendReply(id, text: "@kim let me check", basedOn: fixture.clock.now(), by: "ann").state == .queued)
         try fixture.service.saveDraft(id, text: "@kim more", by: "ann")
         fixture.clock.advance(minutes: 1)
-        try fixture.store.write { writer in
-            try writer.appendEvent(EventDraft(.ingested, by: .ingest, at: fixture.clock.now(), conversation: conversation))
+        let later = fixture.clock.now()
+        _ = try fixture.store.write { writer in
+            try writer.appendEvent(EventDraft(.ingested, by: .ingest, at: later, conversation: conversation))
         }
         #expect(try fixture.service.sendReply(id, text: "@kim more", confirmed: true, by: "ann").state == .queued)
     }

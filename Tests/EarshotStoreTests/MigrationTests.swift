@@ -22,15 +22,14 @@ import Testing
         #expect(try store.integrityCheck().isEmpty)
     }
 
-    @Test func thePreviousVersionUpgradesKeepingItsRows() throws {
+    @Test func aVersion5DatabaseUpgradesKeepingItsRowsAndGetsEventTimes() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("old.sqlite")
         let known = SQLiteInboxStore.knownMigrations
-        let previous = known[known.count - 2]
         let at: Int64 = 1_600_000_000_000
 
-        let old = try SQLiteInboxStore(path: path, migrateUpTo: previous)
-        #expect(try old.appliedMigrations() == Array(known.dropLast()))
+        let old = try SQLiteInboxStore(path: path, migrateUpTo: "v5_assignment")
+        #expect(try old.appliedMigrations() == Array(known.prefix(5)))
         // Rows as the previous version wrote them: plain SQL, so no column of the new version is used.
         try old.pool.write { db in
             try db.execute(sql: """
@@ -59,6 +58,39 @@ import Testing
         #expect(throws: DatabaseError.self) {
             try upgraded.pool.write { db in try db.execute(sql: "UPDATE event SET actor = 'x'") }
         }
+        #expect(try upgraded.integrityCheck().isEmpty)
+    }
+
+    @Test func thePreviousVersionUpgradesKeepingItsRepliesAndTheirOutboxState() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("v6.sqlite")
+        let known = SQLiteInboxStore.knownMigrations
+        let old = try SQLiteInboxStore(path: path, migrateUpTo: known[known.count - 2])
+        #expect(try old.appliedMigrations() == Array(known.dropLast()))
+        let at: Int64 = 1_600_000_000_000
+        try old.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO channel (id, platform, handle, display_name, created_at) VALUES (1, 'x', 'acme', 'Acme', ?);
+                INSERT INTO customer (id, platform, handle, display_name, first_seen) VALUES (1, 'x', 'kim', 'Kim', ?);
+                INSERT INTO conversation (id, channel_id, customer_id, status, priority, triage_class, triage_reason, routable,
+                    cycle, cycle_started_at, created_at, updated_at, last_customer_at, waiting_since, sla_due_at, preview)
+                VALUES (1, 1, 1, 'open', 1, 'question', 'test', 1, 1, ?, ?, ?, ?, ?, ?, 'hello?');
+                INSERT INTO responder (id, login, display_name, initials, role, availability, capacity)
+                VALUES (1, 'dana', 'Dana', 'DK', 'agent', 'available', 5);
+                INSERT INTO reply (id, conversation_id, cycle, author_id, text, state, created_at, updated_at, sent_at, platform_id, platform)
+                VALUES (1, 1, 1, 1, 'done ^DK', 'sent', ?, ?, ?, '99', 'x'),
+                       (2, 1, 1, 1, 'typing', 'draft', ?, ?, NULL, NULL, NULL);
+                """, arguments: [at, at, at, at, at, at, at, at, at, at, at, at, at])
+        }
+        let upgraded = try SQLiteInboxStore(path: path)
+        #expect(try upgraded.appliedMigrations() == known)
+        let (replies, due, unsent) = try upgraded.read { reader in
+            (try reader.replies(in: ConversationID(1)), try reader.dueReplies(at: Timestamp(millisecondsSinceEpoch: at * 2), limit: 10),
+             try reader.unsentReplies(by: nil, limit: 10))
+        }
+        #expect(replies.map(\.state) == [.sent, .draft])
+        #expect(replies.allSatisfy { $0.nextAttemptAt == nil && $0.deliveryStartedAt == nil })
+        #expect(due.isEmpty && unsent.isEmpty)
         #expect(try upgraded.integrityCheck().isEmpty)
     }
 

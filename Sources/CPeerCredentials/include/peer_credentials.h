@@ -11,4 +11,10 @@ int earshot_peer_credentials(int socket_fd, uid_t *uid, gid_t *gid, pid_t *pid);
 /// atomically (glibc declares pipe2 only under _GNU_SOURCE). Returns 0, or -1 with errno.
 int earshot_pipe_cloexec(int fds[2]);
 
+#include <spawn.h>
+
+/// Makes a spawned child close every descriptor from `lowest` up, so it inherits only its
+/// stdin, stdout and stderr, not whatever the daemon inherited without close-on-exec.
+int earshot_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest);
+
 #endif

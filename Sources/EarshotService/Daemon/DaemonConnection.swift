@@ -160,6 +160,12 @@ public struct RemoteInbox: InboxAPI {
     public func outbox(all: Bool) throws -> [Reply] {
         try WireProtocol.value([Reply].self, from: try connection.call("outbox", ["all": all]))
     }
+    public func stats(grouping: StatsGrouping, since: Timestamp?, until: Timestamp?) throws -> StatsReport {
+        var params: [String: Any] = ["by": grouping.rawValue]
+        if let since { params["since"] = since.iso8601 }
+        if let until { params["until"] = until.iso8601 }
+        return try WireProtocol.value(StatsReport.self, from: try connection.call("stats", params))
+    }
     public func route(policy: RoutingPolicy?) throws -> [RoutingAssignment] {
         try WireProtocol.value([RoutingAssignment].self, from: try connection.call("route", policy.map { ["policy": $0.rawValue] } ?? [:]))
     }

@@ -25,6 +25,8 @@ public protocol InboxAPI: Sendable {
     /// Queued and failed replies: one's own, or (supervisors) everyone's.
     func outbox(all: Bool) throws -> [Reply]
     func route(policy: RoutingPolicy?) throws -> [RoutingAssignment]
+    /// Latency and SLA figures with the live load (docs/metrics.md); any responder may ask.
+    func stats(grouping: StatsGrouping, since: Timestamp?, until: Timestamp?) throws -> StatsReport
     /// Login of a conversation's assignee, for display.
     func login(of responder: ResponderID) throws -> String?
     /// One window of a queue view (`mine`, `unassigned`, `open`, `breached`, `snoozed`, `aside`, `resolved`).
@@ -82,6 +84,9 @@ public struct LocalInbox: InboxAPI {
     public func reply(_ id: ReplyID) throws -> Reply { try service.reply(id, by: login) }
     public func outbox(all: Bool) throws -> [Reply] { try service.outbox(all: all, by: login) }
     public func route(policy: RoutingPolicy?) throws -> [RoutingAssignment] { try service.route(policy: policy) }
+    public func stats(grouping: StatsGrouping, since: Timestamp?, until: Timestamp?) throws -> StatsReport {
+        try service.stats(grouping: grouping, since: since, until: until, by: login)
+    }
     public func login(of responder: ResponderID) throws -> String? { try service.store.read { try $0.responder(responder)?.login } }
     public func queue(_ view: String, limit: Int) throws -> [QueueRow] { try service.queue(view, limit: limit, for: login) }
     public func addResponder(_ responder: NewResponder) throws -> Responder { try service.addResponder(responder, by: login) }

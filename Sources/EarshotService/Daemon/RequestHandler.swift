@@ -89,6 +89,18 @@ struct RequestHandler {
             return WireProtocol.object(reply)
         case "reply.get": return WireProtocol.object(try api.reply(replyID()))
         case "outbox": return WireProtocol.object(try api.outbox(all: (params["all"] as? Bool) ?? false))
+        case "stats":
+            guard let grouping = StatsGrouping(rawValue: (params["by"] as? String) ?? "responder") else {
+                throw RequestError(code: "bad_request", message: "stats: \"by\" must be responder, channel, hour or day")
+            }
+            func time(_ key: String) throws -> Timestamp? {
+                guard let text = params[key] as? String else { return nil }
+                guard let (time, _) = TimestampParsing.iso8601(text) else {
+                    throw RequestError(code: "bad_request", message: "stats: \"\(key)\" must be an ISO 8601 time")
+                }
+                return time
+            }
+            return WireProtocol.object(try api.stats(grouping: grouping, since: time("since"), until: time("until")))
         case "route":
             let policy = (params["policy"] as? String).flatMap(RoutingPolicy.init(rawValue:))
             return WireProtocol.object(try api.route(policy: policy))
