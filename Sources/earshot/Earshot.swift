@@ -18,7 +18,7 @@ struct Earshot: ParsableCommand {
             DatabaseCommand.self, IngestCommand.self, QueueCommand.self, ClaimCommand.self, AssignCommand.self,
             ReleaseCommand.self, ResolveCommand.self, ReopenCommand.self, SnoozeCommand.self, PriorityCommand.self,
             LabelCommand.self, NoteCommand.self, RouteCommand.self, TickCommand.self, StatsCommand.self, ResponderCommand.self,
-            ServeCommand.self, WatchCommand.self, DraftCommand.self,
+            ServeCommand.self, WatchCommand.self, DraftCommand.self, LengthCommand.self,
         ]
     )
 }
