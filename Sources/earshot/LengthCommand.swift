@@ -5,7 +5,7 @@ import Foundation
 struct LengthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "length",
-        abstract: "Count a reply as the 140-character limit does (twitter-text, version 1).",
+        abstract: "Count a reply the way the 140-character limit does.",
         discussion: """
             Counts TEXT, or each line of standard input when there is no TEXT, the way twitter-text's \
             version-1 configuration does: after NFC normalization every Unicode code point counts 1 and \
@@ -15,9 +15,10 @@ struct LengthCommand: ParsableCommand {
 
             Output, one line per input:  LENGTH<TAB>REMAINING<TAB>STATUS
               LENGTH     the weighted length
-              REMAINING  140 - LENGTH (negative when too long)
-              STATUS     valid, too-long, empty or invalid-character (U+FFFE, U+FEFF or U+FFFF)
-            With --json, one JSON object per input instead (JSON Lines), with the URLs found.
+              REMAINING  140 - LENGTH, negative when too long
+              STATUS     valid, too-long, empty, or invalid-character
+                         (the text holds U+FFFE, U+FEFF or U+FFFF)
+            With --json: one JSON object per input (JSON Lines), with the URLs found.
 
             Exit status: 0 when every input is valid, 1 when any is too long, empty or has an invalid \
             character, 64 on a usage error, 65 when standard input is not UTF-8.
