@@ -94,6 +94,36 @@ struct CellBufferTests {
         #expect(buffer.lines()[0].hasPrefix("\u{FFFD}x"))
     }
 
+    @Test("Buffers compare by what they show, whatever order their clusters were stored in")
+    func clusterNumbering() {
+        var first = CellBuffer(width: 6, height: 1)
+        first.put("e\u{301}", x: 0, y: 0, clippedTo: first.bounds)
+        first.put("👩‍👩‍👧", x: 2, y: 0, clippedTo: first.bounds)
+        var second = CellBuffer(width: 6, height: 1)
+        second.put("👩‍👩‍👧", x: 2, y: 0, clippedTo: second.bounds)
+        second.put("e\u{301}", x: 0, y: 0, clippedTo: second.bounds)
+        #expect(first == second)
+        #expect(BufferDiff.changes(from: first, to: second).isEmpty)
+        second.put("a\u{301}", x: 0, y: 0, clippedTo: second.bounds)
+        #expect(first != second)
+        #expect(BufferDiff.changes(from: first, to: second).map(\.x) == [0])
+    }
+
+    @Test("A buffer drawn over and over keeps its cluster table small")
+    func clusterTableBounded() {
+        var buffer = CellBuffer(width: 4, height: 1)
+        let marks = (0x300...0x36F).compactMap(Unicode.Scalar.init).map { String($0) }
+        for (index, mark) in marks.enumerated() {
+            for other in marks.prefix(30) {
+                buffer.put("e" + mark + other, x: index % 4, y: 0, clippedTo: buffer.bounds)
+            }
+        }
+        #expect(buffer.clusters.count <= 1024)
+        #expect(buffer.line(0).count == 4)
+        buffer.clear()
+        #expect(buffer.clusters.isEmpty)
+    }
+
     @Test("Fill, wide fill, lines and styles")
     func fillAndStyle() {
         var buffer = CellBuffer(width: 5, height: 3)

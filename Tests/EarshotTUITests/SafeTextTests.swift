@@ -104,6 +104,23 @@ struct SafeTextTests {
         #expect(cut.width <= 10)
     }
 
+    @Test("The quick check never skips text that the full pass would change")
+    func quickCheckIsSound() {
+        var generator = SplitMix64(seed: 11)
+        let tricky: [UInt32] = [0x61, 0x20, 0x301, 0x93F, 0x94D, 0x915, 0x200D, 0x200C, 0xFE0F, 0x1F469, 0x1F3FD, 0x1F1EF, 0x1F1F5,
+                                0x1F3F4, 0xE0067, 0xE007F, 0x1100, 0x1161, 0x11A8, 0xAC00, 0x0E33, 0xFF9E, 0x0600, 0x0D4E, 0x9B, 0x1B, 0x0A,
+                                0x202E, 0x2028, 0xE000, 0x0378, 0x3099, 0x3040, 0x3100, 0x302A, 0x30FC, 0x6F22, 0x05D0, 0x0627, 0x20E3, 0x31]
+        for _ in 0..<3000 {
+            var raw = ""
+            for _ in 0..<Int(generator.next() % 8) {
+                raw.unicodeScalars.append(Unicode.Scalar(tricky[Int(generator.next() % UInt64(tricky.count))])!)
+            }
+            if !SafeText.needsSanitizing(raw) {
+                #expect(SafeText.sanitize(raw, lineBreak: .space) == raw, "\(raw.unicodeScalars.map { String($0.value, radix: 16) })")
+            }
+        }
+    }
+
     @Test("Random scalars never survive as controls")
     func randomized() {
         var generator = SplitMix64(seed: 7)

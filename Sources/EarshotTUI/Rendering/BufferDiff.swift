@@ -6,7 +6,7 @@ public struct CellRun: Hashable, Sendable {
     public let y: Int
     /// The new cells, left to right; continuation cells included (a terminal skips them, since
     /// drawing the wide grapheme before them covers them).
-    public let cells: ArraySlice<Cell>
+    public let cells: [Cell]
 }
 
 /// Compares frames so that only changed cells reach the terminal (ratatui's habit): a keypress
@@ -21,24 +21,30 @@ public enum BufferDiff {
         guard let old, old.width == new.width, old.height == new.height else { return fullRedraw(new) }
         var runs: [CellRun] = []
         let width = new.width
-        let before = old.cells
-        let after = new.cells
-        for y in 0..<new.height {
-            let rowStart = y * width
-            var x = 0
-            while x < width {
-                if before[rowStart + x] == after[rowStart + x] {
-                    x += 1
-                    continue
+        let after = new.storage
+        let before = old.storage
+        // Most cells are unchanged: compare 8-byte words, and only look at cluster text or
+        // build runs when something differs.
+        after.withUnsafeBufferPointer { after in
+            before.withUnsafeBufferPointer { before in
+                for y in 0..<new.height {
+                    let rowStart = y * width
+                    var x = 0
+                    while x < width {
+                        if new.sameCell(after[rowStart + x], as: before[rowStart + x], in: old) {
+                            x += 1
+                            continue
+                        }
+                        var start = x
+                        while start > 0 && after[rowStart + start].isContinuation { start -= 1 }
+                        var end = x + 1
+                        while end < width && !new.sameCell(after[rowStart + end], as: before[rowStart + end], in: old) { end += 1 }
+                        // A wide grapheme that starts inside the run is written whole.
+                        while end < width && after[rowStart + end].isContinuation { end += 1 }
+                        runs.append(CellRun(x: start, y: y, cells: after[(rowStart + start)..<(rowStart + end)].map(new.unpack)))
+                        x = end
+                    }
                 }
-                var start = x
-                while start > 0 && after[rowStart + start].isContinuation { start -= 1 }
-                var end = x + 1
-                while end < width && before[rowStart + end] != after[rowStart + end] { end += 1 }
-                // A wide grapheme that starts inside the run is written whole.
-                while end < width && after[rowStart + end].isContinuation { end += 1 }
-                runs.append(CellRun(x: start, y: y, cells: after[(rowStart + start)..<(rowStart + end)]))
-                x = end
             }
         }
         return runs
@@ -46,8 +52,6 @@ public enum BufferDiff {
 
     /// Every row of `buffer` as one run: what a full redraw (Ctrl-L, a resize) writes.
     public static func fullRedraw(_ buffer: CellBuffer) -> [CellRun] {
-        (0..<buffer.height).map { y in
-            CellRun(x: 0, y: y, cells: buffer.cells[(y * buffer.width)..<(y * buffer.width + buffer.width)])
-        }
+        (0..<buffer.height).map { y in CellRun(x: 0, y: y, cells: buffer.row(y)) }
     }
 }

@@ -8,9 +8,16 @@ extension CellBuffer {
 
     /// One row as text; see ``lines()``.
     public func line(_ y: Int) -> String {
+        guard y >= 0, y < height else { return "" }
         var text = ""
         text.reserveCapacity(width)
-        for cell in row(y) where !cell.isContinuation { text.append(cell.grapheme) }
+        for cell in storage[(y * width)..<(y * width + width)] where !cell.isContinuation {
+            if cell.isCluster {
+                text.append(clusters[cell.clusterIndex])
+            } else {
+                text.unicodeScalars.append(Unicode.Scalar(cell.content) ?? "\u{FFFD}")
+            }
+        }
         return text
     }
 
@@ -21,12 +28,11 @@ extension CellBuffer {
         var result: [String] = []
         for y in 0..<height {
             var x = 0
-            let cells = row(y)
-            let start = cells.startIndex
+            let start = y * width
             while x < width {
-                let style = cells[start + x].style
+                let style = storage[start + x].style
                 var end = x + 1
-                while end < width && cells[start + end].style == style { end += 1 }
+                while end < width && storage[start + end].style == style { end += 1 }
                 if style != .plain { result.append("\(y): \(x)-\(end - 1) \(style.summary)") }
                 x = end
             }

@@ -7,14 +7,18 @@
 /// one that would straddle the clip's edge is replaced by spaces.
 ///
 /// A value type: copying a buffer to keep the previous frame costs nothing until one is written.
-public struct CellBuffer: Hashable, Sendable {
+public struct CellBuffer: Equatable, Sendable {
     public let width: Int
     public let height: Int
-    /// Row-major: the cell at (x, y) is `cells[y * width + x]`.
-    public private(set) var cells: [Cell]
     /// Where the terminal should show its cursor after presenting this frame (a text field), or
     /// `nil` to hide it.
     public var cursor: Position?
+
+    /// Row-major: the cell at (x, y) is `storage[y * width + x]`.
+    var storage: [PackedCell]
+    /// Graphemes of more than one code point, referenced from `storage` by index.
+    var clusters: [Character] = []
+    private var clusterIndex: [Character: UInt32] = [:]
 
     /// Graphemes wider than this (a hostile cluster of hundreds of spacing marks) are drawn as
     /// U+FFFD instead: no pane is that narrow on purpose.
@@ -23,7 +27,7 @@ public struct CellBuffer: Hashable, Sendable {
     public init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
-        cells = Array(repeating: .blank, count: self.width * self.height)
+        storage = Array(repeating: .blank, count: self.width * self.height)
     }
 
     /// The whole buffer as a rectangle at (0, 0).
@@ -32,13 +36,20 @@ public struct CellBuffer: Hashable, Sendable {
     /// The cell at (x, y); a blank cell outside the buffer.
     public subscript(x: Int, y: Int) -> Cell {
         guard x >= 0, x < width, y >= 0, y < height else { return .blank }
-        return cells[y * width + x]
+        return unpack(storage[y * width + x])
     }
 
-    /// One row's cells.
-    public func row(_ y: Int) -> ArraySlice<Cell> {
+    /// One row's cells, left to right.
+    public func row(_ y: Int) -> [Cell] {
         guard y >= 0, y < height else { return [] }
-        return cells[(y * width)..<(y * width + width)]
+        return storage[(y * width)..<(y * width + width)].map(unpack)
+    }
+
+    /// Same size, same cells, same cursor.
+    public static func == (lhs: CellBuffer, rhs: CellBuffer) -> Bool {
+        guard lhs.width == rhs.width, lhs.height == rhs.height, lhs.cursor == rhs.cursor else { return false }
+        for index in lhs.storage.indices where !lhs.sameCell(at: index, as: rhs) { return false }
+        return true
     }
 
     // MARK: - Text
@@ -51,7 +62,7 @@ public struct CellBuffer: Hashable, Sendable {
         put(SafeText(text), x: x, y: y, style: style, clippedTo: clip)
     }
 
-    /// Draws already sanitized text from (x, y), clipped to `clip`; see ``put(_:x:y:style:clippedTo:)-(String,_,_,_,_)``.
+    /// Draws already sanitized text from (x, y), clipped to `clip`; returns the columns advanced.
     @discardableResult
     public mutating func put(_ text: SafeText, x: Int, y: Int, style: Style = .plain, clippedTo clip: Rect) -> Int {
         let area = clip.intersection(bounds)
@@ -59,15 +70,21 @@ public struct CellBuffer: Hashable, Sendable {
         let string = text.string
         var column = x
         if SafeText.isPlainASCII(string) {
-            // One cell per byte: the common case, without grapheme breaking.
-            for byte in string.utf8 {
-                if column >= area.maxX { break }
-                if column >= area.minX {
-                    write(Character(Unicode.Scalar(byte)), width: 1, style: style, x: column, y: y)
+            // One cell per byte: the common case, written in one pass without grapheme breaking.
+            let first = max(x, area.minX)
+            let end = min(x + string.utf8.count, area.maxX)
+            guard first < end else { return max(0, end - x) }
+            releaseWideGrapheme(x: first, y: y, span: end - first)
+            let rowStart = y * width
+            storage.withUnsafeMutableBufferPointer { cells in
+                var column = x
+                for byte in string.utf8 {
+                    if column >= end { break }
+                    if column >= first { cells[rowStart + column] = PackedCell(content: UInt32(byte), style: style, width: 1) }
+                    column += 1
                 }
-                column += 1
             }
-            return column - x
+            return end - x
         }
         for character in string {
             var grapheme = character
@@ -81,12 +98,12 @@ public struct CellBuffer: Hashable, Sendable {
             if column + span > area.maxX || column < area.minX {
                 // Straddles an edge of the clip: the visible part becomes spaces, never half a glyph.
                 for padding in max(column, area.minX)..<min(column + span, area.maxX) {
-                    write(" ", width: 1, style: style, x: padding, y: y)
+                    write(.space(style), x: padding, y: y)
                 }
                 column = min(column + span, area.maxX)
                 continue
             }
-            write(grapheme, width: span, style: style, x: column, y: y)
+            write(pack(grapheme, style: style, width: span), x: column, y: y)
             column += span
         }
         return column - x
@@ -100,6 +117,14 @@ public struct CellBuffer: Hashable, Sendable {
     public mutating func fill(_ rect: Rect, with character: Character = " ", style: Style = .plain) {
         let area = rect.intersection(bounds)
         guard !area.isEmpty else { return }
+        if area == bounds && character == " " && style == .plain {
+            // A full clear also forgets the clusters, so a buffer reused frame after frame
+            // does not collect every grapheme it ever showed.
+            storage.withUnsafeMutableBufferPointer { $0.update(repeating: .blank) }
+            clusters.removeAll(keepingCapacity: true)
+            clusterIndex.removeAll(keepingCapacity: true)
+            return
+        }
         let safe = SafeText(String(character)).string
         var grapheme: Character = safe.count == 1 ? safe.first! : "\u{FFFD}"
         var span = DisplayWidth.width(of: grapheme)
@@ -107,24 +132,26 @@ public struct CellBuffer: Hashable, Sendable {
             grapheme = "\u{FFFD}"
             span = 1
         }
+        let cell = pack(grapheme, style: style, width: span)
         if span == 1 {
-            let cell = Cell(grapheme: grapheme, style: style, width: 1)
             for y in area.minY..<area.maxY {
                 // Only the edges can cut a wide grapheme that reaches in from outside.
                 releaseWideGrapheme(x: area.minX, y: y, span: 1)
                 releaseWideGrapheme(x: area.maxX - 1, y: y, span: 1)
                 let start = y * width
-                for x in area.minX..<area.maxX { cells[start + x] = cell }
+                storage.withUnsafeMutableBufferPointer { cells in
+                    for x in area.minX..<area.maxX { cells[start + x] = cell }
+                }
             }
             return
         }
         for y in area.minY..<area.maxY {
             var x = area.minX
             while x + 2 <= area.maxX {
-                write(grapheme, width: 2, style: style, x: x, y: y)
+                write(cell, x: x, y: y)
                 x += 2
             }
-            if x < area.maxX { write(" ", width: 1, style: style, x: x, y: y) }
+            if x < area.maxX { write(.space(style), x: x, y: y) }
         }
     }
 
@@ -139,7 +166,7 @@ public struct CellBuffer: Hashable, Sendable {
         let area = rect.intersection(bounds)
         guard !area.isEmpty else { return }
         for y in area.minY..<area.maxY {
-            for x in area.minX..<area.maxX { cells[y * width + x].style = style }
+            for x in area.minX..<area.maxX { storage[y * width + x].style = style }
         }
     }
 
@@ -148,7 +175,7 @@ public struct CellBuffer: Hashable, Sendable {
         let area = rect.intersection(bounds)
         guard !area.isEmpty else { return }
         for y in area.minY..<area.maxY {
-            for x in area.minX..<area.maxX { cells[y * width + x].style.attributes.formUnion(attributes) }
+            for x in area.minX..<area.maxX { storage[y * width + x].style.attributes.formUnion(attributes) }
         }
     }
 
@@ -162,17 +189,17 @@ public struct CellBuffer: Hashable, Sendable {
         fill(Rect(x: x, y: y, width: 1, height: length).intersection(clip), with: character, style: style)
     }
 
-    // MARK: - Cell writes
+    // MARK: - Cells
 
-    /// Writes a grapheme of `cells` width at (x, y): the leading cell and its continuations.
-    /// Whatever wide grapheme it partly covers is replaced by spaces, so the buffer never holds
-    /// half a glyph.
-    private mutating func write(_ grapheme: Character, width cellsWide: Int, style: Style, x: Int, y: Int) {
-        releaseWideGrapheme(x: x, y: y, span: cellsWide)
+    /// Writes a grapheme's leading cell at (x, y) and its continuations. Whatever wide grapheme
+    /// it partly covers is replaced by spaces, so the buffer never holds half a glyph.
+    private mutating func write(_ cell: PackedCell, x: Int, y: Int) {
+        let span = max(1, Int(cell.width))
+        releaseWideGrapheme(x: x, y: y, span: span)
         let start = y * width + x
-        cells[start] = Cell(grapheme: grapheme, style: style, width: UInt8(cellsWide))
-        if cellsWide > 1 {
-            for offset in 1..<cellsWide { cells[start + offset] = .continuation(style) }
+        storage[start] = cell
+        if span > 1 {
+            for offset in 1..<span { storage[start + offset] = .continuation(cell.style) }
         }
     }
 
@@ -180,22 +207,79 @@ public struct CellBuffer: Hashable, Sendable {
     /// that starts left of x or runs on past the span.
     private mutating func releaseWideGrapheme(x: Int, y: Int, span: Int) {
         let rowStart = y * width
-        if cells[rowStart + x].isContinuation {
+        if storage[rowStart + x].isContinuation {
             var lead = x - 1
-            while lead > 0 && cells[rowStart + lead].isContinuation { lead -= 1 }
-            for column in lead..<x { cells[rowStart + column] = .space(cells[rowStart + column].style) }
+            while lead > 0 && storage[rowStart + lead].isContinuation { lead -= 1 }
+            for column in lead..<x { storage[rowStart + column] = .space(storage[rowStart + column].style) }
         }
         var column = x + span
-        while column < width && cells[rowStart + column].isContinuation {
-            cells[rowStart + column] = .space(cells[rowStart + column].style)
+        while column < width && storage[rowStart + column].isContinuation {
+            storage[rowStart + column] = .space(storage[rowStart + column].style)
             column += 1
         }
+    }
+
+    /// The stored form of a grapheme: its code point, or an entry in the cluster table.
+    private mutating func pack(_ grapheme: Character, style: Style, width: Int) -> PackedCell {
+        let scalars = grapheme.unicodeScalars
+        if scalars.index(after: scalars.startIndex) == scalars.endIndex {
+            return PackedCell(content: scalars.first!.value, style: style, width: UInt8(width))
+        }
+        // The same few clusters recur on a screen (an emoji, an accented letter): look at the
+        // latest ones before hashing, which normalizes the text and costs more.
+        for index in clusters.indices.suffix(8).reversed() where clusters[index] == grapheme {
+            return PackedCell(content: PackedCell.clusterFlag | UInt32(index), style: style, width: UInt8(width))
+        }
+        if let index = clusterIndex[grapheme] {
+            return PackedCell(content: PackedCell.clusterFlag | index, style: style, width: UInt8(width))
+        }
+        if clusters.count >= max(1024, 2 * storage.count) { compactClusters() }
+        let index = UInt32(clusters.count)
+        clusters.append(grapheme)
+        clusterIndex[grapheme] = index
+        return PackedCell(content: PackedCell.clusterFlag | index, style: style, width: UInt8(width))
+    }
+
+    /// Drops clusters no cell shows any more (a buffer drawn over many times without a clear).
+    private mutating func compactClusters() {
+        var renumbered: [Int: UInt32] = [:]
+        var kept: [Character] = []
+        for index in storage.indices where storage[index].isCluster {
+            let old = storage[index].clusterIndex
+            let new = renumbered[old] ?? {
+                kept.append(clusters[old])
+                renumbered[old] = UInt32(kept.count - 1)
+                return UInt32(kept.count - 1)
+            }()
+            storage[index].content = PackedCell.clusterFlag | new
+        }
+        clusters = kept
+        clusterIndex = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, UInt32($0)) })
+    }
+
+    func unpack(_ cell: PackedCell) -> Cell {
+        let grapheme = cell.isCluster ? clusters[cell.clusterIndex] : Character(Unicode.Scalar(cell.content) ?? "\u{FFFD}")
+        return Cell(grapheme: grapheme, style: cell.style, width: cell.width)
+    }
+
+    /// Whether the cell at `index` shows the same as the one at `index` in `other`, whose
+    /// cluster table may number things differently.
+    @inline(__always)
+    func sameCell(at index: Int, as other: CellBuffer) -> Bool {
+        sameCell(storage[index], as: other.storage[index], in: other)
+    }
+
+    @inline(__always)
+    func sameCell(_ mine: PackedCell, as theirs: PackedCell, in other: CellBuffer) -> Bool {
+        if mine.bits == theirs.bits { return !mine.isCluster || clusters[mine.clusterIndex] == other.clusters[theirs.clusterIndex] }
+        guard mine.isCluster && theirs.isCluster && mine.style == theirs.style && mine.width == theirs.width else { return false }
+        return clusters[mine.clusterIndex] == other.clusters[theirs.clusterIndex]
     }
 
     /// Copies a cell as it is (the terminal side applying a diff run).
     mutating func setCell(_ cell: Cell, x: Int, y: Int) {
         guard x >= 0, x < width, y >= 0, y < height else { return }
-        cells[y * width + x] = cell
+        storage[y * width + x] = pack(cell.grapheme, style: cell.style, width: Int(cell.width))
     }
 
     /// An empty buffer, used as a placeholder while a canvas borrows the real one.

@@ -17,6 +17,8 @@
 public enum DisplayWidth {
     /// Cells taken by one grapheme cluster.
     public static func width(of character: Character) -> Int {
+        // "\r\n" has an ASCII value too (LF's); it is a control either way.
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii < 0x7F ? 1 : 0 }
         let scalars = character.unicodeScalars
         var iterator = scalars.makeIterator()
         guard let first = iterator.next() else { return 0 }
@@ -46,14 +48,21 @@ public enum DisplayWidth {
         if value < 0x7F { return value >= 0x20 ? 1 : 0 }
         if value < 0xA0 { return 0 }
         if value < 0x300 { return value == 0xAD ? 0 : 1 }  // Latin-1 and Latin Extended; U+00AD is Cf
+        if value < 0x370 { return 0 }  // Combining Diacritical Marks
         if (0x1160...0x11FF).contains(value) || (0xD7B0...0xD7FF).contains(value) { return 0 }
+        // The table first: a binary search is cheaper than a property lookup, and wide
+        // characters are the common case outside Latin.
+        if EastAsianWideTable.contains(value) {
+            // Combining marks that East Asian Width calls wide still take no cell.
+            if (0x302A...0x302D).contains(value) || value == 0x3099 || value == 0x309A || value == 0x16FE4 { return 0 }
+            return 2
+        }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format, .control:
             return 0
         default:
             break
         }
-        if EastAsianWideTable.contains(value) { return 2 }
         // Emoji newer than the generated table still have Emoji_Presentation in Swift's data.
         if value >= 0x1F000 && scalar.properties.isEmojiPresentation && !isRegionalIndicator(scalar) { return 2 }
         return 1

@@ -39,22 +39,23 @@ public struct SafeText: Hashable, Sendable, CustomStringConvertible {
 
     /// Sanitizes `raw` into one line: tabs become a space, line breaks a space or `⏎`.
     public init(_ raw: String, lineBreak: LineBreak = .space) {
-        if Self.isPlainASCII(raw) {
-            string = raw
-            return
-        }
+        string = Self.isPlainASCII(raw) || !Self.needsSanitizing(raw) ? raw : Self.sanitize(raw, lineBreak: lineBreak)
+    }
+
+    /// The full pass, grapheme by grapheme.
+    static func sanitize(_ raw: String, lineBreak: LineBreak) -> String {
         var out = ""
         out.reserveCapacity(raw.utf8.count)
         for character in raw {
-            if Self.isLineBreak(character) {
+            if isLineBreak(character) {
                 out.append(lineBreak == .space ? " " : "\u{23CE}")
             } else if character == "\t" {
                 out.append(" ")
             } else {
-                Self.appendSanitized(character, to: &out)
+                appendSanitized(character, to: &out)
             }
         }
-        string = out
+        return out
     }
 
     private init(sanitized: String) { string = sanitized }
@@ -104,6 +105,42 @@ public struct SafeText: Hashable, Sendable, CustomStringConvertible {
 
     static func isPlainASCII(_ text: String) -> Bool {
         text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    /// Whether sanitizing could change `raw`, decided scalar by scalar without grapheme
+    /// breaking (which costs more than the rest): most text has nothing to replace.
+    ///
+    /// Sound because a mark, joiner or other extender can only start a grapheme at the start of
+    /// the text or after a control or line break (UAX #29 GB4, GB9), and those are caught here.
+    static func needsSanitizing(_ raw: String) -> Bool {
+        var isFirst = true
+        for scalar in raw.unicodeScalars {
+            defer { isFirst = false }
+            let value = scalar.value
+            if value < 0x7F {
+                if value < 0x20 { return true }
+                continue
+            }
+            if value < 0xA0 || value == 0xAD { return true }
+            if value < 0x300 { continue }
+            // Hiragana, katakana, CJK ideographs and Hangul syllables: common, every code point
+            // assigned, none a mark (the kana voicing marks U+3099/U+309A sit between).
+            if (0x3041...0x3096).contains(value) || (0x30A0...0x30FF).contains(value)
+                || (0x4E00...0x9FFF).contains(value) || (0xAC00...0xD7A3).contains(value) { continue }
+            if (0x1160...0x11FF).contains(value) || (0xD7B0...0xD7FF).contains(value) { return true }
+            if (0xE0000...0xE007F).contains(value) { return true }  // tags: allowed only after 🏴
+            switch scalar.properties.generalCategory {
+            case .control, .privateUse, .unassigned, .surrogate, .lineSeparator, .paragraphSeparator:
+                return true
+            case .format:
+                if isFirst || (value != 0x200D && value != 0x200C) { return true }
+            case .nonspacingMark, .enclosingMark, .spacingMark:
+                if isFirst { return true }
+            default:
+                break
+            }
+        }
+        return false
     }
 
     static func isLineBreak(_ character: Character) -> Bool {

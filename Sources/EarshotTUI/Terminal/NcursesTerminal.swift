@@ -292,13 +292,18 @@ public final class NcursesTerminal: Terminal {
     private func draw(_ cell: Cell, x: Int, y: Int, screenWidth: Int) {
         let attributes = attributeBits(cell.style.attributes)
         let pair = colorPair(for: cell.style)
+        if let ascii = cell.grapheme.asciiValue {
+            // Most cells: one code point that ncurses measures as we do, no lookup.
+            put(wchar_t(ascii), attributes: attributes, pair: pair, x: x, y: y)
+            return
+        }
         var column = x
         for glyph in glyphs(for: cell.grapheme, width: Int(cell.width)) {
             if column + glyph.width > screenWidth {
                 // A wide glyph cut by the screen's edge (the buffer is wider than the screen,
                 // between a resize and the next frame): blanks, as in the buffer.
                 while column < screenWidth {
-                    put([0x20, 0], attributes: attributes, pair: pair, x: column, y: y)
+                    put(0x20, attributes: attributes, pair: pair, x: column, y: y)
                     column += 1
                 }
                 return
@@ -306,6 +311,15 @@ public final class NcursesTerminal: Terminal {
             put(glyph.characters, attributes: attributes, pair: pair, x: column, y: y)
             column += glyph.width
         }
+    }
+
+    private func put(_ code: wchar_t, attributes: attr_t, pair: Int16, x: Int, y: Int) {
+        var characters: (wchar_t, wchar_t) = (code, 0)
+        var cchar = cchar_t()
+        withUnsafePointer(to: &characters) { pointer in
+            pointer.withMemoryRebound(to: wchar_t.self, capacity: 2) { _ = setcchar(&cchar, $0, attributes, pair, nil) }
+        }
+        _ = mvwadd_wch(window, Int32(y), Int32(x), &cchar)
     }
 
     private func put(_ characters: [wchar_t], attributes: attr_t, pair: Int16, x: Int, y: Int) {
