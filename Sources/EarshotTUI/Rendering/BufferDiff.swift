@@ -31,7 +31,12 @@ public enum BufferDiff {
                     let rowStart = y * width
                     var x = 0
                     while x < width {
-                        if new.sameCell(after[rowStart + x], as: before[rowStart + x], in: old) {
+                        let cell = after[rowStart + x]
+                        if cell.bits == before[rowStart + x].bits && !cell.isCluster {
+                            x += 1
+                            continue
+                        }
+                        if new.sameCell(cell, as: before[rowStart + x], in: old) {
                             x += 1
                             continue
                         }
