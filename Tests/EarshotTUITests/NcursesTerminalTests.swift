@@ -125,6 +125,17 @@ struct NcursesTerminalTests {
         _ = "\u{1B}".withCString { write(pty.controller, $0, 1) }
         #expect(terminal.nextEvent(timeout: 2000) == .key(.escape))
         #expect(terminal.nextEvent(timeout: 0) == nil)
+
+        // A resize: the new size on the terminal, then the signal the kernel sends (to this
+        // thread, so that its handler has run before the read; init unblocked it here).
+        Self.setSize(pty, width: 50, height: 12)
+        pthread_kill(pthread_self(), SIGWINCH)
+        #expect(terminal.nextEvent(timeout: 2000) == .resize(width: 50, height: 12))
+        #expect(terminal.size == (50, 12))
+        #expect(terminal.nextEvent(timeout: 0) == nil, "one resize, one event")
+        let frame = SampleLayout.render(width: 50, height: 12)
+        terminal.present(frame)
+        #expect(pty.drain().contains("Queue (11)"))
     }
 
     @Test("Complex graphemes fall back to what ncurses can place in the same cells")

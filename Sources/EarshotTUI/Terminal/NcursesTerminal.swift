@@ -24,7 +24,12 @@ import Synchronization
 /// assumes and the columns the buffer laid out never disagree.
 ///
 /// One at a time: curses has one global screen, so a second instance while one is running
-/// throws. Not `Sendable`: use it from the thread that created it.
+/// throws. Not `Sendable`: use it from the thread that created it (best the main thread: Linux
+/// delivers SIGWINCH there first, which wakes a waiting ``nextEvent(timeout:)`` on a resize;
+/// on another thread the resize is seen when the wait times out).
+///
+/// `init` sets the process locale from the environment (`setlocale(LC_ALL, "")`), falling
+/// back to `C.UTF-8` for the character type when that is not UTF-8.
 public final class NcursesTerminal: Terminal {
     /// Why the terminal could not start.
     public enum StartError: Error, CustomStringConvertible {
@@ -65,6 +70,8 @@ public final class NcursesTerminal: Terminal {
     private var cursorShown: Bool?
     private var glyphCache: [Character: [Glyph]] = [:]
     private var isShutDown = false
+    private let outputDescriptor: Int32
+    private var reportedSize: (width: Int, height: Int)?
 
     /// Starts curses on the process's terminal (or on the given descriptors, for tests).
     /// - Parameters:
@@ -90,6 +97,14 @@ public final class NcursesTerminal: Terminal {
         setlocale(LC_ALL, "")
         if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
 
+        // ncurses learns of a resize from SIGWINCH. A parent may have left it blocked in the
+        // mask this process inherited; unblocked in the thread that reads keys, the signal also
+        // interrupts the wait in wget_wch, so KEY_RESIZE arrives at once.
+        var winch = sigset_t()
+        sigemptyset(&winch)
+        sigaddset(&winch, SIGWINCH)
+        pthread_sigmask(SIG_UNBLOCK, &winch, nil)
+
         var files: [UnsafeMutablePointer<FILE>] = []
         let inputFile = input == STDIN_FILENO ? earshot_stdin() : fdopen(dup(input), "r")
         let outputFile = output == STDOUT_FILENO ? earshot_stdout() : fdopen(dup(output), "w")
@@ -109,6 +124,7 @@ public final class NcursesTerminal: Terminal {
         }
         self.screen = screen
         self.window = window
+        outputDescriptor = output
         ownedFiles = files
 
         raw()
@@ -132,6 +148,7 @@ public final class NcursesTerminal: Terminal {
                 if code > 0 { extendedKeys[code] = key }
             }
         }
+        reportedSize = size
         started = true
     }
 
@@ -143,11 +160,55 @@ public final class NcursesTerminal: Terminal {
 
     public func nextEvent(timeout milliseconds: Int) -> TerminalEvent? {
         if !pushedBack.isEmpty { return pushedBack.removeFirst() }
-        wtimeout(window, milliseconds < 0 ? -1 : Int32(clamping: milliseconds))
-        guard let input = read() else { return nil }
-        if input.isKeyCode { return decodeKeyCode(Int32(bitPattern: input.value)) }
-        if input.value == 27 { return decodeEscape() }
-        return InputDecoding.key(forCharacter: input.value).map { .key($0) }
+        let deadline = milliseconds < 0 ? nil : Self.now() + milliseconds
+        while true {
+            // A resize signalled while the app was drawing sets ncurses' flag, but ncurses only
+            // looks at it after its next wait; asking the terminal's size first makes a resize
+            // show at once.
+            if let resize = checkSize() { return resize }
+            let remaining = deadline.map { max(0, $0 - Self.now()) }
+            wtimeout(window, remaining.map { Int32(clamping: $0) } ?? -1)
+            guard let input = read() else { return nil }
+            let event: TerminalEvent?
+            if input.isKeyCode {
+                event = decodeKeyCode(Int32(bitPattern: input.value))
+            } else if input.value == 27 {
+                event = decodeEscape()
+            } else {
+                event = InputDecoding.key(forCharacter: input.value).map { .key($0) }
+            }
+            // Input that means nothing (an unknown sequence, a repeated resize) does not end
+            // the wait early.
+            if let event { return event }
+            if let deadline, Self.now() >= deadline { return nil }
+        }
+    }
+
+    /// Milliseconds on the monotonic clock.
+    private static func now() -> Int {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return time.tv_sec * 1000 + time.tv_nsec / 1_000_000
+    }
+
+    /// `.resize` if the terminal's size is not the one ncurses has (after resizing ncurses).
+    private func checkSize() -> TerminalEvent? {
+        var window = winsize()
+        guard ioctl(outputDescriptor, UInt(TIOCGWINSZ), &window) == 0, window.ws_col > 0, window.ws_row > 0 else { return nil }
+        let actual = (width: Int(window.ws_col), height: Int(window.ws_row))
+        guard actual != size else { return nil }
+        resizeterm(Int32(actual.height), Int32(actual.width))
+        return resized()
+    }
+
+    /// After ncurses changed size: the next frame is drawn in full; the same size is reported
+    /// once (ncurses queues its own KEY_RESIZE after a resize we already reported).
+    private func resized() -> TerminalEvent? {
+        needsFullRedraw = true
+        let current = size
+        defer { reportedSize = current }
+        if let reportedSize, reportedSize == current { return nil }
+        return .resize(width: current.width, height: current.height)
     }
 
     /// One `wget_wch`: a character, or a curses key code; `nil` on timeout.
@@ -186,8 +247,7 @@ public final class NcursesTerminal: Terminal {
         switch code {
         case KEY_RESIZE:
             // ncurses has already resized its screen (its SIGWINCH handler ran resizeterm).
-            needsFullRedraw = true
-            return .resize(width: size.width, height: size.height)
+            return resized()
         case KEY_UP: key = .up
         case KEY_DOWN: key = .down
         case KEY_LEFT: key = .left
