@@ -18,6 +18,8 @@ public struct CellBuffer: Equatable, Sendable {
     var storage: [PackedCell]
     /// Graphemes of more than one code point, referenced from `storage` by index.
     var clusters: [Character] = []
+    /// The display width of each cluster, measured once when it is first stored.
+    private var clusterWidths: [UInt8] = []
     private var clusterIndex: [Character: UInt32] = [:]
 
     /// Graphemes wider than this (a hostile cluster of hundreds of spacing marks) are drawn as
@@ -87,13 +89,19 @@ public struct CellBuffer: Equatable, Sendable {
             return end - x
         }
         for character in string {
-            var grapheme = character
-            var span = DisplayWidth.width(of: character)
-            if span == 0 { continue }  // SafeText leaves none; nothing to place if one slips by
-            if span > Self.maxGraphemeWidth {
-                grapheme = "\u{FFFD}"
-                span = 1
+            var cell: PackedCell
+            let scalars = character.unicodeScalars
+            if scalars.index(after: scalars.startIndex) == scalars.endIndex {
+                let scalar = scalars.first!
+                cell = PackedCell(content: scalar.value, style: style, width: UInt8(clamping: DisplayWidth.width(of: scalar)))
+            } else {
+                // Clusters are measured once per buffer: the width lookups cost more than the rest.
+                let (index, span) = intern(character)
+                cell = PackedCell(content: PackedCell.clusterFlag | index, style: style, width: span)
             }
+            if cell.width == 0 { continue }  // SafeText leaves none; nothing to place if one slips by
+            if Int(cell.width) > Self.maxGraphemeWidth { cell = PackedCell(content: 0xFFFD, style: style, width: 1) }
+            let span = Int(cell.width)
             if column >= area.maxX { break }
             if column + span > area.maxX || column < area.minX {
                 // Straddles an edge of the clip: the visible part becomes spaces, never half a glyph.
@@ -103,7 +111,7 @@ public struct CellBuffer: Equatable, Sendable {
                 column = min(column + span, area.maxX)
                 continue
             }
-            write(pack(grapheme, style: style, width: span), x: column, y: y)
+            write(cell, x: column, y: y)
             column += span
         }
         return column - x
@@ -122,6 +130,7 @@ public struct CellBuffer: Equatable, Sendable {
             // does not collect every grapheme it ever showed.
             storage.withUnsafeMutableBufferPointer { $0.update(repeating: .blank) }
             clusters.removeAll(keepingCapacity: true)
+            clusterWidths.removeAll(keepingCapacity: true)
             clusterIndex.removeAll(keepingCapacity: true)
             return
         }
@@ -225,35 +234,43 @@ public struct CellBuffer: Equatable, Sendable {
         if scalars.index(after: scalars.startIndex) == scalars.endIndex {
             return PackedCell(content: scalars.first!.value, style: style, width: UInt8(width))
         }
+        return PackedCell(content: PackedCell.clusterFlag | intern(grapheme).index, style: style, width: UInt8(width))
+    }
+
+    /// The cluster table entry for a grapheme of several code points, and its width.
+    private mutating func intern(_ grapheme: Character) -> (index: UInt32, width: UInt8) {
         // The same few clusters recur on a screen (an emoji, an accented letter): look at the
         // latest ones before hashing, which normalizes the text and costs more.
         for index in clusters.indices.suffix(8).reversed() where clusters[index] == grapheme {
-            return PackedCell(content: PackedCell.clusterFlag | UInt32(index), style: style, width: UInt8(width))
+            return (UInt32(index), clusterWidths[index])
         }
-        if let index = clusterIndex[grapheme] {
-            return PackedCell(content: PackedCell.clusterFlag | index, style: style, width: UInt8(width))
-        }
+        if let index = clusterIndex[grapheme] { return (index, clusterWidths[Int(index)]) }
         if clusters.count >= max(1024, 2 * storage.count) { compactClusters() }
         let index = UInt32(clusters.count)
+        let width = UInt8(clamping: DisplayWidth.width(of: grapheme))
         clusters.append(grapheme)
+        clusterWidths.append(width)
         clusterIndex[grapheme] = index
-        return PackedCell(content: PackedCell.clusterFlag | index, style: style, width: UInt8(width))
+        return (index, width)
     }
 
     /// Drops clusters no cell shows any more (a buffer drawn over many times without a clear).
     private mutating func compactClusters() {
         var renumbered: [Int: UInt32] = [:]
         var kept: [Character] = []
+        var keptWidths: [UInt8] = []
         for index in storage.indices where storage[index].isCluster {
             let old = storage[index].clusterIndex
             let new = renumbered[old] ?? {
                 kept.append(clusters[old])
+                keptWidths.append(clusterWidths[old])
                 renumbered[old] = UInt32(kept.count - 1)
                 return UInt32(kept.count - 1)
             }()
             storage[index].content = PackedCell.clusterFlag | new
         }
         clusters = kept
+        clusterWidths = keptWidths
         clusterIndex = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, UInt32($0)) })
     }
 

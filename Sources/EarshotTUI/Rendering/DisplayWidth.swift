@@ -34,7 +34,14 @@ public enum DisplayWidth {
     }
 
     /// Cells taken by a string: the sum over its grapheme clusters.
-    public static func width<S: StringProtocol>(of text: S) -> Int {
+    public static func width(of text: String) -> Int { measure(text) }
+
+    /// Cells taken by a substring: the sum over its grapheme clusters.
+    public static func width(of text: Substring) -> Int { measure(text) }
+
+    // Generic, but called through the two concrete overloads above so that it is specialized
+    // here: a generic call from another module would iterate through witness tables.
+    private static func measure<S: StringProtocol>(_ text: S) -> Int {
         // Most UI text is printable ASCII: one cell per byte, no grapheme breaking needed.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
         var total = 0
