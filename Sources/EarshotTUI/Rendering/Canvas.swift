@@ -12,8 +12,9 @@ public struct Canvas {
     fileprivate(set) var buffer: CellBuffer
     /// The pane's top-left corner, in buffer coordinates.
     public let origin: Position
-    /// The pane's size; local coordinates run from (0, 0) to (width - 1, height - 1).
+    /// The pane's width; local columns run from 0 to width - 1.
     public let width: Int
+    /// The pane's height; local rows run from 0 to height - 1.
     public let height: Int
     /// What may be written, in buffer coordinates: the pane within its parents and the buffer.
     let clip: Rect

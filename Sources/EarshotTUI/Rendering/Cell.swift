@@ -7,6 +7,7 @@
 public struct Cell: Hashable, Sendable {
     /// What is shown; a space for a blank cell, and for continuation cells.
     public private(set) var grapheme: Character
+    /// How the cell is drawn.
     public internal(set) var style: Style
     /// Cells the grapheme covers, counting this one; 0 for a continuation cell.
     public private(set) var width: UInt8

@@ -8,7 +8,9 @@
 ///
 /// A value type: copying a buffer to keep the previous frame costs nothing until one is written.
 public struct CellBuffer: Equatable, Sendable {
+    /// Columns.
     public let width: Int
+    /// Rows.
     public let height: Int
     /// Where the terminal should show its cursor after presenting this frame (a text field), or
     /// `nil` to hide it.
@@ -26,6 +28,7 @@ public struct CellBuffer: Equatable, Sendable {
     /// U+FFFD instead: no pane is that narrow on purpose.
     static let maxGraphemeWidth = 8
 
+    /// A blank buffer (negative sizes count as zero).
     public init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)

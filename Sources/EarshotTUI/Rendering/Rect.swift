@@ -25,6 +25,7 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
         self.height = max(0, height)
     }
 
+    /// The empty rectangle at the origin.
     public static let zero = Rect(x: 0, y: 0, width: 0, height: 0)
 
     /// First column inside.
@@ -35,14 +36,18 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
     public var maxX: Int { x + width }
     /// First row past the bottom edge.
     public var maxY: Int { y + height }
+    /// No cell inside.
     public var isEmpty: Bool { width == 0 || height == 0 }
+    /// Number of cells inside.
     public var area: Int { width * height }
     public var description: String { "\(width)x\(height)@\(x),\(y)" }
 
+    /// Whether the cell (x, y) is inside.
     public func contains(x px: Int, y py: Int) -> Bool {
         px >= minX && px < maxX && py >= minY && py < maxY
     }
 
+    /// Whether `other` lies wholly inside (an empty rectangle is inside anything).
     public func contains(_ other: Rect) -> Bool {
         other.isEmpty || (other.minX >= minX && other.maxX <= maxX && other.minY >= minY && other.maxY <= maxY)
     }

@@ -91,7 +91,9 @@ public struct SafeText: Hashable, Sendable, CustomStringConvertible {
         SafeText(sanitized: DisplayWidth.truncate(string, toWidth: maxWidth, ellipsis: SafeText(ellipsis).string))
     }
 
+    /// No text at all.
     public var isEmpty: Bool { string.isEmpty }
+    /// The sanitized text.
     public var description: String { string }
 
     /// Concatenation of two safe texts is safe (the placeholders are whole clusters on their own).

@@ -4,8 +4,11 @@ public struct Attributes: OptionSet, Hashable, Sendable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
+    /// Heavier text: titles, unread items.
     public static let bold = Attributes(rawValue: 1 << 0)
+    /// Fainter text: hints, timestamps. Some terminals (vt100) cannot show it; never the only mark.
     public static let dim = Attributes(rawValue: 1 << 1)
+    /// Swapped foreground and background: the selection.
     public static let reverse = Attributes(rawValue: 1 << 2)
     public static let underline = Attributes(rawValue: 1 << 3)
 }
@@ -36,6 +39,7 @@ public struct Style: Hashable, Sendable {
 
     /// The terminal's default look.
     public static let plain = Style()
+    // One-attribute styles, for brevity in views: `style: .bold`.
     public static let bold = Style(.bold)
     public static let dim = Style(.dim)
     public static let reverse = Style(.reverse)

@@ -16,9 +16,13 @@ public final class MemoryTerminal: Terminal {
     public private(set) var cellsWrittenInLastPresent = 0
     /// Where the cursor is shown, `nil` when hidden.
     public private(set) var cursor: Position?
+    /// Times ``bell()`` was called.
     public private(set) var bellCount = 0
+    /// Times ``suspend(_:)`` ran its body.
     public private(set) var suspendCount = 0
+    /// Times ``forceRedraw()`` was called (suspending also redraws).
     public private(set) var redrawCount = 0
+    /// ``shutdown()`` was called.
     public private(set) var isShutDown = false
     /// When false the screen keeps attributes but drops colours, as under `NO_COLOR` or on
     /// `TERM=vt100`: a test renders this way to prove no state is carried by colour alone.
@@ -28,6 +32,7 @@ public final class MemoryTerminal: Terminal {
     private var nextEventIndex = 0
     private var needsFullRedraw = true
 
+    /// A blank screen of the given size.
     public init(width: Int = 80, height: Int = 24, colorsEnabled: Bool = true) {
         size = (width, height)
         screen = CellBuffer(width: width, height: height)
@@ -42,10 +47,13 @@ public final class MemoryTerminal: Terminal {
 
     // MARK: - Feeding input
 
+    /// Queues events for ``nextEvent(timeout:)``, in order.
     public func feed(_ events: TerminalEvent...) { feed(events) }
 
+    /// Queues events for ``nextEvent(timeout:)``, in order.
     public func feed(_ events: [TerminalEvent]) { self.events.append(contentsOf: events) }
 
+    /// Queues key presses.
     public func feed(keys: Key...) { feed(keys.map { .key($0) }) }
 
     /// Queues each character of `text` as a `.character` key, as if typed.
@@ -60,6 +68,7 @@ public final class MemoryTerminal: Terminal {
 
     // MARK: - Terminal
 
+    /// The next queued event, or `nil` at once when none is left (the timeout is ignored).
     public func nextEvent(timeout milliseconds: Int) -> TerminalEvent? {
         // Never waits: a test that runs out of events is finished, not slow.
         guard nextEventIndex < events.count else { return nil }
