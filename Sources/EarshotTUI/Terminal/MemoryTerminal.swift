@@ -31,6 +31,7 @@ public final class MemoryTerminal: Terminal {
     private var events: [TerminalEvent] = []
     private var nextEventIndex = 0
     private var needsFullRedraw = true
+    private var lastFrame: CellBuffer?
 
     /// A blank screen of the given size.
     public init(width: Int = 80, height: Int = 24, colorsEnabled: Bool = true) {
@@ -85,7 +86,7 @@ public final class MemoryTerminal: Terminal {
     public func present(_ buffer: CellBuffer) {
         precondition(!isShutDown, "present after shutdown")
         let frame = colorsEnabled ? buffer : Self.withoutColor(buffer)
-        let previous: CellBuffer? = needsFullRedraw ? nil : presented.last.map { colorsEnabled ? $0 : Self.withoutColor($0) }
+        let previous: CellBuffer? = needsFullRedraw ? nil : lastFrame
         let runs = BufferDiff.changes(from: previous, to: frame)
         if screen.width != frame.width || screen.height != frame.height {
             screen = CellBuffer(width: frame.width, height: frame.height)
@@ -102,8 +103,9 @@ public final class MemoryTerminal: Terminal {
         cellsWrittenInLastPresent = written
         cursor = buffer.cursor.flatMap { screen.bounds.contains(x: $0.x, y: $0.y) ? $0 : nil }
         screen.cursor = cursor
+        lastFrame = frame
         presented.append(buffer)
-        if presented.count > historyLimit { presented.removeFirst(presented.count - historyLimit) }
+        if presented.count > historyLimit { presented.removeFirst(presented.count - max(0, historyLimit)) }
         presentCount += 1
         needsFullRedraw = false
     }
@@ -111,7 +113,7 @@ public final class MemoryTerminal: Terminal {
     public func forceRedraw() {
         redrawCount += 1
         needsFullRedraw = true
-        if let last = presented.last { present(last) }
+        if let lastFrame { present(lastFrame) }
     }
 
     public func bell() { bellCount += 1 }
