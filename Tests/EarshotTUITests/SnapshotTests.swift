@@ -24,4 +24,14 @@ struct SnapshotTests {
         #expect(hostile.line(2).contains(width >= 80 ? "␛]0;pwned␇" : "␛]0;"))
         if width == 80 { Snapshot.assertMatches(hostile, named: "hostile-80x24") }
     }
+
+    @Test("A mismatch is reported row by row")
+    func diffReport() {
+        var buffer = CellBuffer(width: 6, height: 2)
+        buffer.put("abc", x: 0, y: 0, clippedTo: buffer.bounds)
+        let recorded = Snapshot.render(buffer)
+        buffer.put("漢", x: 1, y: 1, clippedTo: buffer.bounds)
+        let report = Snapshot.diff(expected: recorded, actual: Snapshot.render(buffer))
+        #expect(report == "line 3:\n- ||\n+ | 漢|\n")
+    }
 }

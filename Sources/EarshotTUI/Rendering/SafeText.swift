@@ -63,6 +63,8 @@ public struct SafeText: Hashable, Sendable, CustomStringConvertible {
     /// Sanitizes multi-line text into lines: split at LF, CR, CRLF, U+2028 and U+2029; tabs
     /// expanded with spaces to the next multiple of `tabWidth` cells. `"a\n"` gives `["a", ""]`.
     public static func lines(_ raw: String, tabWidth: Int = 4) -> [SafeText] {
+        // Tabs and line breaks are controls, so text that needs nothing is a single line.
+        if isPlainASCII(raw) || !needsSanitizing(raw) { return [SafeText(sanitized: raw)] }
         var result: [SafeText] = []
         var line = ""
         for character in raw {
