@@ -68,6 +68,13 @@ let package = Package(
             name: "EarshotServiceTests",
             dependencies: ["EarshotCore", "EarshotStore", "EarshotService", "EarshotTestSupport"]
         ),
+        // Snapshots are text files beside the tests, found through #filePath so that
+        // RECORD_SNAPSHOTS=1 can rewrite them in place; excluded, as they are not resources.
+        .testTarget(
+            name: "EarshotTUITests",
+            dependencies: ["EarshotTUI", "EarshotTestSupport"],
+            exclude: ["Snapshots"]
+        ),
         .testTarget(
             name: "EarshotCLITests",
             dependencies: ["earshot", "EarshotService", "EarshotTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
