@@ -181,9 +181,12 @@ import Testing
             "the reply is 141 characters with your signature \"^AN\"; the limit is 140: shorten it by 1")) {
             try fixture.service.sendReply(id, text: long + "b", by: "ann")
         }
+        // A URL counts 23 however long it is.
+        let withLink = "@kim see https://example.com/" + String(repeating: "x", count: 150)
+        #expect(try fixture.service.sendReply(id, text: withLink, by: "ann").state == .queued)
         #expect(throws: ServiceError.self) { try fixture.service.sendReply(id, text: "@kim me too", by: "bob") }
         #expect(throws: ServiceError.invalid("a reply needs some text")) { try fixture.service.sendReply(id, text: "  \n", by: "ann") }
-        #expect(try fixture.service.outbox(all: true, by: "boss").count == 1)
+        #expect(try fixture.service.outbox(all: true, by: "boss").count == 2)
         #expect(throws: ServiceError.supervisorsOnly(action: "seeing everyone's outbox")) { try fixture.service.outbox(all: true, by: "ann") }
     }
 
