@@ -58,6 +58,9 @@ public final class DaemonServer: @unchecked Sendable {
 
     var isRunning: Bool { lock.withLock { running } }
 
+    /// Clients connected now.
+    var clientCount: Int { lock.withLock { sessions.count } }
+
     private func acceptLoop(_ listener: UnixSocket) {
         while isRunning {
             let socket: UnixSocket
