@@ -15,6 +15,12 @@ public final class DaemonConnection: @unchecked Sendable {
     public private(set) var presenceUpdates: [[String: Any]] = []
     public let login: String
     public let role: String
+    /// Whether pushed events and presence are kept for `nextEvent`/`nextPresence`. A client that
+    /// polls instead (the TUI reads `events` by request) turns this off, so a long shift does
+    /// not pile them up in memory.
+    public var keepsPushedMessages = true
+    /// The most pushed messages kept; older ones are dropped.
+    static let pushedLimit = 10_000
 
     /// An error the daemon sent back; its message is written for the person.
     public struct RemoteError: Error, CustomStringConvertible, Equatable {
@@ -50,11 +56,11 @@ public final class DaemonConnection: @unchecked Sendable {
         while true {
             let message = try Self.nextMessage(socket, &framer, &pendingMessages)
             if let event = message["event"] as? [String: Any] {
-                events.append(event)
+                if keepsPushedMessages { Self.keep(event, in: &events) }
                 continue
             }
             if let presence = message["presence"] as? [String: Any] {
-                presenceUpdates.append(presence)
+                if keepsPushedMessages { Self.keep(presence, in: &presenceUpdates) }
                 continue
             }
             guard (message["id"] as? NSNumber)?.intValue == id else {
@@ -91,6 +97,11 @@ public final class DaemonConnection: @unchecked Sendable {
     }
 
     public func close() { socket.close() }
+
+    private static func keep(_ message: [String: Any], in list: inout [[String: Any]]) {
+        if list.count >= pushedLimit { list.removeFirst(list.count - pushedLimit + 1) }
+        list.append(message)
+    }
 
     private static func nextMessage(_ socket: UnixSocket, _ framer: inout MessageFramer, _ pending: inout [[String: Any]]) throws -> [String: Any] {
         while pending.isEmpty {
