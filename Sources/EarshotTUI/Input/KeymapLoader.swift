@@ -147,7 +147,7 @@ struct KeysFileReader {
 
     static func didYouMean(_ word: String, among names: [String]) -> String {
         let close = EditDistance.suggestions(for: word, among: names)
-        return close.isEmpty ? "" : "; did you mean \(close.joined(separator: " or "))?"
+        return close.isEmpty ? "" : " (did you mean \(close.joined(separator: " or "))?)"
     }
 
     private mutating func report(_ line: Int?, _ message: String) {
