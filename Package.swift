@@ -39,7 +39,10 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
-        .target(name: "EarshotTUI", dependencies: ["EarshotCore", "EarshotService", "CNcurses"]),
+        .target(
+            name: "EarshotTUI",
+            dependencies: ["EarshotCore", "EarshotService", "CNcurses", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         .executableTarget(
             name: "earshot",
             dependencies: [

@@ -1,0 +1,40 @@
+import EarshotCore
+
+/// What a `:` command takes after its name. The parser checks it; the app interprets it.
+public enum CommandArgument: Sendable, Hashable {
+    /// Nothing: `:claim`.
+    case none
+    /// Free text, possibly empty: `:reply thanks!` (empty: just open the composer).
+    case optionalText(placeholder: String)
+    /// One word: `:assign dana`, `:view breached`.
+    case word(placeholder: String)
+    /// One of a fixed list: `:priority high`.
+    case choice([String])
+    /// A duration (`90m`, `2h`, `1d`, `1h30m`) or a local date and time (`2026-12-01T09:00`).
+    case snoozeTime
+    /// A label to add (`refund`, `+refund`) or remove (`-refund`).
+    case labelChange
+    /// Filter terms `key:value` (keys ``filterKeys``); nothing clears the filter.
+    case filterTerms
+
+    /// The keys `:filter` understands.
+    public static let filterKeys = ["label", "class", "channel", "priority", "status"]
+
+    /// How the argument is written, for help and error messages: `<responder>`, `low|normal|high`.
+    public var syntax: String {
+        switch self {
+        case .none: ""
+        case .optionalText(let placeholder): "[\(placeholder)]"
+        case .word(let placeholder): "<\(placeholder)>"
+        case .choice(let values): values.joined(separator: "|")
+        case .snoozeTime: "<duration|YYYY-MM-DDTHH:MM>"
+        case .labelChange: "[-]<label>"
+        case .filterTerms: "[key:value ...]"
+        }
+    }
+
+    /// Values `:priority` accepts, from the domain so they cannot drift.
+    static var priorities: CommandArgument { .choice(Priority.allCases.map(\.name)) }
+    /// Values `:availability` accepts.
+    static var availabilities: CommandArgument { .choice(Availability.allCases.map(\.rawValue)) }
+}
