@@ -173,6 +173,10 @@ extension DaemonProtocolTests {
         // Meanwhile another client is served at once.
         let id = ConversationID(1)
         #expect(try other.claim(id).assigneeID != nil)
+        // Keep asking without reading until a write fails: the daemon hung up. (The daemon reads
+        // requests 64 KiB at a time, so the first 400 may all be taken at once; reading the
+        // answers before the drop would let a slow daemon keep up and never drop anyone.)
+        while sent < 100_000, (try? greedy.write(request)) != nil { sent += 1 }
         // The greedy client was cut off: reading what it was sent ends before every answer arrived.
         var framer = MessageFramer()
         var answers = 0
