@@ -64,6 +64,21 @@ public enum Actor: Hashable, Sendable, Codable, CustomStringConvertible {
             self = .responder(login: String(stored.dropFirst("responder:".count)))
         }
     }
+
+    /// Encoded as its stored form, the way the log and the daemon's pushed events write it.
+    public init(from decoder: any Decoder) throws {
+        let stored = try decoder.singleValueContainer().decode(String.self)
+        guard let actor = Actor(stored: stored) else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath, debugDescription: "actor \"\(stored)\": system, ingest or responder:LOGIN"))
+        }
+        self = actor
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
 }
 
 /// One entry of the append-only event log.

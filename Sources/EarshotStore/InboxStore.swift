@@ -40,8 +40,13 @@ public protocol InboxReader {
     func latestMention(platform: Platform, inThread platformConversationID: String, by customer: CustomerID) throws -> Mention?
 
     func conversation(_ id: ConversationID) throws -> Conversation?
-    /// One window of a queue view, in the view's order, starting after `cursor`.
-    func queue(_ view: QueueView, after cursor: QueueCursor?, limit: Int) throws -> [Conversation]
+    /// One window of a queue view, in the view's order: at most `limit` rows from `start`,
+    /// narrowed in SQL. Served from the view's index range; the view is never read whole.
+    func queue(_ view: QueueView, from start: QueueStart, narrowedBy narrowing: QueueNarrowing, limit: Int) throws -> [Conversation]
+    /// How many open conversations a responder has (their `mine` view), from its index range.
+    func countOpen(assignedTo responder: ResponderID) throws -> Int
+    /// How many open routable conversations are past their SLA due time at `now` (the breached view).
+    func countBreached(at now: Timestamp) throws -> Int
 
     /// Conversations each responder carries now (status open or pending), for capacity.
     func openLoads() throws -> [ResponderID: Int]
@@ -80,6 +85,14 @@ public protocol InboxReader {
 
     func counts() throws -> StoreCounts
 
+    /// The newest event's id, or nil when the log is empty: where a stream of the log begins.
+    func latestEventID() throws -> EventID?
+
+    /// A customer's conversations other than `excluding`, newest first.
+    func conversations(of customer: CustomerID, excluding: ConversationID, limit: Int) throws -> [Conversation]
+    /// How many internal notes a conversation has.
+    func noteCount(in conversation: ConversationID) throws -> Int
+
     /// Every conversation's latency timeline from the event log (docs/metrics.md), streamed.
     func forEachTimeline(_ body: (ConversationID, [TimelineEntry]) throws -> Void) throws
     /// Channel and priority of every conversation, by id.
@@ -88,6 +101,13 @@ public protocol InboxReader {
     func countUnassigned() throws -> Int
     /// How many conversations wait for an answer now, and the oldest wait's start.
     func waitingSummary() throws -> (count: Int, oldest: Timestamp?)
+}
+
+extension InboxReader {
+    /// One window of a queue view, in the view's order, starting after `cursor`.
+    public func queue(_ view: QueueView, after cursor: QueueCursor?, limit: Int) throws -> [Conversation] {
+        try queue(view, from: cursor.map(QueueStart.after) ?? .first, narrowedBy: .none, limit: limit)
+    }
 }
 
 /// Changes. Each method that changes state records its event in the same transaction.

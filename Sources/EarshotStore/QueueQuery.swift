@@ -4,11 +4,21 @@ import GRDB
 /// The SQL for one window of a queue view. Each view's WHERE clause matches the
 /// leading columns of one index in `Migrations.createQueueIndexes` and its ORDER BY
 /// follows that index, so SQLite reads `limit` index entries and stops: no scan, no sort.
+///
+/// Windows that start at the bottom or end before a row read the same range backwards
+/// (ORDER BY reversed, which an index serves as well as forwards); `reversed` tells the
+/// caller to put the rows back in the view's order.
 struct QueueQuery {
     let sql: String
     let arguments: StatementArguments
+    /// The rows come back against the view's order.
+    let reversed: Bool
 
     init(view: QueueView, cursor: QueueCursor?, limit: Int) {
+        self.init(view: view, start: cursor.map(QueueStart.after) ?? .first, narrowing: .none, limit: limit)
+    }
+
+    init(view: QueueView, start: QueueStart, narrowing: QueueNarrowing, limit: Int) {
         var conditions: [String]
         var arguments: StatementArguments = []
         let sortColumn: String
@@ -41,16 +51,73 @@ struct QueueQuery {
             sortColumn = "updated_at"
             descending = true
         }
+        Self.narrow(&conditions, &arguments, by: narrowing)
+
+        var backwards = false
+        var cursor: QueueCursor?
+        switch start {
+        case .first: break
+        case .last: backwards = true
+        case let .after(position): cursor = position
+        case let .before(position): (cursor, backwards) = (position, true)
+        }
         if let cursor {
-            conditions.append("(\(sortColumn), id) \(descending ? "<" : ">") (?, ?)")
+            // Reading against the view's order flips the comparison as well as the ORDER BY.
+            conditions.append("(\(sortColumn), id) \(descending != backwards ? "<" : ">") (?, ?)")
             arguments += [cursor.sortKey, cursor.id.rawValue]
         }
-        let direction = descending ? "DESC" : "ASC"
+        let direction = descending != backwards ? "DESC" : "ASC"
         sql = """
             SELECT \(SQLiteSession.conversationColumns) FROM conversation WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(sortColumn) \(direction), id \(direction) LIMIT ?
             """
         arguments += [limit]
         self.arguments = arguments
+        reversed = backwards
+    }
+
+    /// The narrowing terms. Column tests are written `+column` so that SQLite never picks an
+    /// index for them over the view's own (which would cost a sort); related rows are looked
+    /// up per candidate by primary key.
+    private static func narrow(_ conditions: inout [String], _ arguments: inout StatementArguments, by narrowing: QueueNarrowing) {
+        if let channels = narrowing.channelIDs {
+            if channels.isEmpty {
+                conditions.append("0")
+            } else {
+                conditions.append("+channel_id IN (\(Array(repeating: "?", count: channels.count).joined(separator: ", ")))")
+                arguments += StatementArguments(channels.map(\.rawValue))
+            }
+        }
+        if let triage = narrowing.triageClass {
+            conditions.append("+triage_class = ?")
+            arguments += [triage.rawValue]
+        }
+        if let priority = narrowing.priority {
+            conditions.append("+priority = ?")
+            arguments += [priority.rawValue]
+        }
+        if let label = narrowing.label {
+            conditions.append("EXISTS (SELECT 1 FROM conversation_label WHERE conversation_id = conversation.id AND label = ?)")
+            arguments += [label]
+        }
+        if let search = narrowing.search, !search.isEmpty {
+            // A handle is stored without its `@`; people type it with one.
+            let handle = search.hasPrefix("@") ? String(search.dropFirst()) : search
+            conditions.append("""
+                (preview LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM customer \
+                WHERE customer.id = conversation.customer_id AND customer.handle LIKE ? ESCAPE '\\'))
+                """)
+            arguments += [likePattern(search), likePattern(handle)]
+        }
+    }
+
+    /// `%text%` with LIKE's wildcards in `text` escaped, so they match themselves.
+    static func likePattern(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "%" + escaped + "%"
     }
 }

@@ -43,3 +43,45 @@ public struct QueueCursor: Hashable, Sendable {
         id = conversation.id
     }
 }
+
+/// Where a window of a queue view starts. Every case is one index range read in one
+/// direction, so a window costs the same at the top, the bottom or the middle of a view.
+public enum QueueStart: Hashable, Sendable {
+    /// The top of the view.
+    case first
+    /// The bottom: the last rows, returned in the view's order.
+    case last
+    /// The rows after this one (scrolling down).
+    case after(QueueCursor)
+    /// The rows before this one (scrolling up), returned in the view's order.
+    case before(QueueCursor)
+}
+
+/// Conditions that narrow a view. Each is one more WHERE term checked on the view's own index
+/// range (never an index of its own, which would make SQLite sort), so a window stops as soon
+/// as it has its rows; a filter that matches few rows costs a longer walk of the range.
+public struct QueueNarrowing: Hashable, Sendable {
+    /// Channel ids (a handle can name one account on each of several platforms); nil = any.
+    public var channelIDs: [ChannelID]?
+    /// A label, as stored (lowercase).
+    public var label: String?
+    public var triageClass: TriageClass?
+    public var priority: Priority?
+    /// A substring of the customer's handle or of the preview; case-insensitive for ASCII
+    /// letters (SQLite's LIKE). `%`, `_` and `\` match themselves.
+    public var search: String?
+
+    public init(
+        channelIDs: [ChannelID]? = nil, label: String? = nil, triageClass: TriageClass? = nil,
+        priority: Priority? = nil, search: String? = nil
+    ) {
+        self.channelIDs = channelIDs
+        self.label = label
+        self.triageClass = triageClass
+        self.priority = priority
+        self.search = search
+    }
+
+    /// No narrowing: the whole view.
+    public static let none = QueueNarrowing()
+}

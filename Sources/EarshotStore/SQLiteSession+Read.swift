@@ -148,11 +148,6 @@ extension SQLiteSession {
         WHERE conversation_id = conversation.id) AS labels, assigned_at, touched_at
         """
 
-    func queue(_ view: QueueView, after cursor: QueueCursor?, limit: Int) throws -> [Conversation] {
-        let query = QueueQuery(view: view, cursor: cursor, limit: limit)
-        return try Row.fetchAll(db, sql: query.sql, arguments: query.arguments).map(RowDecoding.conversation)
-    }
-
     func labels(of conversation: ConversationID) throws -> [String] {
         try String.fetchAll(try db.cachedStatement(sql: "SELECT label FROM conversation_label WHERE conversation_id = ? ORDER BY label"),
             arguments: [conversation.rawValue])

@@ -128,6 +128,10 @@ final class ClientSession: @unchecked Sendable {
         }
         var handler = RequestHandler(service: server.service, login: login)
         handler.outboxChanged = { [weak server] in server?.deliverer?.wake() }
+        handler.presence = { [weak server, session = ObjectIdentifier(self)] conversation in
+            (server?.presence.people(in: conversation.rawValue, excluding: session) ?? [])
+                .map { PresenceEntry(login: $0.login, state: $0.state.rawValue) }
+        }
         do {
             let result = try handler.handle(method: method, params: params)
             send(WireProtocol.encode(["id": id, "result": result]))
@@ -142,22 +146,24 @@ final class ClientSession: @unchecked Sendable {
     }
 
     /// `presence.set {conversation, state: viewing|composing|none}` and `presence.get {conversation}`.
+    /// With `none` the conversation may be left out: the client is nowhere now.
     private func handlePresence(_ method: String, _ params: [String: Any], id: Any, login: String) {
         let conversation = (params["conversation"] as? NSNumber)?.int64Value
         switch method {
         case "presence.set":
             let stateName = params["state"] as? String ?? ""
-            guard let conversation, stateName == "none" || PresenceBoard.State(rawValue: stateName) != nil else {
+            let state = PresenceBoard.State(rawValue: stateName)
+            guard stateName == "none" || (state != nil && conversation != nil) else {
                 send(WireProtocol.encode(["id": id, "error": [
                     "code": "bad_request", "message": "presence.set needs \"conversation\" and \"state\": viewing, composing or none",
                 ]]))
                 return
             }
             let changed = server.presence.set(
-                ObjectIdentifier(self), login: login, conversation: stateName == "none" ? nil : conversation,
-                state: PresenceBoard.State(rawValue: stateName))
+                ObjectIdentifier(self), login: login, conversation: state == nil ? nil : conversation, state: state)
             send(WireProtocol.encode(["id": id, "result": ["ok": true]]))
-            server.announcePresence(in: changed.isEmpty ? [conversation] : changed)
+            let announce = changed.isEmpty ? conversation.map { [$0] } ?? [] : changed
+            if !announce.isEmpty { server.announcePresence(in: announce) }
         case "presence.get":
             guard let conversation else {
                 send(WireProtocol.encode(["id": id, "error": ["code": "bad_request", "message": "presence.get needs \"conversation\""]]))

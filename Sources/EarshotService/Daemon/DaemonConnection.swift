@@ -186,6 +186,27 @@ public struct RemoteInbox: InboxAPI {
     public func queue(_ view: String, limit: Int) throws -> [QueueRow] {
         try WireProtocol.value([QueueRow].self, from: try connection.call("queue", ["view": view, "limit": limit]))
     }
+    public func queueWindow(_ request: QueueWindowRequest) throws -> [QueueRow] {
+        try WireProtocol.value([QueueRow].self, from: try connection.call("queue.window", ["request": WireProtocol.object(request)]))
+    }
+    public func thread(_ id: ConversationID) throws -> ConversationThread {
+        try WireProtocol.value(ConversationThread.self, from: try connection.call("thread", ["conversation": id.rawValue]))
+    }
+    public func summary() throws -> InboxSummary {
+        try WireProtocol.value(InboxSummary.self, from: try connection.call("summary"))
+    }
+    public func events(after: EventID?, limit: Int) throws -> EventBatch {
+        var params: [String: Any] = ["limit": limit]
+        if let after { params["after"] = after.rawValue }
+        return try WireProtocol.value(EventBatch.self, from: try connection.call("events", params))
+    }
+    public func setPresence(_ id: ConversationID?, composing: Bool) throws {
+        guard let id else {
+            _ = try connection.call("presence.set", ["state": "none"])
+            return
+        }
+        _ = try connection.call("presence.set", ["conversation": id.rawValue, "state": composing ? "composing" : "viewing"])
+    }
     public func addResponder(_ responder: NewResponder) throws -> Responder {
         try WireProtocol.value(Responder.self, from: try connection.call("responder.add", ["responder": WireProtocol.object(responder)]))
     }

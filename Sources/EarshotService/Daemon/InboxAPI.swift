@@ -29,20 +29,24 @@ public protocol InboxAPI: Sendable {
     func stats(grouping: StatsGrouping, since: Timestamp?, until: Timestamp?) throws -> StatsReport
     /// Login of a conversation's assignee, for display.
     func login(of responder: ResponderID) throws -> String?
-    /// One window of a queue view (`mine`, `unassigned`, `open`, `breached`, `snoozed`, `aside`, `resolved`).
+    /// The top window of a queue view (`mine`, `unassigned`, `open`, `breached`, `snoozed`, `aside`, `resolved`).
     func queue(_ view: String, limit: Int) throws -> [QueueRow]
+    /// One window of a queue view, filtered, from the top, the bottom or either side of a row.
+    func queueWindow(_ request: QueueWindowRequest) throws -> [QueueRow]
+    /// A conversation with its messages, replies and notes in order, the customer's earlier
+    /// conversations, the caller's draft and who else is there.
+    func thread(_ id: ConversationID) throws -> ConversationThread
+    /// The caller's load, the backlog and the service clock, for the status line.
+    func summary() throws -> InboxSummary
+    /// The event log as a stream: events after `after` (nil = only the newest id, no events), oldest first.
+    func events(after: EventID?, limit: Int) throws -> EventBatch
+    /// Where this client is: viewing or composing in a conversation, or nowhere. In-process: no-op.
+    func setPresence(_ id: ConversationID?, composing: Bool) throws
     func addResponder(_ responder: NewResponder) throws -> Responder
     func updateResponder(_ login: String, _ changes: ResponderChanges) throws -> Responder
     func removeResponder(_ login: String) throws -> [ConversationID]
     /// Everyone with their current load (the removed too, if asked).
     func responders(includingRemoved: Bool) throws -> [ResponderLoad]
-}
-
-/// A queue row as shown: the conversation, its customer's handle and its assignee's login.
-public struct QueueRow: Codable, Sendable, Equatable {
-    public var conversation: Conversation
-    public var customer: String
-    public var assignee: String?
 }
 
 /// A responder with the conversations they carry now.
@@ -89,6 +93,12 @@ public struct LocalInbox: InboxAPI {
     }
     public func login(of responder: ResponderID) throws -> String? { try service.store.read { try $0.responder(responder)?.login } }
     public func queue(_ view: String, limit: Int) throws -> [QueueRow] { try service.queue(view, limit: limit, for: login) }
+    public func queueWindow(_ request: QueueWindowRequest) throws -> [QueueRow] { try service.queueWindow(request, for: login) }
+    public func thread(_ id: ConversationID) throws -> ConversationThread { try service.thread(id, for: login) }
+    public func summary() throws -> InboxSummary { try service.summary(for: login) }
+    public func events(after: EventID?, limit: Int) throws -> EventBatch { try service.events(after: after, limit: limit, for: login) }
+    /// Nobody else shares this process's service, so there is nobody to tell.
+    public func setPresence(_ id: ConversationID?, composing: Bool) throws {}
     public func addResponder(_ responder: NewResponder) throws -> Responder { try service.addResponder(responder, by: login) }
     public func updateResponder(_ target: String, _ changes: ResponderChanges) throws -> Responder {
         try service.updateResponder(target, changes, by: login)

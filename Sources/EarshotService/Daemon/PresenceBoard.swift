@@ -32,11 +32,12 @@ final class PresenceBoard: @unchecked Sendable {
         lock.withLock { places.removeValue(forKey: session)?.conversation }
     }
 
-    /// Everyone in a conversation, composers first, each login once (its strongest state).
-    func people(in conversation: Int64) -> [Entry] {
+    /// Everyone in a conversation, composers first, each login once (its strongest state);
+    /// `excluding` leaves out one connection (the one asking).
+    func people(in conversation: Int64, excluding: ObjectIdentifier? = nil) -> [Entry] {
         lock.withLock {
             var strongest: [String: State] = [:]
-            for place in places.values where place.conversation == conversation {
+            for (session, place) in places where place.conversation == conversation && session != excluding {
                 if strongest[place.entry.login] != .composing { strongest[place.entry.login] = place.entry.state }
             }
             return strongest.map { Entry(login: $0.key, state: $0.value) }

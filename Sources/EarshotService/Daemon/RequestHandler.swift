@@ -10,6 +10,8 @@ struct RequestHandler {
     let login: String
     /// Tells the deliverer to look at the outbox (a reply was queued or retried).
     var outboxChanged: @Sendable () -> Void = {}
+    /// Who else is in a conversation, as the calling connection sees it (itself left out).
+    var presence: @Sendable (ConversationID) -> [PresenceEntry] = { _ in [] }
 
     struct RequestError: Error {
         let code: String
@@ -112,6 +114,24 @@ struct RequestHandler {
         case "queue":
             let limit = (params["limit"] as? NSNumber)?.intValue ?? 50
             return WireProtocol.object(try api.queue(try string("view"), limit: limit))
+        case "queue.window":
+            return WireProtocol.object(try api.queueWindow(try WireProtocol.value(QueueWindowRequest.self, from: params["request"])))
+        case "thread":
+            let id = try conversation()
+            var thread = try api.thread(id)
+            thread.presence = presence(id)
+            return WireProtocol.object(thread)
+        case "summary":
+            return WireProtocol.object(try api.summary())
+        case "events":
+            let after = try params["after"].flatMap { value -> EventID? in
+                if value is NSNull { return nil }
+                guard let number = (value as? NSNumber)?.int64Value, number >= 0 else {
+                    throw RequestError(code: "bad_request", message: "events: \"after\" must be an event id or null")
+                }
+                return EventID(number)
+            }
+            return WireProtocol.object(try api.events(after: after, limit: (params["limit"] as? NSNumber)?.intValue ?? 100))
         case "responder.add":
             return WireProtocol.object(try api.addResponder(try WireProtocol.value(NewResponder.self, from: params["responder"])))
         case "responder.set":

@@ -1,0 +1,47 @@
+import EarshotCore
+import GRDB
+
+/// The reads behind a client's queue windows, summary counts and thread history; each is an
+/// index range (the counts read index entries only), never a pass over the conversations.
+extension SQLiteSession {
+    func queue(_ view: QueueView, from start: QueueStart, narrowedBy narrowing: QueueNarrowing, limit: Int) throws -> [Conversation] {
+        let query = QueueQuery(view: view, start: start, narrowing: narrowing, limit: limit)
+        let rows = try Row.fetchAll(db, sql: query.sql, arguments: query.arguments).map(RowDecoding.conversation)
+        return query.reversed ? rows.reversed() : rows
+    }
+
+    func countOpen(assignedTo responder: ResponderID) throws -> Int {
+        try Int.fetchOne(
+            try db.cachedStatement(sql: "SELECT count(*) FROM conversation WHERE assignee_id = ? AND status IN ('open', 'pending')"),
+            arguments: [responder.rawValue]) ?? 0
+    }
+
+    func countBreached(at now: Timestamp) throws -> Int {
+        // The breached view's own range of `conversation_open`: index entries only, no rows read.
+        try Int.fetchOne(
+            try db.cachedStatement(sql: """
+                SELECT count(*) FROM conversation WHERE status = 'open' AND routable = 1 AND queue_due <= ?
+                """),
+            arguments: [now.millisecondsSinceEpoch]) ?? 0
+    }
+
+    func latestEventID() throws -> EventID? {
+        try Int64.fetchOne(db, sql: "SELECT max(id) FROM event").map(EventID.init)
+    }
+
+    func conversations(of customer: CustomerID, excluding: ConversationID, limit: Int) throws -> [Conversation] {
+        try Row.fetchAll(
+            try db.cachedStatement(sql: """
+                SELECT \(Self.conversationColumns) FROM conversation WHERE customer_id = ? AND id != ?
+                ORDER BY created_at DESC, id DESC LIMIT ?
+                """),
+            arguments: [customer.rawValue, excluding.rawValue, limit]
+        ).map(RowDecoding.conversation)
+    }
+
+    func noteCount(in conversation: ConversationID) throws -> Int {
+        try Int.fetchOne(
+            try db.cachedStatement(sql: "SELECT count(*) FROM note WHERE conversation_id = ?"),
+            arguments: [conversation.rawValue]) ?? 0
+    }
+}
