@@ -1,0 +1,75 @@
+import EarshotCore
+import EarshotService
+
+/// What reaches the reducer: keys and resizes, clock ticks, and the answers to effects.
+public enum AppMessage: Sendable {
+    case terminal(TerminalEvent)
+    case tick(Timestamp)
+    case summaryLoaded(InboxSummary)
+    case queueLoaded([QueueRow], QueueLoad)
+    case threadLoaded(ConversationThread)
+    case eventsArrived(EventBatch)
+    /// An operation worked; show this and re-read what it changed.
+    case succeeded(String, ConversationID?)
+    case failed(String)
+    case replyQueued(Reply)
+    /// The conversation changed since the draft began: ask before sending `text`.
+    case replyNeedsConfirmation(ConversationID, text: String, reason: String)
+    case replyCancelled(Reply)
+    case connection(ConnectionState)
+}
+
+/// Why a queue window was read, which says where it goes in the loaded rows.
+public enum QueueLoad: Sendable, Equatable {
+    /// The whole window anew (view switch, search, live change); keep this conversation selected if it is still there.
+    case replace(keep: ConversationID?, requested: Int)
+    /// Rows after the window (scrolling down).
+    case append(requested: Int)
+    /// Rows before the window (scrolling up); one more than shown was asked for, to learn the anchor.
+    case prepend(requested: Int)
+    /// The bottom of the view (G); one more than shown was asked for.
+    case last(requested: Int)
+}
+
+/// What the reducer asks the outside world to do. The runner performs it against the inbox
+/// API and answers with messages.
+public enum AppEffect: Sendable, Equatable {
+    case loadSummary
+    case loadQueue(QueueWindowRequest, QueueLoad)
+    case loadThread(ConversationID)
+    case perform(ConversationID, Operation)
+    case saveDraft(ConversationID, String)
+    case sendReply(ConversationID, String, basedOn: Timestamp, confirmed: Bool)
+    case addNote(ConversationID, String)
+    case cancelReply(ReplyID)
+    case retryFailedReply(ConversationID)
+    case setAvailability(Availability)
+    case setPresence(ConversationID?, composing: Bool)
+    case pollEvents
+    case redraw
+    case suspend
+    case bell
+    case quit
+}
+
+/// A change to one conversation.
+public enum Operation: Sendable, Equatable {
+    case claim, release, resolve, reopen
+    case assign(String)
+    case snooze(Timestamp)
+    case priority(Priority)
+    case label(String, add: Bool)
+
+    var pastTense: String {
+        switch self {
+        case .claim: "claimed"
+        case .release: "released"
+        case .resolve: "resolved"
+        case .reopen: "reopened"
+        case let .assign(login): "assigned to \(login)"
+        case let .snooze(until): "snoozed until \(until.iso8601)"
+        case let .priority(priority): "priority \(priority.name)"
+        case let .label(name, add): add ? "labelled \(name)" : "label \(name) removed"
+        }
+    }
+}

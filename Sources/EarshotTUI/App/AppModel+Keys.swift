@@ -1,0 +1,113 @@
+import EarshotCore
+import EarshotService
+
+/// Where a key goes: the help overlay, then a prompt, then the composer's editor, then the
+/// keymap of the focused pane.
+extension AppModel {
+    mutating func handleKey(_ key: Key) -> [AppEffect] {
+        if let offset = state.helpOffset { return helpKey(key, offset: offset) }
+        if state.prompt != nil { return promptKey(key) }
+        if state.focus == .composer, state.composer != nil { return composerKey(key) }
+        guard let action = keymap.action(for: key, in: state.focus) else {
+            show("\(key.name) does nothing here; ? shows the keys", error: true)
+            return [.bell]
+        }
+        return perform(action, argument: nil)
+    }
+
+    private mutating func helpKey(_ key: Key, offset: Int) -> [AppEffect] {
+        switch key {
+        case .character("j"), .down: state.helpOffset = offset + 1
+        case .character("k"), .up: state.helpOffset = max(0, offset - 1)
+        case .pageDown, .character(" "): state.helpOffset = offset + max(1, state.height - 6)
+        case .pageUp: state.helpOffset = max(0, offset - max(1, state.height - 6))
+        default: state.helpOffset = nil
+        }
+        return []
+    }
+
+    private mutating func promptKey(_ key: Key) -> [AppEffect] {
+        guard var prompt = state.prompt else { return [] }
+        if case let .confirm(confirmation) = prompt.kind {
+            state.prompt = nil
+            if key == .character("y") || key == .character("Y") { return confirmed(confirmation) }
+            show("not done")
+            return []
+        }
+        switch key {
+        case .escape, .control("c"), .control("g"):
+            state.prompt = nil
+            return []
+        case .enter:
+            state.prompt = nil
+            return submit(prompt)
+        case .tab where prompt.kind == .command:
+            let words = CommandLineParser().completions(for: prompt.editor.text)
+            if words.count == 1 { prompt.editor = TextEditor(text: words[0] + " ") }
+            else if !words.isEmpty { show(words.joined(separator: "  ")) }
+            state.prompt = prompt
+            return []
+        case .up, .down:
+            return []
+        default:
+            guard prompt.editor.handle(key) else { return [.bell] }
+            state.prompt = prompt
+            return []
+        }
+    }
+
+    private mutating func composerKey(_ key: Key) -> [AppEffect] {
+        guard var composer = state.composer else { return [] }
+        if let action = keymap.action(for: key, in: .composer) { return perform(action, argument: nil) }
+        guard composer.editor.handle(key) else {
+            show("\(key.name) does nothing in the composer; C-s sends, Esc closes", error: true)
+            return [.bell]
+        }
+        composer.dirty = true
+        state.composer = composer
+        return []
+    }
+
+    /// Enter on a prompt: run what it asked for.
+    private mutating func submit(_ prompt: PromptState) -> [AppEffect] {
+        let text = prompt.editor.text.trimmingCharacters(in: .whitespaces)
+        switch prompt.kind {
+        case .command:
+            guard !text.isEmpty else { return [] }
+            do {
+                let command = try CommandLineParser().parse(text)
+                // `:search` and `:filter` alone clear; other actions without an argument ask for one.
+                let clears = command.action == .search || command.action == .filter
+                return perform(command.action, argument: command.argument ?? (clears ? "" : nil))
+            } catch {
+                show(error.message, error: true)
+                return [.bell]
+            }
+        case .search:
+            return perform(.search, argument: text)
+        case .filter:
+            return perform(.filter, argument: text)
+        case let .argument(action, id):
+            guard !text.isEmpty else { return [] }
+            return operate(action, on: id, argument: text)
+        case .confirm:
+            return []
+        }
+    }
+
+    private mutating func confirmed(_ confirmation: Confirmation) -> [AppEffect] {
+        switch confirmation {
+        case .quitWithDraft:
+            state.quitting = true
+            return draftSaveOnLeave() + [.quit]
+        case let .sendChanged(id, text):
+            return [.sendReply(id, text, basedOn: state.now, confirmed: true)]
+        }
+    }
+
+    /// The draft as typed, saved before the composer goes away.
+    func draftSaveOnLeave() -> [AppEffect] {
+        guard let composer = state.composer, composer.kind == .reply, composer.dirty else { return [] }
+        return [.saveDraft(composer.conversation, composer.editor.text)]
+    }
+}

@@ -1,0 +1,129 @@
+import EarshotCore
+import EarshotService
+
+/// The reducer: a message in, the new state and the effects to run out. Pure: no I/O, no
+/// clock reads (time arrives in ticks), so every screen is reproducible in tests.
+public struct AppModel: Sendable {
+    public var state: AppState
+    public let keymap: Keymap
+    /// How long transient messages stay.
+    static let messageMilliseconds: Int64 = 4_000
+    /// Drafts are saved at most this often while typing.
+    static let draftSaveMilliseconds: Int64 = 1_000
+
+    public init(login: String, keymap: Keymap, size: (width: Int, height: Int)) {
+        state = AppState(login: login)
+        state.width = size.width
+        state.height = size.height
+        self.keymap = keymap
+    }
+
+    /// What to do first: read who I am, the queue and the event cursor.
+    public func start() -> [AppEffect] {
+        [.loadSummary, loadWindow(anchor: .first, load: .replace(keep: nil, requested: windowSize)), .pollEvents]
+    }
+
+    public mutating func handle(_ message: AppMessage) -> [AppEffect] {
+        switch message {
+        case let .terminal(.key(key)):
+            return handleKey(key)
+        case let .terminal(.resize(width, height)):
+            state.width = width
+            state.height = height
+            clampQueueScroll()
+            return []
+        case let .tick(now):
+            return tick(now)
+        case let .summaryLoaded(summary):
+            state.summary = summary
+            state.now = max(state.now, summary.now)
+            return []
+        case let .queueLoaded(rows, load):
+            applyQueue(rows, load)
+            return []
+        case let .threadLoaded(thread):
+            guard state.thread?.id == thread.conversation.id else { return [] }
+            state.thread?.thread = thread
+            return []
+        case let .eventsArrived(batch):
+            return eventsArrived(batch)
+        case let .succeeded(text, conversation):
+            show(text)
+            return reloadAfterChange(conversation)
+        case let .failed(text):
+            show(text, error: true)
+            return [.bell]
+        case let .replyQueued(reply):
+            state.composer = nil
+            state.focus = state.thread == nil ? .queue : .thread
+            let until = reply.nextAttemptAt ?? state.now
+            state.lastSent = (reply.id, until)
+            let seconds = max(0, (until.millisecondsSinceEpoch - state.now.millisecondsSinceEpoch + 999) / 1000)
+            show("reply queued; delivery starts in \(seconds) s: U takes it back", until: until)
+            return [.setPresence(reply.conversationID, composing: false)] + reloadAfterChange(reply.conversationID)
+        case let .replyNeedsConfirmation(id, text, reason):
+            askConfirmation(.sendChanged(id, text), "\(reason). Send anyway? (y/n)")
+            return [.bell]
+        case let .replyCancelled(draft):
+            state.lastSent = nil
+            show("reply taken back: it is your draft again")
+            openComposer(.reply, for: draft.conversationID, text: draft.text)
+            return [.setPresence(draft.conversationID, composing: true)] + reloadAfterChange(draft.conversationID)
+        case let .connection(connection):
+            let wasReconnecting = if case .reconnecting = state.connection { true } else { false }
+            state.connection = connection
+            if wasReconnecting, case .daemon = connection {
+                show("reconnected")
+                return reloadAfterChange(state.thread?.id)
+            }
+            return []
+        }
+    }
+
+    // MARK: - Helpers shared by the extensions
+
+    mutating func show(_ text: String, error: Bool = false, until: Timestamp? = nil) {
+        let end = until.map { max($0, state.now.adding(milliseconds: 1_500)) } ?? state.now.adding(milliseconds: Self.messageMilliseconds)
+        state.message = StatusMessage(text: text, isError: error, until: end)
+    }
+
+    mutating func askConfirmation(_ confirmation: Confirmation, _ question: String) {
+        state.prompt = PromptState(kind: .confirm(confirmation), label: question, editor: TextEditor())
+    }
+
+    /// The conversation an action applies to: the open thread when it has the focus, else the selected row.
+    var targetConversation: ConversationID? {
+        if state.focus != .queue, let open = state.thread?.id { return open }
+        return state.queue.selectedRow?.conversation.id ?? state.thread?.id
+    }
+
+    func reloadAfterChange(_ conversation: ConversationID?) -> [AppEffect] {
+        var effects: [AppEffect] = [.loadSummary, reloadQueue()]
+        if let open = state.thread?.id, conversation == nil || conversation == open { effects.append(.loadThread(open)) }
+        return effects
+    }
+
+    private mutating func tick(_ now: Timestamp) -> [AppEffect] {
+        state.now = now
+        var effects: [AppEffect] = [.pollEvents]
+        if let message = state.message, message.until <= now { state.message = nil }
+        if let sent = state.lastSent, sent.until <= now { state.lastSent = nil }
+        if var composer = state.composer, composer.kind == .reply, composer.dirty,
+           now.millisecondsSinceEpoch - composer.lastSaved.millisecondsSinceEpoch >= Self.draftSaveMilliseconds {
+            composer.dirty = false
+            composer.lastSaved = now
+            state.composer = composer
+            effects.append(.saveDraft(composer.conversation, composer.editor.text))
+        }
+        return effects
+    }
+
+    private mutating func eventsArrived(_ batch: EventBatch) -> [AppEffect] {
+        guard !batch.events.isEmpty else { return [] }
+        var effects: [AppEffect] = [.loadSummary, reloadQueue()]
+        if let open = state.thread?.id, batch.events.contains(where: { $0.conversationID == open || $0.conversationID == nil }) {
+            effects.append(.loadThread(open))
+        }
+        return effects
+    }
+}

@@ -1,0 +1,108 @@
+import EarshotCore
+import EarshotService
+
+/// Everything the screen shows, as plain values: the reducer (`AppModel.handle`) changes it,
+/// views draw it. Nothing here talks to the service or the terminal.
+public struct AppState: Sendable {
+    public var width = 80
+    public var height = 24
+    public var login: String
+    public var summary: InboxSummary?
+    public var connection: ConnectionState = .local
+
+    public var focus: KeyContext = .queue
+    public var queue = QueueState()
+    public var thread: ThreadState?
+    public var composer: ComposerState?
+    public var prompt: PromptState?
+    public var helpOffset: Int?
+    public var message: StatusMessage?
+    /// The reply just sent, while it can still be taken back (`U`).
+    public var lastSent: (reply: ReplyID, until: Timestamp)?
+    /// The service's clock at the last summary, advanced by ticks: waits are shown against it.
+    public var now: Timestamp = Timestamp(millisecondsSinceEpoch: 0)
+    public var quitting = false
+
+    public init(login: String) { self.login = login }
+
+    /// The window is big enough for the layout (80x24); smaller ones get a notice instead.
+    public var isTooSmall: Bool { width < 80 || height < 24 }
+}
+
+public enum ConnectionState: Sendable, Equatable {
+    /// Single-user mode: the service runs in this process.
+    case local
+    case daemon(String)
+    case reconnecting(String)
+}
+
+/// The queue pane: one window of a view, read from the service a page at a time.
+public struct QueueState: Sendable {
+    public static let views = ["mine", "unassigned", "open", "breached", "snoozed", "aside", "resolved"]
+    public var view = "mine"
+    public var filter = QueueFilter()
+    public var rows: [QueueRow] = []
+    /// Index of the selected row in `rows`.
+    public var selected = 0
+    /// Index of the first row on screen.
+    public var scrollTop = 0
+    /// Whether rows exist beyond the loaded window, either way.
+    public var moreBefore = false
+    public var moreAfter = false
+    /// How the window was read, so a live reload reads the same stretch of the view.
+    public var anchor: QueueAnchor = .first
+
+    public var selectedRow: QueueRow? { rows.indices.contains(selected) ? rows[selected] : nil }
+}
+
+/// The thread pane: the open conversation.
+public struct ThreadState: Sendable {
+    public var id: ConversationID
+    public var thread: ConversationThread?
+    /// Lines scrolled up from the bottom (0 shows the newest).
+    public var scroll = 0
+}
+
+/// The composer: a reply (counted against 140 with the signature) or an internal note.
+public struct ComposerState: Sendable {
+    public enum Kind: Sendable, Equatable { case reply, note }
+    public var kind: Kind
+    public var conversation: ConversationID
+    public var editor: TextEditor
+    /// When the responder last read the conversation: a change after it needs confirmation.
+    public var basedOn: Timestamp
+    /// Typed since the last draft save.
+    public var dirty = false
+    public var lastSaved: Timestamp
+}
+
+/// A one-line question at the bottom: a command, a search, a value for an action, or a yes/no.
+public struct PromptState: Sendable {
+    public enum Kind: Sendable, Equatable {
+        case command, search, filter
+        /// A value for an action on the selected conversation (assign, snooze, priority, label).
+        case argument(ActionID, ConversationID)
+        /// y/n before something that cannot wait for a second look.
+        case confirm(Confirmation)
+    }
+    public var kind: Kind
+    public var label: String
+    public var editor: TextEditor
+}
+
+public enum Confirmation: Sendable, Equatable {
+    case quitWithDraft
+    case sendChanged(ConversationID, String)
+}
+
+public struct StatusMessage: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+    public var until: Timestamp
+
+    public init(text: String, isError: Bool, until: Timestamp) {
+        self.text = text
+        self.isError = isError
+        self.until = until
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import EarshotCore
+import EarshotService
+import EarshotTUI
+import Foundation
+
+/// The inbox in the terminal: what `earshot` runs when given no subcommand.
+struct TUICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tui",
+        abstract: "Work the inbox in the terminal (the default when earshot is run without a subcommand).",
+        discussion: """
+            Talks to the daemon when one answers on the socket, else runs the service in this process on \
+            your own database (single-user mode, which also delivers your replies). ? shows the keys; \
+            keys can be rebound in $XDG_CONFIG_HOME/earshot/keys.toml (docs/keys.md).
+            """)
+    @OptionGroup var options: ServiceOptions
+
+    func run() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CommandFailure("the inbox needs a terminal; for scripts use the subcommands (earshot --help)")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let api = try options.api()
+        let runner: EffectRunner
+        var deliverer: OutboxDeliverer?
+        if let remote = api as? RemoteInbox {
+            remote.connection.keepsPushedMessages = false
+            let path = SocketPaths.resolve(flag: options.socket, environment: environment)
+            runner = EffectRunner(api: remote, socketPath: path) {
+                let connection = try DaemonConnection(path: path)
+                connection.keepsPushedMessages = false
+                return RemoteInbox(connection: connection)
+            }
+        } else {
+            runner = EffectRunner(api: api)
+            if let local = api as? LocalInbox {
+                deliverer = OutboxDeliverer(service: local.service, log: { _ in })  // never onto the screen it draws
+                deliverer?.start()
+            }
+        }
+        // Refused before the screen is taken, so the message can be read.
+        let me = try api.summary().me
+        let (keymap, problems) = KeymapLoader.load(environment: environment)
+        let terminal = try NcursesTerminal()
+        var model = AppModel(login: me.login, keymap: keymap, size: terminal.size)
+        if let first = problems.first {
+            model.state.message = StatusMessage(
+                text: "\(first)" + (problems.count > 1 ? " (+\(problems.count - 1) more, printed on exit)" : ""),
+                isError: true, until: SystemClock().now().adding(seconds: 10))
+        }
+        let app = App(terminal: terminal, model: model, runner: runner, clock: SystemClock())
+        app.run()
+        deliverer?.stop()
+        for problem in problems { FileHandle.standardError.write(Data("earshot: \(problem)\n".utf8)) }
+    }
+}

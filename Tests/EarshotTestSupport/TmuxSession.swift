@@ -1,0 +1,98 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real terminal for driving the real binary as a person would: a detached tmux session
+/// of a given size on its own server socket, keys sent with send-keys, the screen read with
+/// capture-pane.
+public final class TmuxSession {
+    public let server: String
+    let directory: String
+    public static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
+
+    /// Starts `command` in a new detached session of `width`x`height` with exactly `environment`.
+    public init(_ command: [String], environment: [String: String], width: Int = 120, height: Int = 40, in directory: String) throws {
+        server = "earshot-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        self.directory = directory
+        var arguments = ["new-session", "-d", "-x", String(width), "-y", String(height)]
+        for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
+        arguments += ["--"] + command
+        let status = tmux(arguments)
+        guard status == 0 else { throw Failure(description: "tmux new-session exited \(status)") }
+    }
+
+    public struct Failure: Error, CustomStringConvertible { public let description: String }
+
+    /// Sends tmux key names (`Enter`, `C-s`, `Escape`, `j`).
+    public func send(_ keys: String...) { _ = tmux(["send-keys", "-t", server] + keys) }
+
+    /// Types text literally.
+    public func type(_ text: String) { _ = tmux(["send-keys", "-t", server, "-l", text]) }
+
+    /// The screen as text lines.
+    public func capture() -> String { output(["capture-pane", "-p", "-t", server]) }
+
+    /// The pane's title (which an OSC 0 sequence would change).
+    public func title() -> String { output(["display-message", "-p", "-t", server, "#{pane_title}"]) }
+
+    /// Whether the program still runs (the session ends when it exits).
+    public var isRunning: Bool { tmux(["has-session", "-t", server]) == 0 }
+
+    /// Waits until the screen satisfies `condition`; returns the last screen either way.
+    @discardableResult
+    public func wait(timeout: TimeInterval = 20, for condition: (String) -> Bool) -> (matched: Bool, screen: String) {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = capture()
+        while !condition(screen) {
+            guard Date() < deadline else { return (false, screen) }
+            usleep(50_000)
+            screen = capture()
+        }
+        return (true, screen)
+    }
+
+    public func wait(for text: String, timeout: TimeInterval = 20) -> (matched: Bool, screen: String) {
+        wait(timeout: timeout) { $0.contains(text) }
+    }
+
+    public func kill() { _ = tmux(["kill-server"]) }
+
+    deinit { kill() }
+
+    private func output(_ arguments: [String]) -> String {
+        let file = directory + "/tmux-output-\(UInt32.random(in: 0...UInt32.max))"
+        defer { unlink(file) }
+        _ = tmux(arguments, output: file)
+        return (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+    }
+
+    /// posix_spawn with an empty signal mask: Foundation's Process passes on the test runner's
+    /// blocked signals, under which the tmux server never answers its client.
+    @discardableResult
+    private func tmux(_ arguments: [String], output: String = "/dev/null") -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let all = ["/usr/bin/tmux", "-L", server, "-f", "/dev/null"] + arguments
+        let environment = ["LANG=C.UTF-8", "PATH=/usr/bin:/bin", "TERM=xterm-256color", "TMUX_TMPDIR=\(directory)"]
+        var argv = all.map { strdup($0) } + [nil]
+        var envp = environment.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, all[0], &actions, &attributes, &argv, &envp) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -1
+    }
+}
