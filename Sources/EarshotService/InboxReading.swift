@@ -165,6 +165,7 @@ public struct ConversationThread: Codable, Sendable, Equatable {
     public var assignee: String?
     /// Chronological: messages by `createdAt`, replies by `sentAt ?? queuedAt ?? createdAt`,
     /// notes by `createdAt` (ties: messages, then replies, then notes). Drafts are not here.
+    /// Messages come without their `rawPayload` (empty): the store keeps it.
     public var entries: [ThreadEntry]
     /// The customer's other conversations, newest first, at most 10.
     public var earlier: [EarlierConversation]
