@@ -49,7 +49,13 @@ extension InboxService {
             }
             var names = Names(reader: reader)
             // Kind breaks ties (a message before the reply to it, a note after both), then storage order.
-            var timed: [(entry: ThreadEntry, rank: Int)] = try reader.mentions(in: id).map { (.message($0), 0) }
+            // The platform's raw payload stays in the store: kilobytes per message that no pane
+            // shows, and a long thread must stay well under the protocol's 1 MiB message limit.
+            var timed: [(entry: ThreadEntry, rank: Int)] = try reader.mentions(in: id).map { mention in
+                var shown = mention
+                shown.rawPayload = ""
+                return (.message(shown), 0)
+            }
             for reply in try reader.replies(in: id) where reply.state != .draft {
                 let author = try names.responder(reply.authorID)
                 timed.append((.reply(reply, author: author?.login ?? "?", initials: author?.initials ?? "?"), 1))

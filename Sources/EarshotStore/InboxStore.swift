@@ -43,7 +43,7 @@ public protocol InboxReader {
     /// One window of a queue view, in the view's order: at most `limit` rows from `start`,
     /// narrowed in SQL. Served from the view's index range; the view is never read whole.
     func queue(_ view: QueueView, from start: QueueStart, narrowedBy narrowing: QueueNarrowing, limit: Int) throws -> [Conversation]
-    /// How many open conversations a responder has (their `mine` view), from its index range.
+    /// How many conversations a responder carries (open or pending), from the `mine` index range.
     func countOpen(assignedTo responder: ResponderID) throws -> Int
     /// How many open routable conversations are past their SLA due time at `now` (the breached view).
     func countBreached(at now: Timestamp) throws -> Int

@@ -14,10 +14,6 @@ struct QueueQuery {
     /// The rows come back against the view's order.
     let reversed: Bool
 
-    init(view: QueueView, cursor: QueueCursor?, limit: Int) {
-        self.init(view: view, start: cursor.map(QueueStart.after) ?? .first, narrowing: .none, limit: limit)
-    }
-
     init(view: QueueView, start: QueueStart, narrowing: QueueNarrowing, limit: Int) {
         var conditions: [String]
         var arguments: StatementArguments = []

@@ -25,10 +25,12 @@ import Testing
             try writer.insertMention(
                 NewMention(
                     platform: .x, externalID: "m\(at.millisecondsSinceEpoch)", channelID: channel,
-                    customerID: conversation.customerID, conversationID: id, text: text, createdAt: at, rawPayload: "{}"),
+                    customerID: conversation.customerID, conversationID: id, text: text, createdAt: at, rawPayload: #"{"id":"raw"}"#),
                 because: EventDraft(.ingested, by: .ingest, at: at, conversation: id))
         }
-        guard case let .inserted(mention) = outcome else { throw ServiceError.invalid("duplicate mention") }
+        guard case var .inserted(mention) = outcome else { throw ServiceError.invalid("duplicate mention") }
+        #expect(mention.rawPayload == #"{"id":"raw"}"#)
+        mention.rawPayload = ""  // as the thread shows it
         return mention
     }
 

@@ -96,6 +96,9 @@ final class ClientSession: @unchecked Sendable {
         while true {
             guard let bytes = try? socket.read(), !bytes.isEmpty else { return }
             for output in framer.feed(bytes) {
+                // A dropped client's remaining requests (a read can hold hundreds) are not served:
+                // the work would be wasted, and would outlive a server that is stopping.
+                guard !lock.withLock({ closed }) else { return }
                 switch output {
                 case .tooLong:
                     send(WireProtocol.encode(["error": ["code": "too_large", "message": "a message is over \(WireProtocol.maximumMessageBytes) bytes"]]))
