@@ -75,7 +75,7 @@ let package = Package(
         // RECORD_SNAPSHOTS=1 can rewrite them in place; excluded, as they are not resources.
         .testTarget(
             name: "EarshotTUITests",
-            dependencies: ["EarshotTUI", "EarshotTestSupport"],
+            dependencies: ["EarshotTUI", "EarshotTestSupport", "EarshotCore", "EarshotStore", "EarshotService"],
             exclude: ["Snapshots"]
         ),
         .testTarget(

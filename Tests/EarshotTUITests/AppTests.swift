@@ -1,0 +1,117 @@
+import EarshotCore
+import EarshotService
+import EarshotStore
+import EarshotTUI
+import Testing
+
+/// The TUI end to end without a terminal: real store, real service, MemoryTerminal screens.
+@Suite(.serialized) struct AppTests {
+    func busyFixture(width: Int = 120, height: Int = 40, colors: Bool = true) throws -> AppFixture {
+        let fixture = try AppFixture(width: width, height: height, colors: colors)
+        try fixture.mention("kim", "Where is my order 1234? It was due Monday", minutesAgo: 90)
+        try fixture.mention("mori", "注文はいつ届きますか？ 🙏 家族👨‍👩‍👧に贈り物です", minutesAgo: 50, triage: .question)
+        try fixture.mention("ana", "¿Dónde está mi pedido? 🇪🇸 Café ñ e\u{301}", minutesAgo: 30, triage: .complaint)
+        try fixture.mention("omar", "مرحبا، طلبي لم يصل بعد", minutesAgo: 10)
+        try fixture.mention("dov", "שלום, ההזמנה שלי לא הגיעה", minutesAgo: 2, triage: .praise)
+        return fixture
+    }
+
+    @Test func queueAndThreadAt120x40WithEveryKindOfScript() throws {
+        let fixture = try busyFixture()
+        fixture.start()
+        fixture.press(.character("v"))  // mine is empty; unassigned holds them
+        fixture.press(.character("j"), .enter)
+        Snapshot.assertMatches(fixture.terminal.screen, named: "app-thread-120x40")
+        #expect(fixture.screen.contains("注文はいつ届きますか"))
+    }
+
+    @Test func queueAt80x24AndTooSmallAt40x10AndResizeRelaysAtOnce() throws {
+        let fixture = try busyFixture(width: 80, height: 24)
+        fixture.start()
+        fixture.press(.character("v"))
+        Snapshot.assertMatches(fixture.terminal.screen, named: "app-queue-80x24")
+        fixture.terminal.resize(width: 40, height: 10)
+        fixture.drain()
+        Snapshot.assertMatches(fixture.terminal.screen, named: "app-too-small-40x10")
+        #expect(fixture.screen.contains("earshot needs at least 80x24"))
+        fixture.terminal.resize(width: 100, height: 30)
+        fixture.drain()
+        #expect(fixture.terminal.lines[0].hasPrefix("┏━ Queue: unassigned"))
+        #expect(fixture.terminal.lines[0].count == 100)
+    }
+
+    @Test func theComposerCountsLikeTwitterAndRefusesToSendOver140() throws {
+        let fixture = try busyFixture()
+        fixture.start()
+        fixture.press(.character("v"), .character("g"), .enter, .character("r"))
+        // "@kim " (5) + " ^DK" (4): 131 left.
+        #expect(fixture.screen.contains(" 131 left "))
+        fixture.type("see https://example.com/a/very/long/path/that/counts/as/23/only ")
+        #expect(fixture.screen.contains(" 103 left "))
+        fixture.type(String(repeating: "x", count: 84))
+        let bold = fixture.terminal.screen.styleRuns().first { $0.contains("bold") && $0.hasPrefix("27:") } != nil
+        #expect(fixture.screen.contains(" 19 left "))
+        #expect(bold || fixture.terminal.screen.styleRuns().contains { $0.contains("bold") })
+        fixture.type(String(repeating: "y", count: 21))
+        #expect(fixture.screen.contains(" -2 "))
+        #expect(fixture.terminal.screen.styleRuns().contains { $0.contains("reverse") && $0.contains("fg=red") })
+        fixture.press(.control("s"))
+        #expect(fixture.screen.contains("over 140 by 2 with your signature"))
+        #expect(try fixture.service.outbox(all: true, by: "dana").isEmpty)
+        fixture.press(.backspace, .backspace)
+        fixture.press(.control("s"))
+        #expect(fixture.screen.contains("reply queued"))
+        #expect(try fixture.service.outbox(all: true, by: "dana").count == 1)
+        // U within the undo window takes it back into the composer.
+        fixture.press(.character("U"))
+        #expect(fixture.screen.contains("reply taken back"))
+        #expect(try fixture.service.outbox(all: true, by: "dana").isEmpty)
+        #expect(fixture.screen.contains("Reply to #1"))
+    }
+
+    @Test func anotherRespondersChangeShowsWithinASecondWithoutMovingSelectionOrDraft() throws {
+        let fixture = try busyFixture()
+        fixture.start()
+        fixture.press(.character("v"), .character("j"), .character("j"), .enter, .character("r"))
+        fixture.type("working on it")
+        let selectedBefore = fixture.app.model.state.queue.selectedRow?.conversation.id
+        let open = try #require(fixture.app.model.state.thread?.id)
+        // Eli (another process, another responder) adds a note and a new mention arrives.
+        let other = InboxService(store: try SQLiteInboxStore(path: fixture.store.path), clock: fixture.clock)
+        try other.addNote(open, text: "I know this customer", by: "eli")
+        try fixture.mention("newbie", "first time here, hello?", minutesAgo: 0)
+        fixture.wait(milliseconds: 1_000)
+        #expect(fixture.screen.contains("note by eli"))
+        #expect(fixture.screen.contains("@newbie"))
+        #expect(fixture.app.model.state.queue.selectedRow?.conversation.id == selectedBefore)
+        #expect(fixture.app.model.state.composer?.editor.text.hasSuffix("working on it") == true)
+        // The draft was saved as typed (within a second).
+        #expect(try fixture.service.draft(of: open, by: "dana")?.text.hasSuffix("working on it") == true)
+    }
+
+    @Test func quittingWithAnUnsentReplyAsksFirst() throws {
+        let fixture = try busyFixture()
+        fixture.start()
+        fixture.press(.character("v"), .enter, .character("r"))
+        fixture.type("half an answer")
+        fixture.press(.control("c"))
+        #expect(fixture.screen.contains("is unsent"))
+        #expect(!fixture.app.model.state.quitting)
+        fixture.press(.character("n"))
+        #expect(!fixture.app.model.state.quitting)
+        fixture.press(.control("c"), .character("y"))
+        #expect(fixture.app.model.state.quitting)
+        #expect(try fixture.service.draft(of: ConversationID(1), by: "dana")?.text.hasSuffix("half an answer") == true)
+    }
+
+    @Test func withoutColourEveryStateStillShows() throws {
+        let fixture = try busyFixture(colors: false)
+        try fixture.mention("late", "overdue one", minutesAgo: 300)
+        fixture.start()
+        fixture.press(.character("v"))
+        let screen = fixture.screen
+        #expect(screen.contains("▶"))  // the selection has a glyph, not just reverse video
+        #expect(screen.contains("!!"))  // breached is a glyph
+        #expect(!fixture.terminal.screen.styleRuns().contains { $0.contains("fg=") })
+    }
+}
