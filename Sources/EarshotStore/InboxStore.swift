@@ -101,6 +101,9 @@ public protocol InboxReader {
     func countUnassigned() throws -> Int
     /// How many conversations wait for an answer now, and the oldest wait's start.
     func waitingSummary() throws -> (count: Int, oldest: Timestamp?)
+    /// Customer messages and sent replies per hour since `since` (hour start in ms → count), for
+    /// the supervisor's chart. Scans the two tables' recent rows; asked every few seconds at most.
+    func hourlyTraffic(since: Timestamp) throws -> (arrivals: [Int64: Int], replies: [Int64: Int])
 }
 
 extension InboxReader {

@@ -294,6 +294,19 @@ extension SQLiteSession {
             """) ?? 0
     }
 
+    func hourlyTraffic(since: Timestamp) throws -> (arrivals: [Int64: Int], replies: [Int64: Int]) {
+        func perHour(_ sql: String) throws -> [Int64: Int] {
+            var counts: [Int64: Int] = [:]
+            for row in try Row.fetchAll(db, sql: sql, arguments: [since.millisecondsSinceEpoch]) {
+                counts[(row[0] as Int64) * 3_600_000] = row[1]
+            }
+            return counts
+        }
+        return (
+            try perHour("SELECT created_at / 3600000, count(*) FROM mention WHERE created_at >= ? GROUP BY 1"),
+            try perHour("SELECT sent_at / 3600000, count(*) FROM reply WHERE state = 'sent' AND sent_at >= ? GROUP BY 1"))
+    }
+
     func waitingSummary() throws -> (count: Int, oldest: Timestamp?) {
         let row = try Row.fetchOne(db, sql: """
             SELECT count(*), min(waiting_since) FROM conversation

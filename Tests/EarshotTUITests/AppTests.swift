@@ -114,4 +114,32 @@ import Testing
         #expect(screen.contains("!!"))  // breached is a glyph
         #expect(!fixture.terminal.screen.styleRuns().contains { $0.contains("fg=") })
     }
+
+    @Test func theSupervisorPaneShowsTheTeamAndReassignsWhatIsPastItsSLA() throws {
+        let fixture = try busyFixture()
+        let late = try fixture.mention("late", "still waiting after five hours", minutesAgo: 300)
+        fixture.start(as: "eli")
+        fixture.press(.character("S"))
+        #expect(fixture.screen.contains("the supervisor pane is for supervisors"))
+        fixture.start(as: "dana")
+        fixture.press(.character("S"))
+        let screen = fixture.screen
+        #expect(screen.contains("Supervisor:"))
+        #expect(screen.contains("waiting 6"))
+        #expect(screen.contains("unassigned 6"))
+        #expect(screen.contains("eli          available  0/5"))
+        #expect(screen.contains("█ in ▒ out, per hour"))
+        #expect(screen.contains("2 breached"))
+        // The most overdue is selected first; a reassigns it.
+        #expect(fixture.app.model.state.supervisor?.trouble.first?.conversation.id == late)
+        fixture.press(.character("a"))
+        fixture.type("eli")
+        fixture.press(.enter)
+        #expect(fixture.screen.contains("#\(late) assigned to eli"))
+        #expect(try fixture.service.thread(late, for: "dana").assignee == "eli")
+        fixture.wait(milliseconds: 500)
+        #expect(fixture.screen.contains("eli          available  1/5"))
+        fixture.press(.character("S"))
+        #expect(fixture.screen.contains("Queue: mine"))
+    }
 }

@@ -171,6 +171,9 @@ public struct RemoteInbox: InboxAPI {
     public func outbox(all: Bool) throws -> [Reply] {
         try WireProtocol.value([Reply].self, from: try connection.call("outbox", ["all": all]))
     }
+    public func supervisor() throws -> SupervisorSnapshot {
+        try WireProtocol.value(SupervisorSnapshot.self, from: try connection.call("supervisor"))
+    }
     public func stats(grouping: StatsGrouping, since: Timestamp?, until: Timestamp?) throws -> StatsReport {
         var params: [String: Any] = ["by": grouping.rawValue]
         if let since { params["since"] = since.iso8601 }

@@ -91,6 +91,7 @@ struct RequestHandler {
             return WireProtocol.object(reply)
         case "reply.get": return WireProtocol.object(try api.reply(replyID()))
         case "outbox": return WireProtocol.object(try api.outbox(all: (params["all"] as? Bool) ?? false))
+        case "supervisor": return WireProtocol.object(try api.supervisor())
         case "stats":
             guard let grouping = StatsGrouping(rawValue: (params["by"] as? String) ?? "responder") else {
                 throw RequestError(code: "bad_request", message: "stats: \"by\" must be responder, channel, hour or day")

@@ -37,6 +37,8 @@ public enum ActionID: String, CaseIterable, Sendable, Hashable {
     /// Retry my failed reply in this conversation.
     case retrySend = "retry-send"
     case availability
+    /// Show or hide the supervisor pane (supervisors).
+    case supervisor
     // Composer.
     case send
     case cancelCompose = "cancel-compose"

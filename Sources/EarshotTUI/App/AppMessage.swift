@@ -6,6 +6,7 @@ public enum AppMessage: Sendable {
     case terminal(TerminalEvent)
     case tick(Timestamp)
     case summaryLoaded(InboxSummary)
+    case supervisorLoaded(SupervisorSnapshot)
     case queueLoaded([QueueRow], QueueLoad)
     case threadLoaded(ConversationThread)
     case eventsArrived(EventBatch)
@@ -35,6 +36,7 @@ public enum QueueLoad: Sendable, Equatable {
 /// API and answers with messages.
 public enum AppEffect: Sendable, Equatable {
     case loadSummary
+    case loadSupervisor
     case loadQueue(QueueWindowRequest, QueueLoad)
     case loadThread(ConversationID)
     case perform(ConversationID, Operation)

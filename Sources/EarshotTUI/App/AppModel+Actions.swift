@@ -51,12 +51,29 @@ extension AppModel {
             guard let id = targetConversation else { return nothingSelected() }
             return [.retryFailedReply(id)]
         case .availability: return changeAvailability(argument)
+        case .supervisor:
+            guard state.supervisor == nil else {
+                state.supervisor = nil
+                return []
+            }
+            guard state.summary?.me.role == .supervisor else {
+                show("the supervisor pane is for supervisors", error: true)
+                return [.bell]
+            }
+            state.supervisor = SupervisorState(requestedAt: state.now)
+            state.focus = .queue
+            return [.loadSupervisor]
         case .send: return send()
         case .cancelCompose: return closeComposer()
         }
     }
 
     private mutating func move(_ delta: Int) -> [AppEffect] {
+        if var supervisor = state.supervisor, state.focus == .queue {
+            supervisor.selected = max(0, min(supervisor.selected + delta, supervisor.trouble.count - 1))
+            state.supervisor = supervisor
+            return []
+        }
         if state.focus == .thread {
             let scroll = state.thread?.scroll ?? 0
             state.thread?.scroll = max(0, scroll - delta)
@@ -76,7 +93,8 @@ extension AppModel {
     }
 
     private mutating func openSelected() -> [AppEffect] {
-        guard let row = state.queue.selectedRow else { return nothingSelected() }
+        let fromSupervisor = state.supervisor.flatMap { $0.trouble.indices.contains($0.selected) ? $0.trouble[$0.selected] : nil }
+        guard let row = fromSupervisor ?? state.queue.selectedRow else { return nothingSelected() }
         let id = row.conversation.id
         var effects: [AppEffect] = []
         if let composer = state.composer, composer.conversation != id { effects += closeComposer() }
@@ -257,6 +275,10 @@ extension AppModel {
 
     private mutating func back() -> [AppEffect] {
         if state.focus == .composer { return closeComposer() }
+        if state.supervisor != nil, state.focus == .queue {
+            state.supervisor = nil
+            return []
+        }
         if state.focus == .thread {
             state.focus = .queue
             return []

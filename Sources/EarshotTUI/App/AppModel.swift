@@ -38,6 +38,12 @@ public struct AppModel: Sendable {
             state.summary = summary
             state.now = max(state.now, summary.now)
             return []
+        case let .supervisorLoaded(snapshot):
+            guard var supervisor = state.supervisor else { return [] }
+            supervisor.snapshot = snapshot
+            supervisor.selected = min(supervisor.selected, max(0, supervisor.trouble.count - 1))
+            state.supervisor = supervisor
+            return []
         case let .queueLoaded(rows, load):
             applyQueue(rows, load)
             return []
@@ -94,11 +100,15 @@ public struct AppModel: Sendable {
     /// The conversation an action applies to: the open thread when it has the focus, else the selected row.
     var targetConversation: ConversationID? {
         if state.focus != .queue, let open = state.thread?.id { return open }
+        if let supervisor = state.supervisor {
+            return supervisor.trouble.indices.contains(supervisor.selected) ? supervisor.trouble[supervisor.selected].conversation.id : nil
+        }
         return state.queue.selectedRow?.conversation.id ?? state.thread?.id
     }
 
     func reloadAfterChange(_ conversation: ConversationID?) -> [AppEffect] {
         var effects: [AppEffect] = [.loadSummary, reloadQueue()]
+        if state.supervisor != nil { effects.append(.loadSupervisor) }
         if let open = state.thread?.id, conversation == nil || conversation == open { effects.append(.loadThread(open)) }
         return effects
     }
@@ -106,6 +116,11 @@ public struct AppModel: Sendable {
     private mutating func tick(_ now: Timestamp) -> [AppEffect] {
         state.now = now
         var effects: [AppEffect] = [.pollEvents]
+        // The supervisor's picture costs a statistics pass: every 5 s while it is shown.
+        if let supervisor = state.supervisor, now.millisecondsSinceEpoch - supervisor.requestedAt.millisecondsSinceEpoch >= 5_000 {
+            state.supervisor?.requestedAt = now
+            effects.append(.loadSupervisor)
+        }
         if let message = state.message, message.until <= now { state.message = nil }
         if let sent = state.lastSent, sent.until <= now { state.lastSent = nil }
         if var composer = state.composer, composer.kind == .reply, composer.dirty,

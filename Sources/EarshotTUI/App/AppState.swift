@@ -16,6 +16,8 @@ public struct AppState: Sendable {
     public var composer: ComposerState?
     public var prompt: PromptState?
     public var helpOffset: Int?
+    /// The supervisor pane, when shown, in place of the queue; its selection is in the trouble list.
+    public var supervisor: SupervisorState?
     public var message: StatusMessage?
     /// The reply just sent, while it can still be taken back (`U`).
     public var lastSent: (reply: ReplyID, until: Timestamp)?
@@ -53,6 +55,17 @@ public struct QueueState: Sendable {
     public var anchor: QueueAnchor = .first
 
     public var selectedRow: QueueRow? { rows.indices.contains(selected) ? rows[selected] : nil }
+}
+
+/// The supervisor pane: the latest snapshot and the selected conversation in trouble.
+public struct SupervisorState: Sendable {
+    public var snapshot: SupervisorSnapshot?
+    public var selected = 0
+    /// When the snapshot was last asked for; it is refreshed every few seconds while shown.
+    public var requestedAt = Timestamp(millisecondsSinceEpoch: 0)
+
+    /// Breached first, then at risk: the list j/k move in and `a` reassigns from.
+    public var trouble: [QueueRow] { (snapshot?.breached ?? []) + (snapshot?.atRisk ?? []) }
 }
 
 /// The thread pane: the open conversation.

@@ -52,6 +52,8 @@ public final class EffectRunner {
         switch effect {
         case .loadSummary:
             return [.summaryLoaded(try api.summary())]
+        case .loadSupervisor:
+            return [.supervisorLoaded(try api.supervisor())]
         case let .loadQueue(request, load):
             return [.queueLoaded(try api.queueWindow(request), load)]
         case let .loadThread(id):

@@ -13,7 +13,11 @@ public enum AppView {
             return buffer
         }
         let layout = Layout(state)
-        buffer.draw(in: layout.queue) { QueuePane.draw(state, in: &$0) }
+        if state.supervisor != nil {
+            buffer.draw(in: layout.queue) { SupervisorPane.draw(state, in: &$0) }
+        } else {
+            buffer.draw(in: layout.queue) { QueuePane.draw(state, in: &$0) }
+        }
         if let thread = layout.thread { buffer.draw(in: thread) { ThreadPane.draw(state, in: &$0) } }
         if let composer = layout.composer { buffer.draw(in: composer) { ComposerPane.draw(state, in: &$0) } }
         buffer.draw(in: layout.status) { StatusBar.draw(state, in: &$0) }
