@@ -44,6 +44,7 @@ struct TUICommand: ParsableCommand {
         let (keymap, problems) = KeymapLoader.load(environment: environment)
         let terminal = try NcursesTerminal()
         var model = AppModel(login: me.login, keymap: keymap, size: terminal.size)
+        model.canned = CannedReplies.load(directories: CannedReplies.directories(environment: environment))
         if let first = problems.first {
             model.state.message = StatusMessage(
                 text: "\(first)" + (problems.count > 1 ? " (+\(problems.count - 1) more, printed on exit)" : ""),

@@ -142,4 +142,20 @@ import Testing
         fixture.press(.character("S"))
         #expect(fixture.screen.contains("Queue: mine"))
     }
+
+    @Test func aCannedReplyExpandsWithTab() throws {
+        let fixture = try busyFixture()
+        fixture.start()
+        fixture.app.model.canned = CannedReplies(snippets: [
+            .init(name: "shipping", text: "Sorry for the wait! It ships today.", file: "shipping.txt"),
+            .init(name: "thanks", text: "Thank you!", file: "thanks.txt"),
+        ])
+        fixture.press(.character("v"), .enter, .character("r"))
+        fixture.type("::sh")
+        fixture.press(.tab)
+        #expect(fixture.app.model.state.composer?.editor.text == "@kim Sorry for the wait! It ships today.")
+        fixture.type(" ::")
+        fixture.press(.tab)
+        #expect(fixture.screen.contains("canned: shipping thanks"))
+    }
 }

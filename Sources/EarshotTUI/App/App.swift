@@ -6,7 +6,7 @@ import Foundation
 /// runner performs the effects, the view is drawn and only changed cells are presented.
 public final class App {
     let terminal: any Terminal
-    public private(set) var model: AppModel
+    public var model: AppModel
     let runner: EffectRunner
     let clock: any Clock
     /// Milliseconds between ticks (event polling, draft saves, message expiry).

@@ -58,11 +58,34 @@ extension AppModel {
 
     private mutating func composerKey(_ key: Key) -> [AppEffect] {
         guard var composer = state.composer else { return [] }
+        if key == .tab { return expandCanned() }
         if let action = keymap.action(for: key, in: .composer) { return perform(action, argument: nil) }
         guard composer.editor.handle(key) else {
             show("\(key.name) does nothing in the composer; C-s sends, Esc closes", error: true)
             return [.bell]
         }
+        composer.dirty = true
+        state.composer = composer
+        return []
+    }
+
+    /// Tab after `::name` (or the start of one) puts the canned reply in its place.
+    private mutating func expandCanned() -> [AppEffect] {
+        guard var composer = state.composer else { return [] }
+        let before = String(composer.editor.text.prefix(composer.editor.cursor))
+        guard let marker = before.range(of: "::", options: .backwards),
+              !before[marker.upperBound...].contains(where: \.isWhitespace) else {
+            show(canned.snippets.isEmpty ? "no canned replies (docs/config.md)" : "type ::name then Tab; canned: " + canned.snippets.map(\.name).joined(separator: " "))
+            return []
+        }
+        let prefix = String(before[marker.upperBound...])
+        let names = canned.names(startingWith: prefix)
+        guard names.count == 1 || names.contains(prefix), let snippet = canned.snippet(named: names.contains(prefix) ? prefix : names[0]) else {
+            show(names.isEmpty ? "no canned reply starts with \"\(prefix)\"" : "canned: " + names.joined(separator: " "), error: names.isEmpty)
+            return names.isEmpty ? [.bell] : []
+        }
+        for _ in 0..<(prefix.count + 2) { _ = composer.editor.backspace() }
+        composer.editor.insert(snippet.text)
         composer.dirty = true
         state.composer = composer
         return []

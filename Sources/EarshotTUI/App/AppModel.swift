@@ -6,6 +6,8 @@ import EarshotService
 public struct AppModel: Sendable {
     public var state: AppState
     public let keymap: Keymap
+    /// Snippets `::name` + Tab expands in the composer.
+    public var canned = CannedReplies()
     /// How long transient messages stay.
     static let messageMilliseconds: Int64 = 4_000
     /// Drafts are saved at most this often while typing.
