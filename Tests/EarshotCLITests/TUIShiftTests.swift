@@ -163,4 +163,42 @@ struct TUIShiftTests {
         #expect(screen.contains("unassigned 2"))
         #expect(!screen.contains("\u{1B}"))
     }
+
+    @Test func throughTheDaemonOthersChangesShowLiveAndARestartIsRiddenOut() throws {
+        try ingest([("1", "kim", "Where is my order?"), ("2", "lee", "App crashes on start")])
+        var daemonEnvironment = environment
+        daemonEnvironment["EARSHOT_SOCKET"] = home.file("earshot.sock")
+        func startDaemon() throws -> Process {
+            let daemon = Process()
+            daemon.executableURL = URL(fileURLWithPath: binary)
+            daemon.arguments = ["serve", "--tick", "0.5"]
+            daemon.environment = daemonEnvironment
+            daemon.standardError = FileHandle.nullDevice
+            try daemon.run()
+            let deadline = Date().addingTimeInterval(20)
+            while !FileManager.default.fileExists(atPath: home.file("earshot.sock")) && Date() < deadline { usleep(20_000) }
+            return daemon
+        }
+        var daemon = try startDaemon()
+        defer { daemon.terminate(); daemon.waitUntilExit() }
+        let tmux = try TmuxSession([binary], environment: daemonEnvironment, in: home.path)
+        defer { tmux.kill() }
+        expectScreen(tmux, "connected")
+        tmux.send("v")
+        expectScreen(tmux, "@lee")
+        // Someone else (a CLI client of the same daemon) claims and notes: the screen follows.
+        let claim = try runProcess(binary, ["claim", "2"], environment: daemonEnvironment)
+        #expect(claim.status == 0, "\(claim.stderr)")
+        let (gone, screen) = tmux.wait { !$0.contains("@lee") }
+        #expect(gone, "a claimed conversation leaves the unassigned view within a second:\n\(screen)")
+        // The daemon goes away: the TUI says so, and carries on when it is back.
+        kill(daemon.processIdentifier, SIGKILL)
+        daemon.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: home.file("earshot.sock"))
+        tmux.send("j")
+        expectScreen(tmux, "RECONNECTING")
+        daemon = try startDaemon()
+        expectScreen(tmux, "reconnected")
+        tmux.send("q")
+    }
 }
