@@ -13,6 +13,7 @@ do {
         try StatsBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "daemon":
         try DaemonBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "tui", "tui-run": try TUIBenchmark.command(arguments)
     case "writer":
         try CrashWriter(arguments: Array(arguments.dropFirst())).run()
     default:
@@ -21,6 +22,7 @@ do {
                    earshot-bench ingest [--count N] [--dir DIR] [--only jsonl|twcs]
                    earshot-bench stats [--count N] [--dir DIR]
                    earshot-bench daemon [--clients 50] [--rate 200] [--seconds 10]
+                   earshot-bench tui [--count N] [--dir DIR] [--runs 3] [--presses 1000]
                    earshot-bench writer --db PATH [--batches N] [--batch-size N]
 
             """.utf8))
