@@ -187,8 +187,9 @@ struct TUIBenchmark {
         print("targets:")
         print(verdict(String(format: "first frame ≤ 300 ms (warm median %.0f ms, cold %.0f ms)", firstFrame * 1000, bigCold.firstFrame * 1000),
                       max(firstFrame, bigCold.firstFrame) <= Self.targets.firstFrame))
-        print(verdict(String(format: "keypress ≤ 5 ms (p99 of j and k %.2f ms, max %.2f ms)", keypress * 1000,
-                             max(percentile(j, 1), percentile(k, 1)) * 1000),
+        let onCPU = max(percentile(bigWarm.flatMap(\.downCPU), 0.99), percentile(bigWarm.flatMap(\.upCPU), 0.99))
+        print(verdict(String(format: "keypress ≤ 5 ms (wall p99 of j and k %.2f ms, max %.2f ms; on-CPU p99 %.2f ms)", keypress * 1000,
+                             max(percentile(j, 1), percentile(k, 1)) * 1000, onCPU * 1000),
                       keypress <= Self.targets.keypress))
         print(verdict(String(format: "memory ≤ 60 MB (peak %.1f MB)", memory), memory <= Self.targets.memoryMB))
     }
@@ -252,9 +253,9 @@ struct TUIRunResult: Codable {
 
 /// Writes a store the way a year of a busy inbox looks, with SQL (fast; the benchmark measures
 /// reading it): one conversation every 30 seconds for N conversations, ending a minute ago.
-/// The newest 20,000 hold the live work: 60% open (of which one in ten assigned to the bench's
-/// responder or to one of 20 agents, one in a hundred set-aside spam, the rest unassigned), 10%
-/// pending, 10% snoozed, 20% resolved; older ones are resolved but for one in 97 pending. Open
+/// The newest 20,000 hold the live work: 60% open (at 1,000,000: 400 assigned to the bench's
+/// responder, 1,600 to 20 agents, 200 set-aside spam, 9,800 unassigned), 10% pending, 10%
+/// snoozed, 20% resolved; older ones are resolved but for one in 97 pending. Open
 /// conversations have an SLA due 1–4 hours after the customer wrote; every conversation that is
 /// not resolved has its customer message (the thread pane reads it); each has an `opened` event.
 struct TUIStoreGenerator {
