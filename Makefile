@@ -50,6 +50,7 @@ bench: deps
 	$(RELEASE_BIN)/earshot-bench stats --count $(BENCH_COUNT)
 	$(RELEASE_BIN)/earshot-bench queue --count $(BENCH_COUNT)
 	$(RELEASE_BIN)/earshot-bench daemon --clients 50 --rate 200 --seconds 10
+	$(RELEASE_BIN)/earshot-bench tui --count $(BENCH_COUNT)
 
 install: deps
 	$(SWIFT) build -c release --product earshot

@@ -52,7 +52,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EarshotBench",
-            dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService"]
+            dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotTUI"]
         ),
         // Helpers shared by the test targets only (temp dirs, finding built binaries).
         .target(name: "EarshotTestSupport", path: "Tests/EarshotTestSupport"),

@@ -15,6 +15,7 @@ do {
         try QueueBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "daemon":
         try DaemonBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "tui", "tui-run": try TUIBenchmark.command(arguments)
     case "writer":
         try CrashWriter(arguments: Array(arguments.dropFirst())).run()
     default:
@@ -24,6 +25,7 @@ do {
                    earshot-bench stats [--count N] [--dir DIR]
                    earshot-bench queue [--count N] [--dir DIR]
                    earshot-bench daemon [--clients 50] [--rate 200] [--seconds 10]
+                   earshot-bench tui [--count N] [--dir DIR] [--runs 3] [--presses 1000]
                    earshot-bench writer --db PATH [--batches N] [--batch-size N]
 
             """.utf8))

@@ -6,7 +6,9 @@ import GRDB
 extension SQLiteSession {
     func queue(_ view: QueueView, from start: QueueStart, narrowedBy narrowing: QueueNarrowing, limit: Int) throws -> [Conversation] {
         let query = QueueQuery(view: view, start: start, narrowing: narrowing, limit: limit)
-        let rows = try Row.fetchAll(db, sql: query.sql, arguments: query.arguments).map(RowDecoding.conversation)
+        // Cached: a view has a handful of SQL shapes (anchor direction, filters set), and parsing
+        // one costs more than reading a window of rows.
+        let rows = try Row.fetchAll(try db.cachedStatement(sql: query.sql), arguments: query.arguments).map(RowDecoding.conversation)
         return query.reversed ? rows.reversed() : rows
     }
 

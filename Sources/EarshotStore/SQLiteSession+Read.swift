@@ -22,11 +22,11 @@ extension SQLiteSession {
     }
 
     func channels() throws -> [Channel] {
-        try Row.fetchAll(db, sql: "SELECT * FROM channel ORDER BY id").map(RowDecoding.channel)
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM channel ORDER BY id")).map(RowDecoding.channel)
     }
 
     func customer(_ id: CustomerID) throws -> Customer? {
-        try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE id = ?", arguments: [id.rawValue])
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM customer WHERE id = ?"), arguments: [id.rawValue])
             .map(RowDecoding.customer)
     }
 
