@@ -15,29 +15,32 @@ public final class TmuxSession {
     public init(_ command: [String], environment: [String: String], width: Int = 120, height: Int = 40, in directory: String) throws {
         server = "earshot-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         self.directory = directory
-        var arguments = ["new-session", "-d", "-x", String(width), "-y", String(height)]
+        var arguments = ["new-session", "-d", "-s", Self.session, "-x", String(width), "-y", String(height)]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
         arguments += ["--"] + command
         let status = tmux(arguments)
         guard status == 0 else { throw Failure(description: "tmux new-session exited \(status)") }
     }
 
+    /// The one session on this test's own server.
+    static let session = "earshot"
+
     public struct Failure: Error, CustomStringConvertible { public let description: String }
 
     /// Sends tmux key names (`Enter`, `C-s`, `Escape`, `j`).
-    public func send(_ keys: String...) { _ = tmux(["send-keys", "-t", server] + keys) }
+    public func send(_ keys: String...) { _ = tmux(["send-keys", "-t", Self.session] + keys) }
 
     /// Types text literally.
-    public func type(_ text: String) { _ = tmux(["send-keys", "-t", server, "-l", text]) }
+    public func type(_ text: String) { _ = tmux(["send-keys", "-t", Self.session, "-l", text]) }
 
     /// The screen as text lines.
-    public func capture() -> String { output(["capture-pane", "-p", "-t", server]) }
+    public func capture() -> String { output(["capture-pane", "-p", "-t", Self.session]) }
 
     /// The pane's title (which an OSC 0 sequence would change).
-    public func title() -> String { output(["display-message", "-p", "-t", server, "#{pane_title}"]) }
+    public func title() -> String { output(["display-message", "-p", "-t", Self.session, "#{pane_title}"]) }
 
     /// Whether the program still runs (the session ends when it exits).
-    public var isRunning: Bool { tmux(["has-session", "-t", server]) == 0 }
+    public var isRunning: Bool { tmux(["has-session", "-t", Self.session]) == 0 }
 
     /// Waits until the screen satisfies `condition`; returns the last screen either way.
     @discardableResult
