@@ -3,6 +3,7 @@ SWIFT        ?= swift
 PREFIX       ?= /usr/local
 DESTDIR      ?=
 BENCH_COUNT  ?= 1000000
+DEMO_ARGS    ?=
 # Debian packages the build and the tests need (tmux drives the real binary in tests).
 DEPS         := libncurses-dev pkg-config sqlite3 libsqlite3-dev tmux
 RELEASE_BIN   = $(shell $(SWIFT) build -c release --show-bin-path)
@@ -32,12 +33,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Until the TUI and the demo exist, the most useful thing: create (or upgrade) the
-# personal database and check it.
+# The live demo (docs/demo.md): simulated customers and teammates around you on a
+# temporary database. DEMO_ARGS passes options, e.g. make run DEMO_ARGS="--speed 60".
 run: deps
 	$(SWIFT) build -c release --product earshot
-	$(RELEASE_BIN)/earshot db init
-	$(RELEASE_BIN)/earshot db check
+	$(RELEASE_BIN)/earshot demo $(DEMO_ARGS)
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -69,7 +69,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EarshotServiceTests",
-            dependencies: ["EarshotCore", "EarshotStore", "EarshotService", "EarshotTestSupport"]
+            dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotTestSupport"]
         ),
         // Snapshots are text files beside the tests, found through #filePath so that
         // RECORD_SNAPSHOTS=1 can rewrite them in place; excluded, as they are not resources.
