@@ -158,4 +158,24 @@ import Testing
         fixture.press(.tab)
         #expect(fixture.screen.contains("canned: shipping thanks"))
     }
+
+    @Test func scrollingALongViewHoldsAFewScreensAndComesBackInOrder() throws {
+        let fixture = try AppFixture(width: 100, height: 30)
+        for index in 0..<1_200 { try fixture.mention("c\(index)", "message \(index)", minutesAgo: Int64(2_000 - index)) }
+        fixture.start()
+        fixture.press(.character("v"), .character("v"))  // the open view: oldest first
+        let expected = try fixture.service.queueWindow(QueueWindowRequest(view: "open", limit: 1_200), for: "dana").map(\.conversation.id)
+        for _ in 0..<1_000 { fixture.press(.character("j")) }
+        let state = fixture.app.model.state.queue
+        #expect(state.selectedRow?.conversation.id == expected[1_000])
+        #expect(state.rows.count <= 200, "the window holds a few screens, not all \(state.rows.count) rows scrolled past")
+        for _ in 0..<1_000 { fixture.press(.character("k")) }
+        #expect(fixture.app.model.state.queue.selectedRow?.conversation.id == expected[0])
+        fixture.press(.character("G"))
+        #expect(fixture.app.model.state.queue.selectedRow?.conversation.id == expected.last)
+        fixture.press(.character("k"))
+        #expect(fixture.app.model.state.queue.selectedRow?.conversation.id == expected[expected.count - 2])
+        fixture.press(.character("g"))
+        #expect(fixture.app.model.state.queue.selectedRow?.conversation.id == expected[0])
+    }
 }

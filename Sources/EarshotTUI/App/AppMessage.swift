@@ -27,7 +27,8 @@ public enum QueueLoad: Sendable, Equatable {
     /// Rows after the window (scrolling down).
     case append(requested: Int)
     /// Rows before the window (scrolling up); one more than shown was asked for, to learn the anchor.
-    case prepend(requested: Int)
+    /// `thenMove` is what is left of the keypress that ran off the top (negative, or 0).
+    case prepend(requested: Int, thenMove: Int)
     /// The bottom of the view (G); one more than shown was asked for.
     case last(requested: Int)
 }

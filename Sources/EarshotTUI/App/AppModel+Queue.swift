@@ -15,7 +15,7 @@ extension AppModel {
     func loadWindow(anchor: QueueAnchor, load: QueueLoad) -> AppEffect {
         let limit: Int
         switch load {
-        case let .replace(_, requested), let .append(requested), let .prepend(requested), let .last(requested): limit = requested
+        case let .replace(_, requested), let .append(requested), let .prepend(requested, _), let .last(requested): limit = requested
         }
         return .loadQueue(request(anchor: anchor, limit: limit), load)
     }
@@ -52,41 +52,49 @@ extension AppModel {
             queue.rows += rows
             queue.moreAfter = rows.count >= requested
             queue.selected = min(queue.selected, max(0, queue.rows.count - 1))
-            let excess = queue.rows.count - windowSize
-            if excess > 0, excess <= queue.selected, excess <= queue.scrollTop {
+            // Drop rows above the screen (only those), keeping at least a window's worth, so
+            // scrolling a long view holds a few screens, not everything scrolled past.
+            let excess = min(queue.rows.count - windowSize, queue.scrollTop)
+            if excess > 0 {
                 queue.anchor = .after(queue.rows[excess - 1].position)
                 queue.rows.removeFirst(excess)
                 queue.selected -= excess
                 queue.scrollTop -= excess
                 queue.moreBefore = true
             }
-        case let .prepend(requested), let .last(requested):
-            var shown = rows
-            if rows.count >= requested, let extra = shown.first {
-                shown.removeFirst()
-                queue.anchor = .after(extra.position)
-                queue.moreBefore = true
-            } else {
-                queue.anchor = .first
-                queue.moreBefore = false
+        case let .prepend(requested, thenMove):
+            let shown = takeAnchorRow(rows, requested: requested, into: &queue)
+            queue.rows = shown + queue.rows
+            queue.selected = max(0, queue.selected + shown.count + thenMove)
+            queue.scrollTop += shown.count
+            if queue.rows.count > windowSize * 2 {
+                queue.rows.removeLast(queue.rows.count - windowSize * 2)
+                queue.moreAfter = true
             }
-            if case .last = load {
-                queue.rows = shown
-                queue.moreAfter = false
-                queue.selected = max(0, shown.count - 1)
-                queue.scrollTop = max(0, shown.count - pageSize)
-            } else {
-                queue.rows = shown + queue.rows
-                queue.selected += shown.count
-                queue.scrollTop += shown.count
-                if queue.rows.count > windowSize * 2 {
-                    queue.rows.removeLast(queue.rows.count - windowSize * 2)
-                    queue.moreAfter = true
-                }
-            }
+        case let .last(requested):
+            let shown = takeAnchorRow(rows, requested: requested, into: &queue)
+            queue.rows = shown
+            queue.moreAfter = false
+            queue.selected = max(0, shown.count - 1)
+            queue.scrollTop = max(0, shown.count - pageSize)
         }
         state.queue = queue
         clampQueueScroll()
+    }
+
+    /// A backward read asks for one row more than it shows: that row, when it came, is where a
+    /// reload of this stretch starts (`.after` it); when it did not, the view's top is loaded.
+    private func takeAnchorRow(_ rows: [QueueRow], requested: Int, into queue: inout QueueState) -> [QueueRow] {
+        var shown = rows
+        if rows.count >= requested, let extra = shown.first {
+            shown.removeFirst()
+            queue.anchor = .after(extra.position)
+            queue.moreBefore = true
+        } else {
+            queue.anchor = .first
+            queue.moreBefore = false
+        }
+        return shown
     }
 
     /// Moves the selection by `delta` rows, reading more of the view when it runs off the window.
@@ -104,13 +112,16 @@ extension AppModel {
             queue.selected = 0
             if queue.moreBefore, let first = queue.rows.first {
                 let count = max(pageSize, windowSize / 2)
-                effects.append(loadWindow(anchor: .before(first.position), load: .prepend(requested: count + 1)))
+                effects.append(loadWindow(anchor: .before(first.position), load: .prepend(requested: count + 1, thenMove: target)))
             }
         } else {
             queue.selected = target
-            // Read ahead before the selection reaches the edge, so j never waits.
+            // Read ahead before the selection reaches either edge, so j and k never wait.
             if queue.moreAfter, queue.rows.count - target < pageSize, let last = queue.rows.last {
                 effects.append(loadWindow(anchor: .after(last.position), load: .append(requested: max(pageSize, windowSize / 2))))
+            } else if delta < 0, queue.moreBefore, target < pageSize, let first = queue.rows.first {
+                let count = max(pageSize, windowSize / 2)
+                effects.append(loadWindow(anchor: .before(first.position), load: .prepend(requested: count + 1, thenMove: 0)))
             }
         }
         state.queue = queue
