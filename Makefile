@@ -76,11 +76,12 @@ install-files:
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_earshot $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/earshot.fish
 
 # Regenerates docs/earshot.1 with swift-argument-parser's generate-manual plugin (it ships
-# with the dependency, so this works offline). Blank lines in command discussions become
-# paragraph breaks (.Pp), which mdoc wants.
+# with the dependency, so this works offline); scripts/finish-manpage.awk turns blank lines
+# into paragraph breaks and adds ENVIRONMENT, FILES and SEE ALSO from
+# scripts/earshot-man-sections.mdoc, which the parser cannot know.
 man: deps
 	$(SWIFT) package plugin generate-manual --configuration debug --date $(MAN_DATE)
-	sed 's/^$$/.Pp/' $(MAN_OUTPUT) > docs/earshot.1
+	awk -v extra=scripts/earshot-man-sections.mdoc -f scripts/finish-manpage.awk $(MAN_OUTPUT) > docs/earshot.1
 
 clean:
 	rm -rf .build

@@ -71,6 +71,13 @@ import Testing
         #expect(stale.isEmpty, "docs/earshot.1 is stale (run `make man`); missing: \(stale.joined(separator: "; "))")
         // mdoc wants paragraph macros, not blank lines (`make man` converts them).
         #expect(!manPage.split(separator: "\n", omittingEmptySubsequences: false).dropLast().contains(""))
+        // The sections `make man` adds from scripts/earshot-man-sections.mdoc.
+        for section in [".Sh ENVIRONMENT", ".Sh FILES", ".Sh \"EXIT STATUS\"", ".Sh \"SEE ALSO\""] {
+            #expect(manPage.contains(section + "\n"), "docs/earshot.1 lacks \(section)")
+        }
+        for variable in ["EARSHOT_DB", "EARSHOT_CONFIG", "EARSHOT_SOCKET", "NO_COLOR"] {
+            #expect(manPage.contains(".It Ev \(variable)"), "docs/earshot.1's ENVIRONMENT lacks \(variable)")
+        }
     }
 
     /// `make install-files`, the step of `make install` after the release build, with the
