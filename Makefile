@@ -7,8 +7,13 @@ DEMO_ARGS    ?=
 # Debian packages the build and the tests need (tmux drives the real binary in tests).
 DEPS         := libncurses-dev pkg-config sqlite3 libsqlite3-dev tmux
 RELEASE_BIN   = $(shell $(SWIFT) build -c release --show-bin-path)
+# The binary install-files copies and asks for completion scripts (install builds it first).
+EARSHOT_BIN  ?= $(RELEASE_BIN)/earshot
+# The man page's date: the last change to the commands it documents, so it only changes with them.
+MAN_DATE     ?= $(shell git log -1 --format=%cs -- Sources/earshot 2>/dev/null | grep . || date +%F)
+MAN_OUTPUT    = .build/plugins/GenerateManual/outputs/earshot/earshot.1
 
-.PHONY: all build run test bench install deps clean
+.PHONY: all build run test bench install install-files man deps clean
 
 all: build
 
@@ -52,10 +57,32 @@ bench: deps
 	$(RELEASE_BIN)/earshot-bench daemon --clients 50 --rate 200 --seconds 10
 	$(RELEASE_BIN)/earshot-bench tui --count $(BENCH_COUNT)
 
+# The binary, the man page (docs/earshot.1, kept current by `make man`) and completion
+# scripts for bash, zsh and fish, generated from the binary's own argument parser.
 install: deps
 	$(SWIFT) build -c release --product earshot
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(RELEASE_BIN)/earshot $(DESTDIR)$(PREFIX)/bin/earshot
+	$(MAKE) install-files EARSHOT_BIN=$(RELEASE_BIN)/earshot
+
+# Installs an already built EARSHOT_BIN; `make install` builds it first.
+install-files:
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 $(EARSHOT_BIN) $(DESTDIR)$(PREFIX)/bin/earshot
+	install -m 0644 docs/earshot.1 $(DESTDIR)$(PREFIX)/share/man/man1/earshot.1
+	$(EARSHOT_BIN) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/earshot
+	$(EARSHOT_BIN) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_earshot
+	$(EARSHOT_BIN) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/earshot.fish
+	chmod 0644 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/earshot \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_earshot $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/earshot.fish
+
+# Regenerates docs/earshot.1 with swift-argument-parser's generate-manual plugin (it ships
+# with the dependency, so this works offline); scripts/finish-manpage.awk turns blank lines
+# into paragraph breaks and adds ENVIRONMENT, FILES and SEE ALSO from
+# scripts/earshot-man-sections.mdoc, which the parser cannot know.
+man: deps
+	$(SWIFT) package plugin generate-manual --configuration debug --date $(MAN_DATE)
+	awk -v extra=scripts/earshot-man-sections.mdoc -f scripts/finish-manpage.awk $(MAN_OUTPUT) > docs/earshot.1
 
 clean:
 	rm -rf .build
