@@ -6,7 +6,10 @@ final class ClientSession: @unchecked Sendable {
     // @unchecked: mutable state is guarded by `lock`; the socket is thread-safe for one
     // reader and one writer.
     let socket: UnixSocket
-    unowned let server: DaemonServer
+    /// Strong: a session's threads may still be finishing a request after the server was
+    /// stopped and let go of (tests do this); the server lives until its last session closes,
+    /// and `server.forget(self)` on close breaks the cycle.
+    let server: DaemonServer
     private let lock = NSLock()
     private let ready = NSCondition()
     private var outbox: [[UInt8]] = []

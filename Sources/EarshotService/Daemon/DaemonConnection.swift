@@ -171,6 +171,7 @@ public struct RemoteInbox: InboxAPI {
     public func outbox(all: Bool) throws -> [Reply] {
         try WireProtocol.value([Reply].self, from: try connection.call("outbox", ["all": all]))
     }
+    public func reportActivity() throws { _ = try connection.call("activity") }
     public func supervisor() throws -> SupervisorSnapshot {
         try WireProtocol.value(SupervisorSnapshot.self, from: try connection.call("supervisor"))
     }

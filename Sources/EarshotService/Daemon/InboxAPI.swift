@@ -25,6 +25,8 @@ public protocol InboxAPI: Sendable {
     /// Queued and failed replies: one's own, or (supervisors) everyone's.
     func outbox(all: Bool) throws -> [Reply]
     func route(policy: RoutingPolicy?) throws -> [RoutingAssignment]
+    /// The person did something (idle-away counts from the last report).
+    func reportActivity() throws
     /// The supervisor pane's picture (supervisors only).
     func supervisor() throws -> SupervisorSnapshot
     /// Latency and SLA figures with the live load (docs/metrics.md); any responder may ask.
@@ -91,6 +93,7 @@ public struct LocalInbox: InboxAPI {
     public func outbox(all: Bool) throws -> [Reply] { try service.outbox(all: all, by: login) }
     public func route(policy: RoutingPolicy?) throws -> [RoutingAssignment] { try service.route(policy: policy) }
     public func supervisor() throws -> SupervisorSnapshot { try service.supervisorSnapshot(for: login) }
+    public func reportActivity() throws { try service.reportActivity(of: login) }
     public func stats(grouping: StatsGrouping, since: Timestamp?, until: Timestamp?) throws -> StatsReport {
         try service.stats(grouping: grouping, since: since, until: until, by: login)
     }

@@ -38,6 +38,8 @@ public enum QueueLoad: Sendable, Equatable {
 public enum AppEffect: Sendable, Equatable {
     case loadSummary
     case loadSupervisor
+    /// The person pressed keys: idle-away counts from now.
+    case reportActivity
     case loadQueue(QueueWindowRequest, QueueLoad)
     case loadThread(ConversationID)
     case perform(ConversationID, Operation)

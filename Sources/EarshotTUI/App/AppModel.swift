@@ -28,7 +28,13 @@ public struct AppModel: Sendable {
     public mutating func handle(_ message: AppMessage) -> [AppEffect] {
         switch message {
         case let .terminal(.key(key)):
-            return handleKey(key)
+            var effects = handleKey(key)
+            // Pressing keys is being at work: idle-away counts from the last report.
+            if state.now.millisecondsSinceEpoch - state.activityReportedAt.millisecondsSinceEpoch >= 60_000 {
+                state.activityReportedAt = state.now
+                effects.append(.reportActivity)
+            }
+            return effects
         case let .terminal(.resize(width, height)):
             state.width = width
             state.height = height

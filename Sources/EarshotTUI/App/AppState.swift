@@ -24,6 +24,8 @@ public struct AppState: Sendable {
     /// The service's clock at the last summary, advanced by ticks: waits are shown against it.
     public var now: Timestamp = Timestamp(millisecondsSinceEpoch: 0)
     public var quitting = false
+    /// When activity was last reported (at most once a minute while keys are pressed).
+    public var activityReportedAt = Timestamp(millisecondsSinceEpoch: 0)
 
     public init(login: String) { self.login = login }
 

@@ -52,6 +52,9 @@ public final class EffectRunner {
         switch effect {
         case .loadSummary:
             return [.summaryLoaded(try api.summary())]
+        case .reportActivity:
+            try api.reportActivity()
+            return []
         case .loadSupervisor:
             return [.supervisorLoaded(try api.supervisor())]
         case let .loadQueue(request, load):
