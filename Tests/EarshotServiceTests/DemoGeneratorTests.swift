@@ -190,6 +190,21 @@ struct DemoGeneratorTests {
         }
     }
 
+    @Test func everyMessageHasAnAnswerThatUsesOnlyWhatTheCustomerSaid() {
+        func slots(_ text: String) -> Set<String> {
+            Set(text.split(separator: "{").dropFirst().compactMap { $0.split(separator: "}").first.map(String.init) })
+        }
+        for phrase in DemoPhrasebook.customer + DemoPhrasebook.outage where phrase.intent != .spam {
+            let answers = DemoPhrasebook.answers[phrase.subject]
+            #expect(answers?[.english] != nil, "no English answer for \(phrase.subject)")
+            // The customer's language, else that language's general answer.
+            let inLanguage = answers?[phrase.language] ?? DemoPhrasebook.answers["other"]![phrase.language]!
+            for answer in inLanguage {
+                #expect(slots(answer).isSubset(of: slots(phrase.text)), "\(answer) answers \(phrase.text)")
+            }
+        }
+    }
+
     @Test func anAnswerIsInTheCustomersLanguage() {
         let (_, posts, _) = posts(seed: 4, count: 600)
         var random = DemoRandom(seed: 2)

@@ -29,6 +29,8 @@ public struct DemoMention: Equatable, Sendable {
     public var text: String
     public var intent: DemoIntent
     public var topic: DemoTopic
+    /// What exactly it asks or reports (`whereIsOrder`, `doubleCharge`...), which picks the answer.
+    public var subject: String
     public var kind: MentionKind
     public var inReplyTo: String?
     public var referencedID: String?
@@ -185,7 +187,7 @@ public struct DemoGenerator: Sendable {
                             intent: intent, language: customer.language)
         return record(DemoMention(
             externalID: nextID(on: customer.channel), customer: customer, text: customer.channel.address + " " + body,
-            intent: intent, topic: previous.topic, kind: .reply, inReplyTo: previous.externalID,
+            intent: intent, topic: previous.topic, subject: previous.subject, kind: .reply, inReplyTo: previous.externalID,
             followUp: reason, values: values))
     }
 
@@ -200,7 +202,7 @@ public struct DemoGenerator: Sendable {
         if intent != .spam { body = decorate(body, intent: intent, language: customer.language) }
         return record(DemoMention(
             externalID: nextID(on: customer.channel), customer: customer, text: customer.channel.address + " " + body,
-            intent: intent, topic: phrase.topic, kind: .mention, values: values))
+            intent: intent, topic: phrase.topic, subject: phrase.subject, kind: .mention, values: values))
     }
 
     private mutating func outageReport(on channel: DemoChannel) -> DemoMention {
@@ -212,7 +214,7 @@ public struct DemoGenerator: Sendable {
                             intent: phrase.intent, language: customer.language)
         return record(DemoMention(
             externalID: nextID(on: channel), customer: customer, text: channel.address + " " + body,
-            intent: phrase.intent, topic: .outage, kind: .mention, values: values))
+            intent: phrase.intent, topic: .outage, subject: phrase.subject, kind: .mention, values: values))
     }
 
     /// A repost of one of the brand's own posts: a retweet on X, a quote elsewhere.
@@ -232,7 +234,7 @@ public struct DemoGenerator: Sendable {
             (text, kind) = (fillRecording(random.pick(comments), language: customer.language, values: &values), .quote)
         }
         return record(DemoMention(
-            externalID: nextID(on: channel), customer: customer, text: text, intent: .broadcast, topic: .other, kind: kind,
+            externalID: nextID(on: channel), customer: customer, text: text, intent: .broadcast, topic: .other, subject: "other", kind: kind,
             referencedID: postID, referencedAuthor: channel.handle, values: values))
     }
 

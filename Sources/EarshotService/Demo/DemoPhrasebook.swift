@@ -22,35 +22,45 @@ enum DemoPhrasebook {
         let intent: DemoIntent
         let language: DemoLanguage
         let topic: DemoTopic
+        /// What exactly it asks or reports, which picks the answer (`answers`).
+        let subject: String
         let text: String
+
+        init(intent: DemoIntent, language: DemoLanguage, topic: DemoTopic, subject: String? = nil, text: String) {
+            self.intent = intent
+            self.language = language
+            self.topic = topic
+            self.subject = subject ?? topic.rawValue
+            self.text = text
+        }
     }
 
     static let customer: [Phrase] = english + spanish + japanese
 
     private static let english: [Phrase] = [
-        .init(intent: .question, language: .english, topic: .order, text: "where is my order {order}? tracking hasn't moved since {weekday}"),
-        .init(intent: .question, language: .english, topic: .order, text: "any update on order {order}? the site said {days} days"),
-        .init(intent: .question, language: .english, topic: .order, text: "how do I change the delivery address on {order}?"),
-        .init(intent: .question, language: .english, topic: .order, text: "do you ship to {city}? can't find it in the list"),
-        .init(intent: .question, language: .english, topic: .refund, text: "how long does a refund take to show up on my card? returned the {item} on {weekday}"),
-        .init(intent: .question, language: .english, topic: .refund, text: "can I return the {item} without the original box?"),
-        .init(intent: .question, language: .english, topic: .login, text: "can you help me reset my password? the email never comes"),
-        .init(intent: .question, language: .english, topic: .login, text: "how do I turn on two-factor for my account?"),
-        .init(intent: .question, language: .english, topic: .app, text: "is there a dark mode in the app or is that just me wishing"),
-        .init(intent: .question, language: .english, topic: .store, text: "is the {item} back in stock anytime soon?"),
-        .init(intent: .question, language: .english, topic: .store, text: "what time does the {city} store open on Sunday?"),
-        .init(intent: .question, language: .english, topic: .store, text: "quick question: does the {item} come with a warranty?"),
-        .init(intent: .question, language: .english, topic: .store, text: "do you price match? saw the {item} cheaper in {city}"),
-        .init(intent: .complaint, language: .english, topic: .order, text: "still waiting on order {order}, it's been {days} days"),
-        .init(intent: .complaint, language: .english, topic: .order, text: "the {item} arrived damaged, box totally crushed"),
-        .init(intent: .complaint, language: .english, topic: .order, text: "third time my delivery got cancelled this month. do better"),
-        .init(intent: .complaint, language: .english, topic: .refund, text: "charged twice for order {order}. not happy"),
-        .init(intent: .complaint, language: .english, topic: .refund, text: "returned the {item} {days} weeks ago and still no refund"),
-        .init(intent: .complaint, language: .english, topic: .login, text: "locked out of my account since {weekday}, the reset link is broken"),
-        .init(intent: .complaint, language: .english, topic: .app, text: "your app keeps crashing when I open my cart"),
-        .init(intent: .complaint, language: .english, topic: .app, text: "can't log in since the update, it just says error {code}"),
-        .init(intent: .complaint, language: .english, topic: .store, text: "on hold for {minutes} minutes and then the call dropped. unbelievable"),
-        .init(intent: .complaint, language: .english, topic: .store, text: "my {item} stopped working after {days} days"),
+        .init(intent: .question, language: .english, topic: .order, subject: "whereIsOrder", text: "where is my order {order}? tracking hasn't moved since {weekday}"),
+        .init(intent: .question, language: .english, topic: .order, subject: "whereIsOrder", text: "any update on order {order}? the site said {days} days"),
+        .init(intent: .question, language: .english, topic: .order, subject: "address", text: "how do I change the delivery address on {order}?"),
+        .init(intent: .question, language: .english, topic: .order, subject: "shipTo", text: "do you ship to {city}? can't find it in the list"),
+        .init(intent: .question, language: .english, topic: .refund, subject: "refundTime", text: "how long does a refund take to show up on my card? returned the {item} on {weekday}"),
+        .init(intent: .question, language: .english, topic: .refund, subject: "returnNoBox", text: "can I return the {item} without the original box?"),
+        .init(intent: .question, language: .english, topic: .login, subject: "resetMail", text: "can you help me reset my password? the email never comes"),
+        .init(intent: .question, language: .english, topic: .login, subject: "twoFactor", text: "how do I turn on two-factor for my account?"),
+        .init(intent: .question, language: .english, topic: .app, subject: "darkMode", text: "is there a dark mode in the app or is that just me wishing"),
+        .init(intent: .question, language: .english, topic: .store, subject: "stock", text: "is the {item} back in stock anytime soon?"),
+        .init(intent: .question, language: .english, topic: .store, subject: "hours", text: "what time does the {city} store open on Sunday?"),
+        .init(intent: .question, language: .english, topic: .store, subject: "warranty", text: "quick question: does the {item} come with a warranty?"),
+        .init(intent: .question, language: .english, topic: .store, subject: "priceMatch", text: "do you price match? saw the {item} cheaper in {city}"),
+        .init(intent: .complaint, language: .english, topic: .order, subject: "lateOrder", text: "still waiting on order {order}, it's been {days} days"),
+        .init(intent: .complaint, language: .english, topic: .order, subject: "damaged", text: "the {item} arrived damaged, box totally crushed"),
+        .init(intent: .complaint, language: .english, topic: .order, subject: "cancelledDelivery", text: "third time my delivery got cancelled this month. do better"),
+        .init(intent: .complaint, language: .english, topic: .refund, subject: "doubleCharge", text: "charged twice for order {order}. not happy"),
+        .init(intent: .complaint, language: .english, topic: .refund, subject: "missingRefund", text: "returned the {item} {days} weeks ago and still no refund"),
+        .init(intent: .complaint, language: .english, topic: .login, subject: "lockedOut", text: "locked out of my account since {weekday}, the reset link is broken"),
+        .init(intent: .complaint, language: .english, topic: .app, subject: "appCrash", text: "your app keeps crashing when I open my cart"),
+        .init(intent: .complaint, language: .english, topic: .app, subject: "appLogin", text: "can't log in since the update, it just says error {code}"),
+        .init(intent: .complaint, language: .english, topic: .store, subject: "onHold", text: "on hold for {minutes} minutes and then the call dropped. unbelievable"),
+        .init(intent: .complaint, language: .english, topic: .store, subject: "brokenItem", text: "my {item} stopped working after {days} days"),
         .init(intent: .praise, language: .english, topic: .thanks, text: "thanks so much, the {item} arrived a day early"),
         .init(intent: .praise, language: .english, topic: .thanks, text: "love the new {item}, great quality"),
         .init(intent: .praise, language: .english, topic: .thanks, text: "quick response from your team on {weekday}, really appreciate it"),
@@ -64,27 +74,27 @@ enum DemoPhrasebook {
     ]
 
     private static let spanish: [Phrase] = [
-        .init(intent: .question, language: .spanish, topic: .order, text: "¿dónde está mi pedido {order}? no se mueve desde el {weekday}"),
-        .init(intent: .question, language: .spanish, topic: .order, text: "¿hacen envíos a {city}?"),
-        .init(intent: .question, language: .spanish, topic: .order, text: "hola, ¿cómo puedo cambiar la dirección de entrega del pedido {order}?"),
-        .init(intent: .question, language: .spanish, topic: .refund, text: "¿me pueden ayudar con la devolución de {item}?"),
-        .init(intent: .question, language: .spanish, topic: .store, text: "¿cuándo llega {item} a la tienda de {city}?"),
-        .init(intent: .complaint, language: .spanish, topic: .order, text: "mi pedido {order} todavía no ha llegado y ya van {days} días"),
-        .init(intent: .complaint, language: .spanish, topic: .app, text: "la app no funciona desde el {weekday}, sale el error {code}"),
-        .init(intent: .complaint, language: .spanish, topic: .refund, text: "me cobraron dos veces el pedido {order}, qué desastre"),
+        .init(intent: .question, language: .spanish, topic: .order, subject: "whereIsOrder", text: "¿dónde está mi pedido {order}? no se mueve desde el {weekday}"),
+        .init(intent: .question, language: .spanish, topic: .order, subject: "shipTo", text: "¿hacen envíos a {city}?"),
+        .init(intent: .question, language: .spanish, topic: .order, subject: "address", text: "¿cómo puedo cambiar la dirección de entrega del pedido {order}?"),
+        .init(intent: .question, language: .spanish, topic: .refund, subject: "returnHow", text: "¿me pueden ayudar con la devolución de {item}?"),
+        .init(intent: .question, language: .spanish, topic: .store, subject: "stock", text: "¿cuándo llega {item} a la tienda de {city}?"),
+        .init(intent: .complaint, language: .spanish, topic: .order, subject: "lateOrder", text: "mi pedido {order} todavía no ha llegado y ya van {days} días"),
+        .init(intent: .complaint, language: .spanish, topic: .app, subject: "appCrash", text: "la app no funciona desde el {weekday}, sale el error {code}"),
+        .init(intent: .complaint, language: .spanish, topic: .refund, subject: "doubleCharge", text: "me cobraron dos veces el pedido {order}, qué desastre"),
         .init(intent: .praise, language: .spanish, topic: .thanks, text: "¡muchas gracias! {item} llegó perfecto"),
         .init(intent: .praise, language: .spanish, topic: .thanks, text: "excelente atención en la tienda de {city}"),
         .init(intent: .spam, language: .spanish, topic: .other, text: "¿Cuenta bloqueada? podemos recuperar tu cuenta hoy, escribe a @{scammer}"),
     ]
 
     private static let japanese: [Phrase] = [
-        .init(intent: .question, language: .japanese, topic: .order, text: "注文{order}はいつ届きますか？"),
-        .init(intent: .question, language: .japanese, topic: .store, text: "{cityJa}の店舗は日曜日も営業していますか？"),
-        .init(intent: .question, language: .japanese, topic: .login, text: "パスワードの再設定はどうすればいいですか？"),
-        .init(intent: .question, language: .japanese, topic: .store, text: "{itemJa}の在庫はありますか？"),
-        .init(intent: .complaint, language: .japanese, topic: .order, text: "注文した{itemJa}がまだ届きません。もう{days}日です"),
-        .init(intent: .complaint, language: .japanese, topic: .app, text: "アップデートしてからログインできない。エラー{code}"),
-        .init(intent: .complaint, language: .japanese, topic: .refund, text: "注文{order}で二重に請求されています。返金してください"),
+        .init(intent: .question, language: .japanese, topic: .order, subject: "whereIsOrder", text: "注文{order}はいつ届きますか？"),
+        .init(intent: .question, language: .japanese, topic: .store, subject: "hours", text: "{cityJa}の店舗は日曜日も営業していますか？"),
+        .init(intent: .question, language: .japanese, topic: .login, subject: "resetMail", text: "パスワードの再設定はどうすればいいですか？"),
+        .init(intent: .question, language: .japanese, topic: .store, subject: "stock", text: "{itemJa}の在庫はありますか？"),
+        .init(intent: .complaint, language: .japanese, topic: .order, subject: "lateOrder", text: "注文した{itemJa}がまだ届きません。もう{days}日です"),
+        .init(intent: .complaint, language: .japanese, topic: .app, subject: "appLogin", text: "アップデートしてからログインできない。エラー{code}"),
+        .init(intent: .complaint, language: .japanese, topic: .refund, subject: "doubleCharge", text: "注文{order}で二重に請求されています。返金してください"),
         .init(intent: .praise, language: .japanese, topic: .thanks, text: "{itemJa}届きました！ありがとうございます"),
         .init(intent: .praise, language: .japanese, topic: .thanks, text: "{cityJa}店のスタッフの方、丁寧な対応に感謝します"),
         .init(intent: .spam, language: .japanese, topic: .other, text: "フォロワー限定ビットコインプレゼント！受け取りはこちら {scamlink}"),
@@ -181,61 +191,112 @@ enum DemoPhrasebook {
 
     // MARK: - Teammates' answers
 
-    /// Answers per topic and language; `{order}`, `{item}` and `{name}` come from the customer's
-    /// message. Short enough that `@handle` + answer + ` ^XX` fits 140 for any demo handle
-    /// (checked in DemoGeneratorTests).
-    static let answers: [DemoTopic: [DemoLanguage: [String]]] = [
-        .order: [
-            .english: ["sorry for the wait! It left our warehouse today; tracking updates by tonight.",
-                       "thanks for your patience. I've chased the courier; new date by email within 24h.",
-                       "I've checked and it's out for delivery tomorrow morning. Sorry for the delay!",
-                       "we do ship there! Pick it at checkout under 'International'."],
-            .spanish: ["¡perdona la espera! Sale hoy del almacén; el seguimiento se actualiza esta noche.",
-                       "ya reclamé al transportista; te llega la nueva fecha por email en 24h."],
-            .japanese: ["お待たせして申し訳ありません。本日発送いたしました。", "配送業者に確認し、明日お届け予定です。"],
+    /// Answers per subject and language (a subject without its own answers in the customer's
+    /// language gets the language's `other`); `{order}`, `{item}`, `{city}` and `{code}` are the
+    /// customer's own. Short enough that `@handle` + answer + ` ^XX` fits 140 for any demo
+    /// handle (checked in DemoGeneratorTests).
+    static let answers: [String: [DemoLanguage: [String]]] = [
+        "whereIsOrder": [
+            .english: ["sorry for the wait! {order} left our warehouse today; tracking updates by tonight.",
+                       "I've checked {order}: it's out for delivery tomorrow morning. Sorry for the delay!"],
+            .spanish: ["¡perdona la espera! El pedido {order} sale hoy; el seguimiento se actualiza esta noche."],
+            .japanese: ["お待たせして申し訳ありません。ご注文{order}は本日発送いたしました。"],
         ],
-        .refund: [
-            .english: ["I've just issued the refund; it shows on your card in 3-5 business days.",
-                       "so sorry about the double charge! The second one is reversed now.",
-                       "yes, no box needed. Print the label from Orders > Return and drop it at any store."],
-            .spanish: ["ya emití el reembolso; lo verás en tu tarjeta en 3-5 días hábiles.",
-                       "¡perdón por el doble cobro! Ya anulamos el segundo."],
-            .japanese: ["返金処理を行いました。3〜5営業日で反映されます。", "二重請求を取り消しました。申し訳ありません。"],
+        "lateOrder": [
+            .english: ["so sorry! I've chased the courier on {order}; you'll get a new date by email within 24h.",
+                       "that's far too long, sorry. A replacement for {order} goes out by express today."],
+            .spanish: ["¡lo siento! Ya reclamé al transportista; te llega la nueva fecha por email en 24h."],
+            .japanese: ["大変申し訳ありません。配送業者に確認し、明日お届けの予定です。"],
         ],
-        .login: [
-            .english: ["sorry about that! I've cleared the block; try 'Forgot password' again now.",
-                       "you'll find it under Settings > Security > Two-step. Takes a minute!",
-                       "the reset mail can land in spam; I've sent a fresh one just now."],
-            .spanish: ["¡perdona! Ya quité el bloqueo; prueba de nuevo 'Olvidé mi contraseña'."],
-            .japanese: ["ロックを解除しました。もう一度パスワード再設定をお試しください。"],
+        "address": [
+            .english: ["you can change it until it ships, under Orders > Delivery address. Or DM us the new one!"],
+            .spanish: ["puedes cambiarla hasta que salga, en Pedidos > Dirección. ¡O mándanosla por DM!"],
         ],
-        .app: [
+        "shipTo": [
+            .english: ["we do ship to {city}! Pick it at checkout under 'International'.",
+                       "yes, {city} is in! Delivery takes 3-5 days from there."],
+            .spanish: ["¡sí, enviamos a {city}! Elige 'Internacional' al pagar."],
+        ],
+        "refundTime": [
+            .english: ["3-5 business days once the return is scanned. Yours arrived, so it's on its way!"],
+        ],
+        "missingRefund": [
+            .english: ["sorry, that's too long! Refund pushed through today; it shows in 3-5 business days."],
+        ],
+        "returnNoBox": [
+            .english: ["yes, no box needed. Print the label from Orders > Return and drop it at any store."],
+        ],
+        "returnHow": [
+            .english: ["happy to help: print the label from Orders > Return and drop it at any store."],
+            .spanish: ["¡claro! Imprime la etiqueta en Pedidos > Devolución y déjalo en cualquier tienda."],
+        ],
+        "doubleCharge": [
+            .english: ["so sorry about the double charge! The second one is reversed now; 3-5 days to show."],
+            .spanish: ["¡perdón por el doble cobro! Ya anulamos el segundo; lo verás en 3-5 días."],
+            .japanese: ["二重請求を取り消しました。ご迷惑をおかけし申し訳ありません。"],
+        ],
+        "resetMail": [
+            .english: ["the reset mail can land in spam; I've sent a fresh one just now.",
+                       "sent you a new reset link just now. It's valid for an hour!"],
+            .japanese: ["再設定メールを再送しました。迷惑メールフォルダもご確認ください。"],
+        ],
+        "twoFactor": [
+            .english: ["it's under Settings > Security > Two-step. Takes a minute!"],
+        ],
+        "lockedOut": [
+            .english: ["sorry about that! I've cleared the block; try 'Forgot password' again now."],
+        ],
+        "appLogin": [
+            .english: ["sorry! Error {code} is fixed in today's update: update the app and log in again."],
+            .japanese: ["ご迷惑をおかけしています。本日の更新でエラー{code}は修正済みです。"],
+        ],
+        "appCrash": [
             .english: ["thanks for flagging! A fix is rolling out today; updating the app sorts it.",
-                       "sorry! Could you DM us your phone model? Our app team is on it.",
-                       "not yet, but dark mode is on our list for the next release!"],
+                       "sorry! Could you DM us your phone model? Our app team is on it."],
             .spanish: ["¡gracias por avisar! Hoy sale una corrección; actualiza la app."],
-            .japanese: ["ご迷惑をおかけしています。本日修正版を配信します。"],
         ],
-        .store: [
-            .english: ["it's back next week! Tap 'Notify me' on the product page and we'll ping you.",
-                       "opens at 10:00 on Sundays, closes at 18:00. See you there!",
-                       "yes, two years on every item. Keep the receipt email and you're set.",
-                       "we do match! Bring the link to any store or DM it to us."],
-            .spanish: ["¡vuelve la semana que viene! Pulsa 'Avísame' y te escribimos."],
-            .japanese: ["日曜日は10時から18時まで営業しております。", "来週入荷予定です。入荷通知をご利用ください。"],
+        "darkMode": [
+            .english: ["not yet, but dark mode is on our list for the next release!"],
         ],
-        .outage: [
+        "stock": [
+            .english: ["it's back next week! Tap 'Notify me' on the product page and we'll ping you."],
+            .spanish: ["¡llega la semana que viene! Pulsa 'Avísame' y te escribimos."],
+            .japanese: ["来週入荷予定です。入荷通知をご利用ください。"],
+        ],
+        "hours": [
+            .english: ["opens at 10:00 on Sundays, closes at 18:00. See you there!"],
+            .japanese: ["日曜日は10時から18時まで営業しております。"],
+        ],
+        "warranty": [
+            .english: ["yes, two years on every item. Keep the receipt email and you're set."],
+        ],
+        "priceMatch": [
+            .english: ["we do match! Bring the link to any store or DM it to us."],
+        ],
+        "damaged": [
+            .english: ["oh no, sorry! A replacement ships today; no need to send the {item} back."],
+        ],
+        "cancelledDelivery": [
+            .english: ["that's not ok, sorry. I've flagged it with the courier and booked you a new slot."],
+        ],
+        "onHold": [
+            .english: ["sorry about the wait on the phone. I'm here now: what can I help with?"],
+        ],
+        "brokenItem": [
+            .english: ["sorry to hear! That's under warranty: DM us your order number and we'll swap it."],
+        ],
+        "outage": [
             .english: ["we're on it! Checkout had a hiccup; it's recovering now. Thanks for your patience.",
                        "yes, a short outage on our side. Fixed now; please try again!"],
             .spanish: ["¡estamos en ello! Ya se está recuperando, gracias por la paciencia."],
             .japanese: ["障害が発生しておりましたが、現在は復旧しています。"],
         ],
-        .thanks: [
+        "thanks": [
             .english: ["thank you, that made our day!", "so glad to hear it, enjoy!", "thanks for the kind words, we'll pass them on!"],
             .spanish: ["¡gracias a ti! 😊", "¡qué alegría leerlo!"],
             .japanese: ["ありがとうございます！😊", "嬉しいお言葉、ありがとうございます！"],
         ],
-        .other: [
+        "other": [
             .english: ["thanks for reaching out! Could you DM us your order number so we can take a look?"],
             .spanish: ["¡gracias por escribir! ¿Nos mandas tu número de pedido por DM?"],
             .japanese: ["ご連絡ありがとうございます。DMで注文番号をお送りください。"],

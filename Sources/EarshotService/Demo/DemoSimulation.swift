@@ -383,7 +383,9 @@ public final class DemoSimulation {
         let mention = latest[id] ?? fallbackMention(for: conversation)
         try service.sendReply(id, text: DemoTeammates.answer(to: mention, random: &random), confirmed: true, by: mate.login)
         counts.teammateReplies += 1
-        mates[index].answeredAt[id] = service.clock.now()
+        // On the same scale as the customers' message times (their demo times, mapped), so a
+        // message that comes even a moment later counts as newer.
+        mates[index].answeredAt[id] = realTime(atDemo: time)
         if random.chance(0.12) {
             try service.addNote(id, text: DemoTeammates.note(random: &random), by: mate.login)
             counts.notes += 1
@@ -428,7 +430,7 @@ public final class DemoSimulation {
             number: 0, channel: DemoGenerator.channels[0], handle: handle, name: "", language: .english, isScammer: false,
             lastPostID: nil)
         return DemoMention(
-            externalID: "", customer: customer, text: "", intent: .question, topic: .other, kind: .mention, values: [:])
+            externalID: "", customer: customer, text: "", intent: .question, topic: .other, subject: "other", kind: .mention, values: [:])
     }
 }
 

@@ -38,10 +38,9 @@ public enum DemoTeammates {
         case (.stillBroken?, _):
             templates = DemoPhrasebook.secondAnswers[language] ?? DemoPhrasebook.secondAnswers[.english]!
         case (.thanks?, _), (nil, .praise):
-            templates = DemoPhrasebook.answers[.thanks]![language]!
+            templates = DemoPhrasebook.answers["thanks"]![language]!
         default:
-            let topic = DemoPhrasebook.answers[mention.topic] ?? DemoPhrasebook.answers[.other]!
-            templates = topic[language] ?? topic[.english]!
+            templates = DemoPhrasebook.answers[mention.subject]?[language] ?? DemoPhrasebook.answers["other"]![language]!
         }
         var body = DemoPhrasebook.fill(random.pick(templates), language: language, values: mention.values, random: &random)
         let first = mention.customer.name.split(separator: " ").first.map(String.init) ?? ""
