@@ -86,13 +86,7 @@ struct QueueBenchmark {
         let script = """
             PRAGMA synchronous = OFF;
             BEGIN;
-            INSERT INTO channel (id, platform, handle, display_name, created_at) VALUES (1, 'x', 'AcmeSupport', 'Acme', \(start));
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20)
-            INSERT INTO responder (id, login, display_name, initials, role, availability, capacity)
-                SELECT i, 'agent' || i, 'Agent ' || i, 'A' || char(64 + i), 'agent', 'available', 10 FROM n;
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
-            INSERT INTO customer (id, platform, handle, display_name, first_seen)
-                SELECT i, 'x', 'customer' || i, 'Customer ' || i, \(start) FROM n;
+            \(BenchFixtures.teamAndCustomers(at: start))
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(count))
             INSERT INTO conversation (id, channel_id, customer_id, status, snoozed_until, priority, triage_class, triage_reason,
                 routable, assignee_id, cycle, cycle_started_at, created_at, updated_at, last_customer_at, waiting_since,

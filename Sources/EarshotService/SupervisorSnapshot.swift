@@ -41,6 +41,8 @@ extension InboxService {
     /// The supervisor pane's data; supervisors only.
     public func supervisorSnapshot(for login: String) throws -> SupervisorSnapshot {
         let now = clock.now()
+        // The last 12 whole hours, the current one last.
+        let firstHour = now.millisecondsSinceEpoch / 3_600_000 * 3_600_000 - 11 * 3_600_000
         let (team, waiting, unassigned, traffic) = try store.read { reader in
             let me = try responder(login, in: reader)
             guard me.role == .supervisor else { throw ServiceError.supervisorsOnly(action: "the supervisor pane") }
@@ -49,7 +51,6 @@ extension InboxService {
                 SupervisorSnapshot.Member(login: $0.login, availability: $0.availability, load: loads[$0.id] ?? 0,
                                           capacity: $0.capacity, lastActiveAt: $0.lastActiveAt)
             }
-            let firstHour = now.millisecondsSinceEpoch / 3_600_000 * 3_600_000 - 11 * 3_600_000
             return (team, try reader.waitingSummary(), try reader.countUnassigned(),
                     try reader.hourlyTraffic(since: Timestamp(millisecondsSinceEpoch: firstHour)))
         }
@@ -59,7 +60,6 @@ extension InboxService {
         let today = try StatsEngine(store: store, sla: sla, clock: clock).report(grouping: .responder, since: Timestamp(midnight)).total
         let breached = try queueWindow(QueueWindowRequest(view: "breached", limit: 8), for: login)
         let atRisk = try queueWindow(QueueWindowRequest(view: "open", limit: 200), for: login).filter { $0.sla == .warning }.prefix(8)
-        let firstHour = now.millisecondsSinceEpoch / 3_600_000 * 3_600_000 - 11 * 3_600_000
         let hours = (0..<12).map { index -> SupervisorSnapshot.Hour in
             let start = firstHour + Int64(index) * 3_600_000
             return .init(start: Timestamp(millisecondsSinceEpoch: start), arrivals: traffic.arrivals[start] ?? 0, replies: traffic.replies[start] ?? 0)

@@ -21,12 +21,7 @@ struct ReplyCommand: ParsableCommand {
 
     func run() throws {
         let api = try options.api()
-        let reply: Reply
-        do {
-            reply = try api.sendReply(conversation.id, text: text.joined(separator: " "), basedOn: nil, confirmed: confirm)
-        } catch where needsConfirmation(error) {
-            throw CommandFailure("\(error)")
-        }
+        let reply = try api.sendReply(conversation.id, text: text.joined(separator: " "), basedOn: nil, confirmed: confirm)
         let due = reply.nextAttemptAt.map { " after the undo window (\(OutboxFormatter.clock($0)))" } ?? ""
         print("reply \(reply.id) queued for conversation \(conversation.id); delivery starts\(due). Cancel before then: earshot outbox cancel \(reply.id)")
         if api is LocalInbox && !wait {

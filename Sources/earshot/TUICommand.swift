@@ -40,10 +40,12 @@ struct TUICommand: ParsableCommand {
             }
         }
         // Refused before the screen is taken, so the message can be read.
-        let me = try api.summary().me
+        let summary = try api.summary()
         let (keymap, problems) = KeymapLoader.load(environment: environment)
         let terminal = try NcursesTerminal()
-        var model = AppModel(login: me.login, keymap: keymap, size: terminal.size)
+        var model = AppModel(login: summary.me.login, keymap: keymap, size: terminal.size)
+        model.state.summary = summary
+        model.state.now = summary.now
         model.canned = CannedReplies.load(directories: CannedReplies.directories(environment: environment))
         if let first = problems.first {
             model.state.message = StatusMessage(

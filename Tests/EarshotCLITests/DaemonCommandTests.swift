@@ -21,28 +21,12 @@ import Testing
     }
 
     func startDaemon(_ extra: [String] = []) throws -> Process {
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: binary)
-        daemon.arguments = ["serve", "--socket", socket, "--tick", "0.2"] + extra
-        daemon.environment = environment
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
-        try waitFor { FileManager.default.fileExists(atPath: socket) }
-        return daemon
+        try CLITest.startDaemon(binary, ["--socket", socket, "--tick", "0.2"] + extra, environment: environment, socket: socket)
     }
 
-    func waitFor(_ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if try condition() { return }
-            usleep(20_000)
-        }
-        Issue.record("timed out waiting")
-    }
+    func waitFor(_ condition: () throws -> Bool) throws { try CLITest.waitFor(condition) }
 
-    func count(_ sql: String) throws -> Int {
-        try DatabaseQueue(path: home.file("inbox.sqlite")).read { try Int.fetchOne($0, sql: sql) ?? -1 }
-    }
+    func count(_ sql: String) throws -> Int { try CLITest.count(sql, in: home.file("inbox.sqlite")) }
 
     static func feed(_ range: Range<Int>) -> String {
         range.map { #"{"platform":"x","external_id":"\#($0)","channel":"Acme","author":"c\#($0 % 500)","text":"help \#($0)?","created_at":"2024-01-15T12:00:00Z"}"# }

@@ -41,28 +41,12 @@ import Testing
     }
 
     func startDaemon() throws -> Process {
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: binary)
-        daemon.arguments = ["serve", "--tick", "0.2"]
-        daemon.environment = environment
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
-        try waitFor { FileManager.default.fileExists(atPath: socket) }
-        return daemon
+        try CLITest.startDaemon(binary, ["--tick", "0.2"], environment: environment, socket: socket)
     }
 
-    func waitFor(_ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if try condition() { return }
-            usleep(20_000)
-        }
-        Issue.record("timed out waiting")
-    }
+    func waitFor(_ condition: () throws -> Bool) throws { try CLITest.waitFor(condition) }
 
-    func count(_ sql: String) throws -> Int {
-        try DatabaseQueue(path: home.file("inbox.sqlite")).read { try Int.fetchOne($0, sql: sql) ?? -1 }
-    }
+    func count(_ sql: String) throws -> Int { try CLITest.count(sql, in: home.file("inbox.sqlite")) }
 
     func sentLines() -> [String] {
         ((try? String(contentsOfFile: sentFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)

@@ -27,9 +27,7 @@ import Testing
         return Int(text[range.upperBound...].prefix { $0.isNumber })
     }
 
-    func count(_ sql: String, in database: String) throws -> Int {
-        try DatabaseQueue(path: database).read { try Int.fetchOne($0, sql: sql) ?? -1 }
-    }
+    func count(_ sql: String, in database: String) throws -> Int { try CLITest.count(sql, in: database) }
 
     /// What the demo left in TMPDIR (its workspace is removed when it ends).
     func leftovers() throws -> [String] {

@@ -22,10 +22,7 @@ import Testing
         }.joined(separator: "\n") + "\n"
     }
 
-    func count(_ sql: String) throws -> Int {
-        let queue = try DatabaseQueue(path: database)
-        return try queue.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
-    }
+    func count(_ sql: String) throws -> Int { try CLITest.count(sql, in: database) }
 
     @Test func aFileGoesInAndTheSummaryAndExitStatusSaySo() throws {
         let file = home.file("feed.jsonl")

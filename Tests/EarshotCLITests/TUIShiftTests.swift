@@ -43,9 +43,7 @@ struct TUIShiftTests {
         #expect(result.status == 0, "\(result.stderr)")
     }
 
-    func count(_ sql: String) throws -> Int {
-        try DatabaseQueue(path: home.file("inbox.sqlite")).read { try Int.fetchOne($0, sql: sql) ?? -1 }
-    }
+    func count(_ sql: String) throws -> Int { try CLITest.count(sql, in: home.file("inbox.sqlite")) }
 
     func expectScreen(_ tmux: TmuxSession, _ text: String, _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
         let (matched, screen) = tmux.wait(for: text)
@@ -169,15 +167,7 @@ struct TUIShiftTests {
         var daemonEnvironment = environment
         daemonEnvironment["EARSHOT_SOCKET"] = home.file("earshot.sock")
         func startDaemon() throws -> Process {
-            let daemon = Process()
-            daemon.executableURL = URL(fileURLWithPath: binary)
-            daemon.arguments = ["serve", "--tick", "0.5"]
-            daemon.environment = daemonEnvironment
-            daemon.standardError = FileHandle.nullDevice
-            try daemon.run()
-            let deadline = Date().addingTimeInterval(20)
-            while !FileManager.default.fileExists(atPath: home.file("earshot.sock")) && Date() < deadline { usleep(20_000) }
-            return daemon
+            try CLITest.startDaemon(binary, ["--tick", "0.5"], environment: daemonEnvironment, socket: home.file("earshot.sock"))
         }
         var daemon = try startDaemon()
         defer { daemon.terminate(); daemon.waitUntilExit() }

@@ -70,32 +70,11 @@ public final class TmuxSession {
         return (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
     }
 
-    /// posix_spawn with an empty signal mask: Foundation's Process passes on the test runner's
-    /// blocked signals, under which the tmux server never answers its client.
+    /// tmux on this session's own server, started with a clean signal mask.
     @discardableResult
     private func tmux(_ arguments: [String], output: String = "/dev/null") -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let all = ["/usr/bin/tmux", "-L", server, "-f", "/dev/null"] + arguments
-        let environment = ["LANG=C.UTF-8", "PATH=/usr/bin:/bin", "TERM=xterm-256color", "TMUX_TMPDIR=\(directory)"]
-        var argv = all.map { strdup($0) } + [nil]
-        var envp = environment.map { strdup($0) } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, all[0], &actions, &attributes, &argv, &envp) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -1
+        runWithCleanSignals(
+            ["/usr/bin/tmux", "-L", server, "-f", "/dev/null"] + arguments,
+            environment: ["LANG=C.UTF-8", "PATH=/usr/bin:/bin", "TERM=xterm-256color", "TMUX_TMPDIR=\(directory)"], output: output)
     }
 }

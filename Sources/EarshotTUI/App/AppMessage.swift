@@ -48,7 +48,7 @@ public enum AppEffect: Sendable, Equatable {
     case addNote(ConversationID, String)
     case cancelReply(ReplyID)
     case retryFailedReply(ConversationID)
-    case setAvailability(Availability)
+    case setAvailability(login: String, Availability)
     case setPresence(ConversationID?, composing: Bool)
     case pollEvents
     case redraw

@@ -313,6 +313,6 @@ extension AppModel {
         } else {
             next = current == .available ? .away : .available
         }
-        return [.setAvailability(next)]
+        return [.setAvailability(login: state.login, next)]
     }
 }

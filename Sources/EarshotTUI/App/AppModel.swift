@@ -22,7 +22,9 @@ public struct AppModel: Sendable {
 
     /// What to do first: read who I am, the queue and the event cursor.
     public func start() -> [AppEffect] {
-        [.loadSummary, loadWindow(anchor: .first, load: .replace(keep: nil, requested: windowSize)), .pollEvents]
+        // The caller may have read the summary already (to refuse before taking the screen).
+        (state.summary == nil ? [.loadSummary] : [])
+            + [loadWindow(anchor: .first, load: .replace(keep: nil, requested: windowSize)), .pollEvents]
     }
 
     public mutating func handle(_ message: AppMessage) -> [AppEffect] {

@@ -80,8 +80,7 @@ public final class EffectRunner {
             }
             _ = try api.retryReply(failed.id)
             return [.succeeded("reply \(failed.id) queued again", id)]
-        case let .setAvailability(availability):
-            let login = try api.summary().me.login
+        case let .setAvailability(login, availability):
             _ = try api.updateResponder(login, ResponderChanges(availability: availability))
             return [.succeeded("you are \(availability.rawValue)", nil)]
         case let .setPresence(id, composing):

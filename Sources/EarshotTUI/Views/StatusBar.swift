@@ -6,11 +6,9 @@ enum StatusBar {
     static func draw(_ state: AppState, in canvas: inout Canvas) {
         canvas.fill(style: .reverse)
         if let prompt = state.prompt {
-            var x = canvas.put(prompt.label, x: 0, y: 0, style: Style(.bold))
-            x += canvas.put(prompt.editor.text, x: x, y: 0, style: .plain)
-            let cursor = prompt.editor.cursorPosition(width: 10_000)
-            canvas.setCursor(x: DisplayWidth.width(of: prompt.label) + cursor.column, y: 0)
-            _ = x
+            let labelWidth = canvas.put(prompt.label, x: 0, y: 0, style: Style(.bold))
+            _ = canvas.put(prompt.editor.text, x: labelWidth, y: 0, style: .plain)
+            canvas.setCursor(x: labelWidth + prompt.editor.cursorPosition(width: 10_000).column, y: 0)
             return
         }
         var parts: [String] = []

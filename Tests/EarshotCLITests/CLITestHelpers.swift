@@ -1,0 +1,34 @@
+import Foundation
+import GRDB
+import Testing
+
+/// What the CLI tests share: starting `earshot serve`, waiting for a condition, and reading a
+/// figure straight from the database file.
+enum CLITest {
+    /// Starts the daemon (`earshot serve ARGUMENTS`) and returns once its socket exists.
+    static func startDaemon(_ binary: String, _ arguments: [String], environment: [String: String], socket: String) throws -> Process {
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: binary)
+        daemon.arguments = ["serve"] + arguments
+        daemon.environment = environment
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        try waitFor { FileManager.default.fileExists(atPath: socket) }
+        return daemon
+    }
+
+    /// Polls `condition` every 20 ms for up to `timeout` seconds; records an issue if it never holds.
+    static func waitFor(timeout: TimeInterval = 30, _ condition: () throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return }
+            usleep(20_000)
+        }
+        Issue.record("timed out waiting", sourceLocation: sourceLocation)
+    }
+
+    /// The single integer a query returns, or -1.
+    static func count(_ sql: String, in database: String) throws -> Int {
+        try DatabaseQueue(path: database).read { try Int.fetchOne($0, sql: sql) ?? -1 }
+    }
+}
