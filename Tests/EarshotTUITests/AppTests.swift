@@ -49,12 +49,12 @@ import Testing
         fixture.type("see https://example.com/a/very/long/path/that/counts/as/23/only ")
         #expect(fixture.screen.contains(" 103 left "))
         fixture.type(String(repeating: "x", count: 84))
-        let bold = fixture.terminal.screen.styleRuns().first { $0.contains("bold") && $0.hasPrefix("27:") } != nil
         #expect(fixture.screen.contains(" 19 left "))
-        #expect(bold || fixture.terminal.screen.styleRuns().contains { $0.contains("bold") })
+        #expect(counterStyle(fixture, " 19 left ").contains("bold"), "20 or fewer left is bold")
+        #expect(!counterStyle(fixture, " 19 left ").contains("reverse"))
         fixture.type(String(repeating: "y", count: 21))
         #expect(fixture.screen.contains(" -2 "))
-        #expect(fixture.terminal.screen.styleRuns().contains { $0.contains("reverse") && $0.contains("fg=red") })
+        #expect(counterStyle(fixture, " -2 ").contains("reverse"), "over the limit is in reverse video")
         fixture.press(.control("s"))
         #expect(fixture.screen.contains("over 140 by 2 with your signature"))
         #expect(try fixture.service.outbox(all: true, by: "dana").isEmpty)
@@ -67,6 +67,19 @@ import Testing
         #expect(fixture.screen.contains("reply taken back"))
         #expect(try fixture.service.outbox(all: true, by: "dana").isEmpty)
         #expect(fixture.screen.contains("Reply to #1"))
+    }
+
+    /// The style run covering the counter text `label` on the composer's title row.
+    func counterStyle(_ fixture: AppFixture, _ label: String) -> String {
+        let lines = fixture.terminal.lines
+        guard let row = lines.lastIndex(where: { $0.contains(label) && $0.contains("Reply to") }),
+              let range = lines[row].range(of: label) else { return "counter not found" }
+        let column = lines[row].distance(from: lines[row].startIndex, to: range.lowerBound) + 1
+        for run in fixture.terminal.screen.styleRuns() where run.hasPrefix("\(row): ") {
+            let span = run.dropFirst("\(row): ".count).split(separator: " ")[0].split(separator: "-").compactMap { Int($0) }
+            if span.count == 2, span[0] <= column, column <= span[1] { return run }
+        }
+        return "plain"
     }
 
     @Test func anotherRespondersChangeShowsWithinASecondWithoutMovingSelectionOrDraft() throws {
@@ -177,5 +190,28 @@ import Testing
         #expect(fixture.app.model.state.queue.selectedRow?.conversation.id == expected[expected.count - 2])
         fixture.press(.character("g"))
         #expect(fixture.app.model.state.queue.selectedRow?.conversation.id == expected[0])
+    }
+
+    @Test func availabilityTogglesWithAAndAFailedReplyIsRetriedWithR() throws {
+        let fixture = try busyFixture()
+        fixture.service.delivery.command = ["/bin/sh", "-c", "echo 'platform says no' >&2; exit 2"]
+        fixture.service.delivery.maxAttempts = 1
+        fixture.start()
+        fixture.press(.character("A"))
+        #expect(fixture.screen.contains("you are away"))
+        #expect(fixture.screen.contains("dana (away)"))
+        fixture.press(.character("A"))
+        #expect(fixture.screen.contains("dana (available)"))
+        // A reply that fails for good shows its error in the thread; R queues it again.
+        let reply = try fixture.service.sendReply(ConversationID(1), text: "@kim on its way", by: "dana")
+        fixture.clock.advance(seconds: 6)
+        try OutboxDeliverer(service: fixture.service, log: { _ in }).deliverDue()
+        fixture.wait(milliseconds: 500)
+        fixture.press(.character("g"), .enter)
+        #expect(fixture.screen.contains("[FAILED]"))
+        #expect(fixture.screen.contains("delivery failed: /bin/sh exited with status 2: platform says no (R retries)"))
+        fixture.press(.character("R"))
+        #expect(fixture.screen.contains("reply \(reply.id) queued again"))
+        #expect(try fixture.service.reply(reply.id, by: "dana").state == .queued)
     }
 }
