@@ -13,7 +13,7 @@ EARSHOT_BIN  ?= $(RELEASE_BIN)/earshot
 MAN_DATE     ?= $(shell git log -1 --format=%cs -- Sources/earshot 2>/dev/null | grep . || date +%F)
 MAN_OUTPUT    = .build/plugins/GenerateManual/outputs/earshot/earshot.1
 
-.PHONY: all build run test bench install install-files man deps clean
+.PHONY: all build run test fuzz bench install install-files man deps clean
 
 all: build
 
@@ -47,6 +47,15 @@ run: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# The fuzz targets (mutated real inputs through every ingest adapter and the daemon's protocol)
+# run a few seconds each in `make test`; here FUZZ_SECONDS each. A failure prints its seed:
+# `make fuzz FUZZ_SEED=N` replays it.
+FUZZ_SECONDS ?= 300
+FUZZ_SEED    ?=
+fuzz: deps
+	$(SWIFT) build --build-tests
+	EARSHOT_FUZZ_SECONDS=$(FUZZ_SECONDS) $(if $(FUZZ_SEED),EARSHOT_FUZZ_SEED=$(FUZZ_SEED)) $(SWIFT) test --skip-build --filter 'IngestFuzzTests|ProtocolFuzzTests'
 
 bench: deps
 	$(SWIFT) build -c release --product earshot-bench
