@@ -3,7 +3,8 @@ import EarshotIngest
 import Testing
 
 @Suite struct TriageCopyPasteTests {
-    let petition = "@AcmeSupport please sign our petition to bring back the classic menu"
+    /// A flood with a link: the copy-paste rule needs a spam signal besides sameness.
+    let petition = "@AcmeSupport please sign our petition to bring back the classic menu https://chng.it/x"
 
     func send(
         _ classifier: inout TriageClassifier, _ text: String, from author: String, at time: Timestamp = triageTestTime
@@ -13,20 +14,20 @@ import Testing
 
     @Test func twoAccountsAreNotSpamThreeAre() {
         var classifier = TriageClassifier()
-        #expect(send(&classifier, petition, from: "ann").triageClass == .other)
-        #expect(send(&classifier, petition, from: "bob").triageClass == .other)
+        #expect(send(&classifier, petition, from: "ann").triageClass != .spam)
+        #expect(send(&classifier, petition, from: "bob").triageClass != .spam)
         #expect(send(&classifier, petition, from: "cat")
-            == TriageVerdict(triageClass: .spam, reason: "spam: same text from 3 accounts in the last 24h"))
-        #expect(send(&classifier, petition, from: "dan").reason == "spam: same text from 4 accounts in the last 24h")
+            == TriageVerdict(triageClass: .spam, reason: "spam: same text from 3 accounts in the last 24h, with a link"))
+        #expect(send(&classifier, petition, from: "dan").reason == "spam: same text from 4 accounts in the last 24h, with a link")
     }
 
     @Test func mentionsLinksDigitsCaseAndSpacesDoNotMakeTextsDifferent() {
         var classifier = TriageClassifier()
         _ = send(&classifier, "@AcmeSupport please sign our petition to bring back the classic menu 1", from: "ann")
         _ = send(&classifier, "@acmehelp PLEASE sign our petition   to bring back the classic menu 22 https://t.co/x", from: "bob")
-        #expect(send(&classifier, "please sign our petition to bring back the classic menu 333 @Other", from: "cat").triageClass == .spam)
+        #expect(send(&classifier, "please sign our petition to bring back the classic menu 333 @Other https://x.co", from: "cat").triageClass == .spam)
         // A different word is a different text.
-        #expect(send(&classifier, "please sign our petition to bring back the classic menus", from: "dan").triageClass == .other)
+        #expect(send(&classifier, "please sign our petition to bring back the classic menus https://x.co", from: "dan").triageClass != .spam)
     }
 
     @Test func handlesDifferingOnlyInCaseAreOneAccount() {
@@ -40,12 +41,12 @@ import Testing
         var classifier = TriageClassifier()
         var last: TriageVerdict?
         for index in 0..<70 { last = send(&classifier, petition, from: "bot\(index)") }
-        #expect(last?.reason == "spam: same text from 64+ accounts in the last 24h")
+        #expect(last?.reason == "spam: same text from 64+ accounts in the last 24h, with a link")
     }
 
     @Test func oneAuthorRepeatingIsNotSpam() {
         var classifier = TriageClassifier()
-        for _ in 0..<5 { #expect(send(&classifier, petition, from: "ann").triageClass == .other) }
+        for _ in 0..<5 { #expect(send(&classifier, petition, from: "ann").triageClass != .spam) }
     }
 
     @Test func copiesOutsideTheWindowDoNotCount() {
@@ -53,7 +54,7 @@ import Testing
         _ = send(&classifier, petition, from: "ann", at: triageTestTime)
         _ = send(&classifier, petition, from: "bob", at: triageTestTime.adding(seconds: 2 * 3600))
         // 25 hours after ann: only bob and cat are within 24 hours.
-        #expect(send(&classifier, petition, from: "cat", at: triageTestTime.adding(seconds: 25 * 3600)).triageClass == .other)
+        #expect(send(&classifier, petition, from: "cat", at: triageTestTime.adding(seconds: 25 * 3600)).triageClass != .spam)
         #expect(send(&classifier, petition, from: "dan", at: triageTestTime.adding(seconds: 25 * 3600)).triageClass == .spam)
     }
 
@@ -61,7 +62,7 @@ import Testing
         var classifier = TriageClassifier(duplicateThreshold: 2, windowMilliseconds: 30 * 60_000)
         _ = send(&classifier, petition, from: "ann")
         #expect(send(&classifier, petition, from: "bob")
-            == TriageVerdict(triageClass: .spam, reason: "spam: same text from 2 accounts in the last 30min"))
+            == TriageVerdict(triageClass: .spam, reason: "spam: same text from 2 accounts in the last 30min, with a link"))
     }
 
     @Test func shortTextsDoNotTakePart() {
@@ -77,7 +78,7 @@ import Testing
             let input = TriageInput(text: petition, kind: .retweet, authorHandle: author, channelHandle: "AcmeSupport")
             #expect(classifier.classify(input, at: triageTestTime).triageClass == .broadcast)
         }
-        #expect(send(&classifier, petition, from: "dan").triageClass == .other)
+        #expect(send(&classifier, petition, from: "dan").triageClass != .spam)
     }
 
     @Test func memoryForgetsTheLeastRecentlySeenText() {
@@ -98,7 +99,7 @@ import Testing
         _ = send(&tight, petition, from: "bob")
         _ = send(&tight, other1, from: "x")
         _ = send(&tight, other2, from: "y")
-        #expect(send(&tight, petition, from: "cat").triageClass == .other)
+        #expect(send(&tight, petition, from: "cat").triageClass != .spam)
 
         // Seeing a text again makes it recent: other1 is forgotten instead.
         var refreshed = TriageClassifier(memory: 2)
@@ -107,5 +108,33 @@ import Testing
         _ = send(&refreshed, petition, from: "bob")
         _ = send(&refreshed, other2, from: "y")
         #expect(send(&refreshed, petition, from: "cat").triageClass == .spam)
+    }
+
+    /// During an outage real customers write the same sentence: twenty of them asking where
+    /// their order is (the numbers differ, and digits are not part of the comparison) all
+    /// stay in the queue.
+    @Test func sameQuestionFromManyCustomersWithoutASpamSignalStays() {
+        var classifier = TriageClassifier()
+        for index in 1...20 {
+            let verdict = send(&classifier, "@acme my order \(1000 + index) never arrived, where is it?", from: "customer\(index)")
+            #expect(verdict.triageClass == .question, "customer \(index): \(verdict.reason)")
+        }
+    }
+
+    /// Each spam signal turns the same flood into spam, and says which.
+    @Test func eachSpamSignalMakesAFloodSpam() {
+        let floods = [
+            ("@acme my parcel never arrived, track it here https://bit.ly/x", "a link"),
+            ("@acme my parcel never arrived, call 555 123 4567 now", "a phone number"),
+            ("@acme my parcel never arrived, contact @parcelhelp today", "\"contact @parcelhelp\""),
+        ]
+        for (text, signal) in floods {
+            var classifier = TriageClassifier()
+            _ = send(&classifier, text, from: "ann")
+            _ = send(&classifier, text, from: "bob")
+            let verdict = send(&classifier, text, from: "cat")
+            #expect(verdict.triageClass == .spam, "\(text): \(verdict.reason)")
+            #expect(verdict.reason.hasSuffix("with \(signal)"), "\(text): \(verdict.reason)")
+        }
     }
 }

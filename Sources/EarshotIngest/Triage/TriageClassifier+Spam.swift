@@ -29,10 +29,23 @@ extension TriageClassifier {
             if topic.second >= 0 { return spam("\(lexicon.quote(topic.first)) and \(lexicon.quote(topic.second))") }
         }
         if scan.linkCount >= 3, wordCount < 4 * scan.linkCount { return spam("\(scan.linkCount) links") }
-        if copies >= duplicateThreshold {
+        if copies >= duplicateThreshold, let signal = copySignal(input) {
             let accounts = copies >= duplicates.authorLimit ? "\(copies)+" : "\(copies)"
-            return spam("same text from \(accounts) accounts in the last \(windowLabel)")
+            return spam("same text from \(accounts) accounts in the last \(windowLabel), with \(signal)")
         }
+        return nil
+    }
+
+    /// Sameness alone never hides a customer: during an outage real customers write the same
+    /// sentence. A flood is spam only when its message also carries what a spammer needs: a
+    /// link, a phone number, a hand-off to another account, or a crypto or giveaway word.
+    private func copySignal(_ input: TriageInput) -> String? {
+        if scan.linkCount > 0 { return "a link" }
+        // 10 to 15 digits (E.164's longest): a phone number; shorter runs are order numbers.
+        if (10...15).contains(scan.longestDigitRun) { return "a phone number" }
+        if let handOff = contactHandOff(input) { return "\"\(handOff)\"" }
+        if tally.spamTopic.first >= 0 { return lexicon.quote(tally.spamTopic.first) }
+        if let topic = firstToken(with: .recoveryTopic) { return "\"\(original(input.text, topic.start, topic.end))\"" }
         return nil
     }
 
@@ -41,6 +54,14 @@ extension TriageClassifier {
     private func handOffVerdict(_ input: TriageInput) -> String? {
         let topicToken = firstToken(with: .recoveryTopic)
         guard topicToken != nil || tally.spamTopic.first >= 0 else { return nil }
+        guard let handOff = contactHandOff(input) else { return nil }
+        let topic = topicToken.map { "\"\(original(input.text, $0.start, $0.end))\"" } ?? lexicon.quote(tally.spamTopic.first)
+        return "\(topic) and \"\(handOff)\""
+    }
+
+    /// "Contact @someone" (not the brand) or an e-mail address within three words of a
+    /// contact verb, as written; nil when the message sends nobody elsewhere.
+    private func contactHandOff(_ input: TriageInput) -> String? {
         let tokens = scan.tokens
         for index in tokens.indices where markers(ofToken: index).contains(.contactVerb) {
             var next = index + 1
@@ -49,10 +70,7 @@ extension TriageClassifier {
                 let token = tokens[next]
                 if token.kind == .mention || token.kind == .email {
                     if token.kind == .mention, isChannel(token, input) { break }
-                    let topic = topicToken.map { "\"\(original(input.text, $0.start, $0.end))\"" }
-                        ?? lexicon.quote(tally.spamTopic.first)
-                    let start = tokens[index].start
-                    return "\(topic) and \"\(original(input.text, start, token.end))\""
+                    return original(input.text, tokens[index].start, token.end)
                 }
                 if token.kind == .link { break }
                 if token.kind == .word || token.kind == .hashtag {
