@@ -214,4 +214,30 @@ import Testing
         #expect(fixture.screen.contains("reply \(reply.id) queued again"))
         #expect(try fixture.service.reply(reply.id, by: "dana").state == .queued)
     }
+
+    /// What Tab offers after `:filter` is what the app applies: the `:` argument is parsed once,
+    /// by one grammar (`:filter status:open` used to be offered, then refused by a second one).
+    @Test func everyFilterTabOffersIsAppliedAndShownOnTheStatusLine() throws {
+        let fixture = try busyFixture()
+        fixture.start()
+        let offered = CommandLineParser().completions(for: "filter ")
+        #expect(!offered.isEmpty)
+        for completion in offered {
+            // A key without fixed values (channel:, label:) needs a value typed after it.
+            let line = completion.hasSuffix(":") ? completion + "acme" : completion
+            fixture.press(.character(":"))
+            fixture.type(line)
+            fixture.press(.enter)
+            let term = String(line.dropFirst("filter ".count))
+            #expect(fixture.screen.contains("filter: \(term)"), "\(line): \(fixture.terminal.lines.last ?? "")")
+            #expect(!fixture.screen.contains("unknown"), "\(line) was refused")
+        }
+        // The filter prompt (\\) takes the same grammar, and an empty answer clears.
+        fixture.press(.character("\\"))
+        fixture.type("class:angry")
+        fixture.press(.enter)
+        #expect(fixture.screen.contains("filter class: takes one of question"))
+        fixture.press(.character("\\"), .enter)
+        #expect(fixture.screen.contains("filter cleared"))
+    }
 }

@@ -4,7 +4,7 @@ import Foundation
 
 /// What each action does. Keys, the `:` line and (through the same names) the CLI reach here.
 extension AppModel {
-    mutating func perform(_ action: ActionID, argument: String?) -> [AppEffect] {
+    mutating func perform(_ action: ActionID, argument: CommandValue?) -> [AppEffect] {
         switch action {
         case .moveDown: return move(1)
         case .moveUp: return move(-1)
@@ -18,15 +18,15 @@ extension AppModel {
             return jumpToBottom()
         case .open: return openSelected()
         case .nextPane, .previousPane: return cyclePanes(forward: action == .nextPane)
-        case .switchView: return switchView(argument)
+        case .switchView: return switchView(argument?.text)
         case .search:
-            guard let argument else { return ask(.search, "search (handle or text; empty clears): ") }
-            state.queue.filter.search = argument.isEmpty ? nil : argument
-            show(argument.isEmpty ? "search cleared" : "searching for \"\(argument)\"")
+            guard let words = argument?.text else { return ask(.search, "search (handle or text; empty clears): ") }
+            state.queue.filter.search = words.isEmpty ? nil : words
+            show(words.isEmpty ? "search cleared" : "searching for \"\(words)\"")
             return restartQueue()
         case .filter:
-            guard let argument else { return ask(.filter, "filter (label:X class:X channel:X priority:X; empty clears): ") }
-            return applyFilter(argument)
+            guard case let .filter(terms)? = argument else { return ask(.filter, "filter (label:X class:X channel:X priority:X; empty clears): ") }
+            return applyFilter(terms)
         case .commandLine: return ask(.command, ":")
         case .help:
             state.helpOffset = 0
@@ -40,7 +40,7 @@ extension AppModel {
             return operate(action, on: id, argument: argument)
         case .reply, .note:
             guard let id = targetConversation else { return nothingSelected() }
-            return compose(action == .reply ? .reply : .note, in: id, text: argument)
+            return compose(action == .reply ? .reply : .note, in: id, text: argument?.text)
         case .undoSend:
             guard let sent = state.lastSent, sent.until > state.now else {
                 show("nothing to take back: delivery has started (or nothing was sent)", error: true)
@@ -50,7 +50,7 @@ extension AppModel {
         case .retrySend:
             guard let id = targetConversation else { return nothingSelected() }
             return [.retryFailedReply(id)]
-        case .availability: return changeAvailability(argument)
+        case .availability: return changeAvailability(argument?.text)
         case .supervisor:
             guard state.supervisor == nil else {
                 state.supervisor = nil
@@ -130,41 +130,17 @@ extension AppModel {
         return restartQueue()
     }
 
-    private mutating func applyFilter(_ text: String) -> [AppEffect] {
-        var filter = QueueFilter(search: state.queue.filter.search)
-        for word in text.split(separator: " ") {
-            let parts = word.split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[1].isEmpty else {
-                show("filter \"\(word)\": use label:X, class:X, channel:X or priority:X", error: true)
-                return [.bell]
-            }
-            switch parts[0] {
-            case "label": filter.label = parts[1].lowercased()
-            case "channel": filter.channel = parts[1].hasPrefix("@") ? String(parts[1].dropFirst()) : parts[1]
-            case "class":
-                guard let triage = TriageClass(rawValue: parts[1]) else {
-                    show("class must be one of \(TriageClass.allCases.map(\.rawValue).joined(separator: ", "))", error: true)
-                    return [.bell]
-                }
-                filter.triageClass = triage
-            case "priority":
-                guard let priority = Priority(name: parts[1]) else {
-                    show("priority must be low, normal, high or urgent", error: true)
-                    return [.bell]
-                }
-                filter.priority = priority
-            default:
-                show("filter \"\(parts[0])\" unknown: use label, class, channel or priority", error: true)
-                return [.bell]
-            }
-        }
-        state.queue.filter = filter
-        show(text.isEmpty ? "filter cleared" : "filter: \(text)")
+    /// Terms parsed by the `:filter` grammar (``CommandArgument/filterTerms``); the search stays.
+    private mutating func applyFilter(_ terms: FilterTerms) -> [AppEffect] {
+        state.queue.filter = QueueFilter(
+            channel: terms.channel, label: terms.label, triageClass: terms.triageClass, priority: terms.priority,
+            search: state.queue.filter.search)
+        show(terms.isEmpty ? "filter cleared" : "filter: \(terms)")
         return restartQueue()
     }
 
     /// A change to one conversation; asks for the value first when the action needs one.
-    mutating func operate(_ action: ActionID, on id: ConversationID, argument: String?) -> [AppEffect] {
+    mutating func operate(_ action: ActionID, on id: ConversationID, argument: CommandValue?) -> [AppEffect] {
         let needs: String? = switch action {
         case .assign: "assign #\(id) to (login): "
         case .snooze: "snooze #\(id) for (45m, 2h, 1d) or until (2026-12-01T09:00): "
@@ -173,29 +149,23 @@ extension AppModel {
         default: nil
         }
         if let needs, argument == nil { return ask(.argument(action, id), needs) }
-        let value = argument ?? ""
         let operation: Operation
-        switch action {
-        case .claim: operation = .claim
-        case .release: operation = .release
-        case .resolve: operation = .resolve
-        case .reopen: operation = .reopen
-        case .assign: operation = .assign(value.hasPrefix("@") ? String(value.dropFirst()) : value)
-        case .snooze:
-            guard let until = Self.snoozeTime(value, now: state.now) else {
-                show("snooze \"\(value)\": give a delay like 45m, 2h, 1d or a time like 2026-12-01T09:00", error: true)
+        switch (action, argument) {
+        case (.claim, _): operation = .claim
+        case (.release, _): operation = .release
+        case (.resolve, _): operation = .resolve
+        case (.reopen, _): operation = .reopen
+        case let (.assign, .text(login)?): operation = .assign(login.hasPrefix("@") ? String(login.dropFirst()) : login)
+        case let (.snooze, .snooze(time)?):
+            guard let until = Self.snoozeTime(time, now: state.now) else {
+                show("snooze \"\(time)\": that local time does not exist here; pick another", error: true)
                 return [.bell]
             }
             operation = .snooze(until)
-        case .priority:
-            guard let priority = Priority(name: value) else {
-                show("priority \"\(value)\": use low, normal, high or urgent", error: true)
-                return [.bell]
-            }
+        case let (.priority, .choice(name)?):
+            guard let priority = Priority(name: name) else { return [] }
             operation = .priority(priority)
-        case .label:
-            let remove = value.hasPrefix("-")
-            operation = .label(remove ? String(value.dropFirst()) : value, add: !remove)
+        case let (.label, .label(name, add)?): operation = .label(name, add: add)
         default:
             return []
         }
@@ -203,16 +173,14 @@ extension AppModel {
     }
 
     /// A snooze as typed (`2h`, `1h30m`, `2026-12-01T09:00` in the responder's zone) as a time.
-    static func snoozeTime(_ text: String, now: Timestamp) -> Timestamp? {
-        switch SnoozeTime(text) {
-        case let .duration(seconds)?:
+    static func snoozeTime(_ time: SnoozeTime, now: Timestamp) -> Timestamp? {
+        switch time {
+        case let .duration(seconds):
             return now.adding(seconds: Int64(seconds))
-        case let .until(year, month, day, hour, minute)?:
+        case let .until(year, month, day, hour, minute):
             let components = DateComponents(
                 calendar: Calendar.current, timeZone: TimeZone.current, year: year, month: month, day: day, hour: hour, minute: minute)
             return components.date.map(Timestamp.init)
-        case nil:
-            return nil
         }
     }
 

@@ -100,19 +100,32 @@ extension AppModel {
             do {
                 let command = try CommandLineParser().parse(text)
                 // `:search` and `:filter` alone clear; other actions without an argument ask for one.
-                let clears = command.action == .search || command.action == .filter
-                return perform(command.action, argument: command.argument ?? (clears ? "" : nil))
+                let cleared: CommandValue? = switch command.action {
+                case .search: .text("")
+                case .filter: .filter(FilterTerms())
+                default: nil
+                }
+                return perform(command.action, argument: command.argument ?? cleared)
             } catch {
                 show(error.message, error: true)
                 return [.bell]
             }
         case .search:
-            return perform(.search, argument: text)
-        case .filter:
-            return perform(.filter, argument: text)
-        case let .argument(action, id):
-            guard !text.isEmpty else { return [] }
-            return operate(action, on: id, argument: text)
+            return perform(.search, argument: .text(text))
+        case .filter, .argument:
+            let action: ActionID
+            if case let .argument(asked, _) = prompt.kind { action = asked } else { action = .filter }
+            if case .argument = prompt.kind, text.isEmpty { return [] }
+            // The same grammar as the `:` line, so a prompt and a command accept the same things.
+            let value: CommandValue?
+            do {
+                value = try CommandLineParser().parseArgument(text, for: action)
+            } catch {
+                show(error.message, error: true)
+                return [.bell]
+            }
+            if case let .argument(_, id) = prompt.kind { return operate(action, on: id, argument: value) }
+            return perform(.filter, argument: value ?? .filter(FilterTerms()))
         case .confirm:
             return []
         }

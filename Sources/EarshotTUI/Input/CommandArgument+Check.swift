@@ -8,60 +8,69 @@ extension CommandArgument {
         init(_ message: String) { self.message = message }
     }
 
-    /// The argument to pass on (nil for none), normalised, or why it does not fit.
-    func check(_ text: String, command name: String) throws(Problem) -> String? {
+    /// The typed value (nil for nothing given), or why the text does not fit.
+    func parse(_ text: String, command name: String) throws(Problem) -> CommandValue? {
         let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
         switch self {
         case .none:
             guard text.isEmpty else { throw Problem("takes nothing after it (got \"\(text)\")") }
             return nil
         case .optionalText:
-            return text.isEmpty ? nil : text
+            return text.isEmpty ? nil : .text(text)
         case .word(let placeholder):
             guard words.count == 1 else { throw Problem("takes one \(placeholder), like :\(name) \(Self.sample(placeholder))") }
-            return words[0]
+            return .text(words[0])
         case .choice(let values):
             guard words.count == 1, values.contains(words[0].lowercased()) else {
                 throw Problem("takes one of \(values.joined(separator: ", ")), like :\(name) \(values.last ?? "")")
             }
-            return words[0].lowercased()
+            return .choice(words[0].lowercased())
         case .snoozeTime:
             // "2026-12-01 09:00" is read as the ISO form with a T.
             let joined = words.count == 2 && words[0].contains("-") ? words.joined(separator: "T") : text
             guard !words.isEmpty, words.count <= 2, let time = SnoozeTime(joined) else {
                 throw Problem("takes a duration (30m, 2h, 1d, 1w, 1h30m) or a local date and time (2026-12-01T09:00 or 2026-12-01)")
             }
-            return time.description
+            return .snooze(time)
         case .labelChange:
             guard words.count == 1 else { throw Problem("takes one label to add (refund) or remove (-refund)") }
             var label = Substring(words[0])
             let remove = label.first == "-"
             if label.first == "-" || label.first == "+" { label = label.dropFirst() }
             guard !label.isEmpty else { throw Problem("needs a label name after \(remove ? "-" : "+"), like -refund") }
-            return (remove ? "-" : "") + label
+            return .label(name: String(label), add: !remove)
         case .filterTerms:
-            for word in words {
-                let parts = word.split(separator: ":", maxSplits: 1).map(String.init)
-                guard parts.count == 2, Self.filterKeys.contains(parts[0].lowercased()), !parts[1].isEmpty else {
-                    throw Problem("takes key:value terms with keys \(Self.filterKeys.joined(separator: ", ")), like :filter label:refund class:complaint (nothing clears the filter); \"\(word)\" is not one")
-                }
-                if let allowed = Self.filterValues[parts[0].lowercased()], !allowed.contains(parts[1].lowercased()) {
-                    throw Problem("\(parts[0]): takes one of \(allowed.joined(separator: ", ")); \"\(parts[1])\" is not one")
-                }
-            }
-            return words.isEmpty ? nil : words.map { word in
-                let parts = word.split(separator: ":", maxSplits: 1)
-                let key = parts[0].lowercased()
-                return key + ":" + (Self.filterValues[key] == nil ? String(parts[1]) : parts[1].lowercased())
-            }.joined(separator: " ")
+            return words.isEmpty ? nil : .filter(try Self.filterTerms(words))
         }
+    }
+
+    /// `key:value` words as filter terms; the keys and values are the ones Tab offers.
+    private static func filterTerms(_ words: [String]) throws(Problem) -> FilterTerms {
+        var terms = FilterTerms()
+        for word in words {
+            let parts = word.split(separator: ":", maxSplits: 1).map(String.init)
+            let key = parts.first?.lowercased() ?? ""
+            guard parts.count == 2, filterKeys.contains(key), !parts[1].isEmpty else {
+                throw Problem("takes key:value terms with keys \(filterKeys.joined(separator: ", ")), like :filter label:refund class:complaint (nothing clears the filter); \"\(word)\" is not one")
+            }
+            let value = parts[1]
+            if let allowed = filterValues[key], !allowed.contains(value.lowercased()) {
+                throw Problem("\(parts[0]): takes one of \(allowed.joined(separator: ", ")); \"\(value)\" is not one")
+            }
+            switch key {
+            case "label": terms.label = value.lowercased()
+            case "channel": terms.channel = value.hasPrefix("@") ? String(value.dropFirst()) : value
+            case "class": terms.triageClass = TriageClass(rawValue: value.lowercased())
+            default: terms.priority = Priority(name: value.lowercased())
+            }
+        }
+        return terms
     }
 
     /// Values of filter keys that come from the domain.
     static let filterValues: [String: [String]] = [
         "class": TriageClass.allCases.map(\.rawValue),
         "priority": Priority.allCases.map(\.name),
-        "status": ConversationStatus.allCases.map(\.rawValue),
     ]
 
     /// What Tab can offer for the next word, given the words already typed after the name.

@@ -17,8 +17,8 @@ public enum CommandArgument: Sendable, Hashable {
     /// Filter terms `key:value` (keys ``filterKeys``); nothing clears the filter.
     case filterTerms
 
-    /// The keys `:filter` understands.
-    public static let filterKeys = ["label", "class", "channel", "priority", "status"]
+    /// The keys `:filter` understands (a conversation's status is what views are for: `:view`).
+    public static let filterKeys = ["label", "class", "channel", "priority"]
 
     /// How the argument is written, for help and error messages: `<responder>`, `low|normal|high`.
     public var syntax: String {

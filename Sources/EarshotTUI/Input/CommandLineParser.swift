@@ -1,12 +1,12 @@
-/// A `:` command that parsed: the action to run and its argument, checked against what the
-/// action takes (``CommandArgument``) and normalised (`:priority HIGH` gives `high`).
+/// A `:` command that parsed: the action to run and its argument, parsed once into a typed
+/// value by what the action takes (``CommandArgument``): `:priority HIGH` gives `.choice("high")`.
 public struct ParsedCommand: Sendable, Equatable {
     public let action: ActionID
     /// nil when the command was given nothing (`:reply` opens an empty composer, `:filter`
     /// clears the filter).
-    public let argument: String?
+    public let argument: CommandValue?
 
-    public init(action: ActionID, argument: String? = nil) {
+    public init(action: ActionID, argument: CommandValue? = nil) {
         self.action = action
         self.argument = argument
     }
@@ -29,6 +29,17 @@ public struct CommandLineParser: Sendable {
 
     public init(table: ActionTable = .standard) { self.table = table }
 
+    /// Parses what a prompt asked for an action (`snooze #12 for: 2h`) with the same grammar
+    /// as the `:` line; nil when nothing was typed.
+    public func parseArgument(_ text: String, for action: ActionID) throws(CommandLineError) -> CommandValue? {
+        let entry = table.entry(for: action)
+        do {
+            return try entry.argument.parse(text.trimmingCharacters(in: .whitespaces), command: entry.name)
+        } catch {
+            throw CommandLineError("\(entry.name) \(error.message)")
+        }
+    }
+
     /// Parses a line such as `:snooze 2h` (the leading `:` is optional).
     public func parse(_ line: String) throws(CommandLineError) -> ParsedCommand {
         let (name, rest) = Self.split(line)
@@ -39,7 +50,7 @@ public struct CommandLineParser: Sendable {
             throw CommandLineError("unknown command :\(name); \(hint)")
         }
         do {
-            return ParsedCommand(action: entry.action, argument: try entry.argument.check(rest, command: entry.name))
+            return ParsedCommand(action: entry.action, argument: try entry.argument.parse(rest, command: entry.name))
         } catch {
             throw CommandLineError(":\(entry.name) \(error.message)")
         }
