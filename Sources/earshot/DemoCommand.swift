@@ -116,7 +116,7 @@ struct DemoCommand: ParsableCommand {
                 Thread.sleep(forTimeInterval: 0.2)
             }
         } else {
-            try runInterface(service: service, login: me)
+            try runInterface(service: service, login: me, clock: Self.screenClock(simulation))
             driver.stop()
             stoppedAt = SystemClock().now()
         }
@@ -129,12 +129,22 @@ struct DemoCommand: ParsableCommand {
     }
 
     /// The inbox in the terminal, in-process as single-user mode runs it (TUICommand).
-    private func runInterface(service: InboxService, login: String) throws {
+    /// The demo's day on the screen: waits `speed` times longer than real, times of day from
+    /// the demo's start (09:00 by default) today, in the person's time zone.
+    static func screenClock(_ simulation: DemoSimulation) -> ScreenClock {
+        let midnight = Timestamp(Calendar.current.startOfDay(for: simulation.realStart.date))
+        return ScreenClock(
+            speed: simulation.options.speed, realStart: simulation.realStart,
+            shownStart: midnight.adding(milliseconds: Int64(simulation.options.startOfDay * 1000)))
+    }
+
+    private func runInterface(service: InboxService, login: String, clock: ScreenClock) throws {
         let environment = ProcessInfo.processInfo.environment
         let runner = EffectRunner(api: LocalInbox(service: service, login: login))
         let (keymap, problems) = KeymapLoader.load(environment: environment)
         let terminal = try NcursesTerminal()
         var model = AppModel(login: login, keymap: keymap, size: terminal.size)
+        model.state.screenClock = clock
         model.state.message = StatusMessage(
             text: "demo at \(speed.formatted())× speed: you are a supervisor; v switches views, ? shows the keys",
             isError: false, until: SystemClock().now().adding(seconds: 15))

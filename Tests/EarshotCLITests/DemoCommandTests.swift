@@ -171,6 +171,13 @@ struct DemoTerminalTests {
         expectScreen("the person's own queue with work in it") {
             $0.contains("Queue: mine") && $0.contains("\(me) (available)") && (statusCount("mine", in: $0) ?? 0) > 0
         }
+        // Waits follow the demo clock: the backlog waited hours of demo time (at speed 600 that
+        // is seconds of real time, which the status bar used to show).
+        expectScreen("the oldest wait in demo hours") { screen in
+            guard let range = screen.range(of: "│ oldest ") else { return false }
+            let value = screen[range.upperBound...].prefix { !$0.isWhitespace }
+            return value.hasSuffix("h") || value.hasSuffix("d")
+        }
         // All open conversations: the teammates hold most of them.
         tmux.send(":")
         tmux.type("view open")

@@ -240,4 +240,23 @@ import Testing
         fixture.press(.character("\\"), .enter)
         #expect(fixture.screen.contains("filter cleared"))
     }
+
+    /// In the demo every clock on the screen follows the demo's: at 10x, a minute of real time
+    /// adds ten minutes to each wait and to the status bar's oldest, and a message's time of day
+    /// is the demo's.
+    @Test func theScreenClockMakesWaitsAndTimesFollowTheDemoClock() throws {
+        let fixture = try busyFixture()
+        fixture.start()
+        let demoStart = Timestamp(secondsSinceEpoch: 1_795_000_000 - 1_795_000_000 % 86_400 + 9 * 3600)  // 09:00 that day
+        fixture.app.model.state.screenClock = ScreenClock(speed: 10, realStart: fixture.clock.now(), shownStart: demoStart)
+        fixture.press(.character("v"))
+        // dov wrote 2 real minutes ago: 20 demo minutes; kim, 90 real minutes ago: 15 demo hours.
+        #expect(fixture.screen.contains("20m @dov"), "\(fixture.screen)")
+        #expect(fixture.screen.contains("oldest 15h"))
+        fixture.wait(milliseconds: 60_000)
+        #expect(fixture.screen.contains("30m @dov"), "a real minute is ten demo minutes")
+        // The thread shows dov's message at 08:40 on the demo clock: 20 demo minutes before its 09:00 start.
+        fixture.press(.character("G"), .enter)
+        #expect(fixture.screen.contains("08:40 @dov"), "\(fixture.screen)")
+    }
 }

@@ -23,6 +23,8 @@ public struct AppState: Sendable {
     public var lastSent: (reply: ReplyID, until: Timestamp)?
     /// The service's clock at the last summary, advanced by ticks: waits are shown against it.
     public var now: Timestamp = Timestamp(millisecondsSinceEpoch: 0)
+    /// How waits and times are shown (the demo's compressed day; otherwise as they are).
+    public var screenClock = ScreenClock.real
     public var quitting = false
     /// When activity was last reported (at most once a minute while keys are pressed).
     public var activityReportedAt = Timestamp(millisecondsSinceEpoch: 0)

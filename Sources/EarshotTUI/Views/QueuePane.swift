@@ -32,7 +32,7 @@ enum QueuePane {
                 var x = pane.put(selected ? "▶" : " ", x: 0, y: y, style: style)
                 x += pane.put(mark(row.sla), x: x, y: y, style: markStyle(row.sla, base: style))
                 x += 1
-                let wait = row.conversation.waitingSince.map { TimeText.wait(milliseconds: state.now.millisecondsSinceEpoch - $0.millisecondsSinceEpoch) } ?? "-"
+                let wait = row.conversation.waitingSince.map { TimeText.wait(milliseconds: state.screenClock.wait(from: $0, to: state.now)) } ?? "-"
                 x += pane.put(DisplayWidth.fit(wait, toWidth: 5, alignRight: true), x: x, y: y, style: style) + 1
                 x += pane.put(DisplayWidth.fit("@" + row.customer, toWidth: columns.handle), x: x, y: y, style: style) + 1
                 x += pane.put(DisplayWidth.fit(row.conversation.triageClass.rawValue, toWidth: 9), x: x, y: y, style: style) + 1

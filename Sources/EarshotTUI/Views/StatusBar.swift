@@ -18,7 +18,7 @@ enum StatusBar {
             parts.append("unassigned \(summary.unassigned)")
             parts.append("breached \(summary.breached)")
             if let oldest = summary.oldestWaitSince {
-                parts.append("oldest " + TimeText.wait(milliseconds: state.now.millisecondsSinceEpoch - oldest.millisecondsSinceEpoch))
+                parts.append("oldest " + TimeText.wait(milliseconds: state.screenClock.wait(from: oldest, to: state.now)))
             }
         } else {
             parts.append(state.login)

@@ -15,36 +15,36 @@ enum SupervisorPane {
         }
         canvas.draw(in: inner) { pane in
             var y = 0
-            _ = pane.put(headline(snapshot), x: 0, y: y, style: .bold)
+            _ = pane.put(headline(snapshot, clock: state.screenClock), x: 0, y: y, style: .bold)
             y += 2
             let chartWidth = 12 * 3 + 2
             let teamWidth = max(20, pane.width - chartWidth - 2)
             let teamHeight = min(max(3, snapshot.team.count + 1), 8)
-            pane.draw(in: Rect(x: 0, y: y, width: teamWidth, height: teamHeight)) { team(&$0, snapshot) }
+            pane.draw(in: Rect(x: 0, y: y, width: teamWidth, height: teamHeight)) { team(&$0, snapshot, clock: state.screenClock) }
             if pane.width >= 60 {
-                pane.draw(in: Rect(x: pane.width - chartWidth, y: y, width: chartWidth, height: 8)) { chart(&$0, snapshot.hours, now: snapshot.now) }
+                pane.draw(in: Rect(x: pane.width - chartWidth, y: y, width: chartWidth, height: 8)) { chart(&$0, snapshot.hours, clock: state.screenClock) }
             }
             y += max(teamHeight, 8) + 1
             pane.draw(in: Rect(x: 0, y: y, width: pane.width, height: max(0, pane.height - y))) { trouble(&$0, state, snapshot) }
         }
     }
 
-    static func headline(_ s: SupervisorSnapshot) -> String {
+    static func headline(_ s: SupervisorSnapshot, clock: ScreenClock = .real) -> String {
         var parts = ["waiting \(s.waiting)"]
-        if let oldest = s.oldestWaitSince { parts.append("oldest " + TimeText.wait(milliseconds: s.now.millisecondsSinceEpoch - oldest.millisecondsSinceEpoch)) }
+        if let oldest = s.oldestWaitSince { parts.append("oldest " + TimeText.wait(milliseconds: clock.wait(from: oldest, to: s.now))) }
         parts.append("unassigned \(s.unassigned)")
         parts.append("replies today \(s.repliesToday)")
-        let frt = [s.firstResponseP50, s.firstResponseP90].map { $0.map { TimeText.wait(milliseconds: $0) } ?? "-" }
+        let frt = [s.firstResponseP50, s.firstResponseP90].map { $0.map { TimeText.wait(milliseconds: clock.duration(milliseconds: $0)) } ?? "-" }
         parts.append("FRT p50 \(frt[0]) p90 \(frt[1])")
         parts.append("SLA " + (s.slaAttainment.map { "\(Int(($0 * 100).rounded()))%" } ?? "-"))
         return parts.joined(separator: " · ")
     }
 
-    static func team(_ canvas: inout Canvas, _ s: SupervisorSnapshot) {
+    static func team(_ canvas: inout Canvas, _ s: SupervisorSnapshot, clock: ScreenClock) {
         _ = canvas.put("RESPONDER    STATUS     LOAD    LAST ACTIVE", x: 0, y: 0, style: .dim)
         for (index, member) in s.team.prefix(canvas.height - 1).enumerated() {
             let full = member.load >= member.capacity && member.capacity > 0
-            let active = member.lastActiveAt.map { TimeText.wait(milliseconds: s.now.millisecondsSinceEpoch - $0.millisecondsSinceEpoch) + " ago" } ?? "-"
+            let active = member.lastActiveAt.map { TimeText.wait(milliseconds: clock.wait(from: $0, to: s.now)) + " ago" } ?? "-"
             let line = DisplayWidth.fit(member.login, toWidth: 12) + " " + DisplayWidth.fit(member.availability.rawValue, toWidth: 10)
                 + " " + DisplayWidth.fit("\(member.load)/\(member.capacity)" + (full ? " full" : ""), toWidth: 7) + " " + active
             _ = canvas.put(line, x: 0, y: index + 1, style: member.availability == .available ? .plain : .dim)
@@ -52,7 +52,8 @@ enum SupervisorPane {
     }
 
     /// Twelve hours, two bars each: arrivals (█) beside replies (▒), scaled to the busiest hour.
-    static func chart(_ canvas: inout Canvas, _ hours: [SupervisorSnapshot.Hour], now: Timestamp) {
+    /// The hours are the store's (real) hours; in the demo they are labelled on its clock.
+    static func chart(_ canvas: inout Canvas, _ hours: [SupervisorSnapshot.Hour], clock: ScreenClock) {
         let height = max(1, canvas.height - 2)
         let peak = max(1, hours.map { max($0.arrivals, $0.replies) }.max() ?? 1)
         _ = canvas.put("█ in ▒ out, per hour (max \(peak))", x: 0, y: 0, style: .dim)
@@ -68,7 +69,7 @@ enum SupervisorPane {
                 }
             }
         }
-        let first = hours.first.map { ThreadPane.clock($0.start) } ?? ""
+        let first = hours.first.map { ThreadPane.clock(clock.shown($0.start)) } ?? ""
         _ = canvas.put(first, x: 0, y: height + 1, style: .dim)
         _ = canvas.put("now", x: max(0, hours.count * 3 - 3), y: height + 1, style: .dim)
     }
@@ -85,7 +86,7 @@ enum SupervisorPane {
         for (line, index) in (first..<rows.count).prefix(max(0, canvas.height - 1)).enumerated() {
             let row = rows[index]
             let style: Style = index == selected ? .reverse : .plain
-            let wait = row.conversation.waitingSince.map { TimeText.wait(milliseconds: s.now.millisecondsSinceEpoch - $0.millisecondsSinceEpoch) } ?? "-"
+            let wait = row.conversation.waitingSince.map { TimeText.wait(milliseconds: state.screenClock.wait(from: $0, to: s.now)) } ?? "-"
             let text = (index == selected ? "▶" : " ") + QueuePane.mark(row.sla) + " " + DisplayWidth.fit(wait, toWidth: 5, alignRight: true)
                 + " #\(row.conversation.id) " + DisplayWidth.fit("@" + row.customer, toWidth: 14) + " " + DisplayWidth.fit(row.assignee ?? "-", toWidth: 10)
                 + " " + SafeText(row.conversation.preview).string

@@ -48,18 +48,18 @@ enum ThreadPane {
         for entry in thread.entries {
             switch entry {
             case let .message(mention):
-                lines.append([(clock(mention.createdAt) + " ", .dim), ("@\(thread.customer.handle)", .bold)])
+                lines.append([(clock(state.screenClock.shown(mention.createdAt)) + " ", .dim), ("@\(thread.customer.handle)", .bold)])
                 lines += TextWrap.lines(mention.text, width: width - indent.count).map { [(indent + $0, .plain)] }
             case let .reply(reply, author, initials):
                 let time = reply.sentAt ?? reply.queuedAt ?? reply.createdAt
-                lines.append([(clock(time) + " ", .dim), ("↳ \(author) ^\(initials)", .bold), (" [\(deliveryState(reply))]", deliveryStyle(reply))])
+                lines.append([(clock(state.screenClock.shown(time)) + " ", .dim), ("↳ \(author) ^\(initials)", .bold), (" [\(deliveryState(reply))]", deliveryStyle(reply))])
                 if reply.state == .failed, let error = reply.lastError {
                     lines += TextWrap.lines("delivery failed: \(error) (R retries)", width: width - indent.count)
                         .map { [(indent + $0, Style(.bold).colored(.red))] }
                 }
                 lines += TextWrap.lines(reply.text, width: width - indent.count).map { [(indent + $0, .plain)] }
             case let .note(note, author):
-                lines.append([(clock(note.createdAt) + " ", .dim), ("▌note by \(author)", Style(.underline))])
+                lines.append([(clock(state.screenClock.shown(note.createdAt)) + " ", .dim), ("▌note by \(author)", Style(.underline))])
                 lines += TextWrap.lines(note.text, width: width - indent.count - 2).map { [(indent + "▌ " + $0, .dim)] }
             }
         }
@@ -67,7 +67,7 @@ enum ThreadPane {
             lines.append([("", .plain)])
             lines.append([("Earlier conversations with @\(thread.customer.handle):", .bold)])
             for earlier in thread.earlier {
-                var text = "#\(earlier.id) \(day(earlier.startedAt)) \(earlier.status.rawValue): \(SafeText(earlier.preview).string)"
+                var text = "#\(earlier.id) \(day(state.screenClock.shown(earlier.startedAt))) \(earlier.status.rawValue): \(SafeText(earlier.preview).string)"
                 if earlier.notes > 0 { text += " (\(earlier.notes) notes)" }
                 lines.append([(DisplayWidth.truncate(text, toWidth: width, ellipsis: "…"), .dim)])
             }
