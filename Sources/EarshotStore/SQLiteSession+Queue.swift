@@ -8,7 +8,7 @@ extension SQLiteSession {
         let query = QueueQuery(view: view, start: start, narrowing: narrowing, limit: limit)
         // Cached: a view has a handful of SQL shapes (anchor direction, filters set), and parsing
         // one costs more than reading a window of rows.
-        let rows = try Row.fetchAll(try db.cachedStatement(sql: query.sql), arguments: query.arguments).map(RowDecoding.conversation)
+        let rows = try ConversationLayout.conversations(Row.fetchAll(try db.cachedStatement(sql: query.sql), arguments: query.arguments))
         return query.reversed ? rows.reversed() : rows
     }
 
@@ -32,13 +32,13 @@ extension SQLiteSession {
     }
 
     func conversations(of customer: CustomerID, excluding: ConversationID, limit: Int) throws -> [Conversation] {
-        try Row.fetchAll(
+        try ConversationLayout.conversations(Row.fetchAll(
             try db.cachedStatement(sql: """
                 SELECT \(Self.conversationColumns) FROM conversation WHERE customer_id = ? AND id != ?
                 ORDER BY created_at DESC, id DESC LIMIT ?
                 """),
             arguments: [customer.rawValue, excluding.rawValue, limit]
-        ).map(RowDecoding.conversation)
+        ))
     }
 
     func noteCount(in conversation: ConversationID) throws -> Int {

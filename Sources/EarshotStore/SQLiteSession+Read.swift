@@ -132,15 +132,13 @@ extension SQLiteSession {
     }
 
     func conversation(_ id: ConversationID) throws -> Conversation? {
-        try Row.fetchOne(
+        try ConversationLayout.conversation(Row.fetchOne(
             try db.cachedStatement(sql: "SELECT \(Self.conversationColumns) FROM conversation WHERE id = ?"),
-            arguments: [id.rawValue]
-        ).map(RowDecoding.conversation)
+            arguments: [id.rawValue]))
     }
 
-    /// The columns `RowDecoding.conversation` reads, in its order, plus the labels joined by
-    /// U+001F (decoding sorts them). Positional: GRDB's by-name lookup lowercases the name on
-    /// every access, which dominated reading a conversation.
+    /// The columns `ConversationLayout` reads (by name), plus the labels joined by U+001F
+    /// (decoding sorts them).
     static let conversationColumns = """
         id, channel_id, customer_id, status, snoozed_until, priority, triage_class, triage_reason, triage_locked, \
         assignee_id, cycle, cycle_started_at, created_at, updated_at, last_customer_at, waiting_since, last_reply_at, \
@@ -178,13 +176,12 @@ extension SQLiteSession {
     }
 
     func assignedConversations(to responder: ResponderID) throws -> [Conversation] {
-        try Row.fetchAll(
+        try ConversationLayout.conversations(Row.fetchAll(
             db, sql: """
                 SELECT \(Self.conversationColumns) FROM conversation
                 WHERE assignee_id = ? AND status IN ('open', 'pending', 'snoozed') ORDER BY id
                 """,
-            arguments: [responder.rawValue]
-        ).map(RowDecoding.conversation)
+            arguments: [responder.rawValue]))
     }
 
     func untouchedAssignments(before: Timestamp, limit: Int) throws -> [Conversation] {
@@ -196,8 +193,7 @@ extension SQLiteSession {
             WHERE assignee_id = ? AND status = 'open' AND ifnull(touched_at, ifnull(assigned_at, 0)) < ?
             """)
         for id in try Int64.fetchAll(db, sql: "SELECT id FROM responder ORDER BY id") where found.count < limit {
-            found += try Row.fetchAll(statement, arguments: [id, before.millisecondsSinceEpoch])
-                .map(RowDecoding.conversation)
+            found += try ConversationLayout.conversations(Row.fetchAll(statement, arguments: [id, before.millisecondsSinceEpoch]))
         }
         return Array(found.sorted { $0.id < $1.id }.prefix(limit))
     }
