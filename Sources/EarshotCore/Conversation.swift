@@ -130,14 +130,6 @@ public struct Conversation: Hashable, Sendable, Codable {
     /// Stands for "no SLA clock" in `drainKey` (year 4822 in milliseconds).
     public static let noDueTime: Int64 = 90_000_000_000_000
 
-    /// Nobody owns it any more (released, returned to the queue, owner removed).
-    public mutating func unassign(at time: Timestamp) {
-        assigneeID = nil
-        assignedAt = nil
-        touchedAt = nil
-        updatedAt = time
-    }
-
     /// Normalises a label set (unique, sorted) so comparisons and storage are stable.
     public mutating func setLabels(_ newLabels: [String]) {
         labels = Array(Set(newLabels)).sorted()

@@ -53,9 +53,7 @@ extension InboxService {
             let due = try writer.queue(.snoozed, after: nil, limit: 200).filter { ($0.snoozedUntil ?? now) <= now }
             if due.isEmpty { return woke }
             for var conversation in due {
-                conversation.status = .open
-                conversation.snoozedUntil = nil
-                conversation.updatedAt = now
+                conversation.wake(at: now)
                 try writer.updateConversation(conversation, because: EventDraft(.woke, by: .system, at: now))
                 woke.append(conversation.id)
             }

@@ -80,11 +80,7 @@ extension InboxService {
             var conversation = try self.conversation(id, in: writer)
             guard conversation.status != .resolved else { return conversation }
             try requireOwnerOrSupervisor(actor, of: conversation, action: "resolve", in: writer)
-            conversation.status = .resolved
-            conversation.waitingSince = nil
-            conversation.snoozedUntil = nil
-            conversation.slaDueAt = nil
-            conversation.updatedAt = clock.now()
+            conversation.resolve(at: clock.now())
             try writer.updateConversation(conversation, because: event(.resolved, by: actor, detail: ["cycle": String(conversation.cycle)]))
             return conversation
         }
@@ -102,14 +98,9 @@ extension InboxService {
                 throw ServiceError.wrongState("conversation \(id) is \(conversation.status.rawValue), not resolved")
             }
             let now = clock.now()
-            conversation.status = .open
-            conversation.cycle += 1
-            conversation.cycleStartedAt = now
-            conversation.waitingSince = now
-            conversation.updatedAt = now
-            conversation.slaDueAt = sla.dueAt(for: conversation)
+            conversation.reopenAsNewCycle(waitingFrom: now, at: now, sla: sla)
             if let owner = conversation.assigneeID, try writer.responder(owner)?.removedAt != nil {
-                conversation.assigneeID = nil
+                conversation.unassign(at: now)
             }
             try writer.updateConversation(conversation, because: event(.reopened, by: actor, detail: ["cycle": String(conversation.cycle)]))
             return conversation
@@ -131,9 +122,7 @@ extension InboxService {
                 throw ServiceError.wrongState("conversation \(id) is resolved; there is nothing to snooze")
             }
             try requireOwnerOrSupervisor(actor, of: conversation, action: "snooze", in: writer)
-            conversation.status = .snoozed
-            conversation.snoozedUntil = until
-            conversation.updatedAt = clock.now()
+            conversation.snooze(until: until, at: clock.now())
             try writer.updateConversation(conversation, because: event(.snoozed, by: actor, detail: ["until": until.iso8601]))
             return conversation
         }
@@ -194,10 +183,7 @@ extension InboxService {
     /// Makes `responder` the assignee, stamping when (for round robin and return-to-queue).
     func give(_ conversation: inout Conversation, to responder: ResponderID, in writer: any InboxWriter) throws {
         let now = clock.now()
-        conversation.assigneeID = responder
-        conversation.assignedAt = now
-        conversation.touchedAt = nil
-        conversation.updatedAt = now
+        conversation.assign(to: responder, at: now)
         try writer.noteAssignment(to: responder, at: now)
     }
 }

@@ -90,15 +90,8 @@ extension InboxService {
 
     /// A sent reply answers everything the customer wrote before it.
     private func recordAnswer(sentAt sent: Timestamp, in conversation: inout Conversation, writer: any InboxWriter) throws {
-        conversation.lastReplyAt = max(conversation.lastReplyAt ?? sent, sent)
-        if sent >= conversation.lastCustomerMessageAt {
-            conversation.waitingSince = nil
-            if conversation.status == .open { conversation.status = .pending }
-        } else if let waiting = conversation.waitingSince, waiting <= sent {
-            conversation.waitingSince = try writer.earliestMessageTime(in: conversation.id, cycle: conversation.cycle, after: sent)
-        }
-        conversation.updatedAt = sent
-        conversation.slaDueAt = sla.dueAt(for: conversation)
+        let (id, cycle) = (conversation.id, conversation.cycle)
+        try conversation.answered(at: sent, sla: sla) { try writer.earliestMessageTime(in: id, cycle: cycle, after: $0) }
         try writer.updateConversation(conversation, because: EventDraft(.statusChanged, by: .system, at: sent))
     }
 

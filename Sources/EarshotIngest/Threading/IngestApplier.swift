@@ -173,44 +173,16 @@ public final class IngestApplier {
         now: Timestamp, in writer: any InboxWriter
     ) throws -> ConversationID {
         let time = incoming.createdAt
-        // History may arrive out of order: a message older than our last reply was answered.
-        let answered = conversation.lastReplyAt.map { $0 >= time } ?? false
-        var reopened = false
-        switch conversation.status {
-        case .resolved where time > conversation.updatedAt || time > (conversation.lastReplyAt ?? conversation.updatedAt):
-            conversation.cycle += 1
-            conversation.cycleStartedAt = time
-            conversation.status = .open
-            conversation.waitingSince = time
-            reopened = true
-            if !conversation.triageLocked {
-                let (triageClass, reason) = triage.triage(
-                    TriageInput(text: incoming.text, kind: incoming.kind, authorHandle: incoming.authorHandle,
-                                channelHandle: channel.handle, referencesChannelPost: false),
-                    at: time)
-                conversation.triageClass = triageClass
-                conversation.triageReason = reason
-            }
-        case .snoozed:
-            // A customer writing again wakes a snoozed conversation.
-            conversation.status = .open
-            conversation.snoozedUntil = nil
-        case .pending where !answered:
-            conversation.status = .open
-        default:
-            break
+        let reopened = conversation.customerWrote(at: time, preview: Self.preview(incoming.text), at: now, sla: sla)
+        // A new cycle is triaged afresh, unless a person fixed the class.
+        if reopened, !conversation.triageLocked {
+            let (triageClass, reason) = triage.triage(
+                TriageInput(text: incoming.text, kind: incoming.kind, authorHandle: incoming.authorHandle,
+                            channelHandle: channel.handle, referencesChannelPost: false),
+                at: time)
+            conversation.triageClass = triageClass
+            conversation.triageReason = reason
         }
-        if !reopened {
-            if !answered, conversation.status == .open {
-                conversation.waitingSince = min(conversation.waitingSince ?? time, time)
-            }
-        }
-        if time >= conversation.lastCustomerMessageAt {
-            conversation.lastCustomerMessageAt = time
-            conversation.preview = Self.preview(incoming.text)
-        }
-        conversation.updatedAt = now
-        conversation.slaDueAt = sla.dueAt(for: conversation)
         var message = mention
         message.cycle = conversation.cycle
         var detail = Self.messageDetail(incoming)
@@ -228,18 +200,9 @@ public final class IngestApplier {
     private func merge(_ source: ConversationID, into target: ConversationID, now: Timestamp, in writer: any InboxWriter) throws {
         guard var shell = try writer.conversation(source), var kept = try writer.conversation(target) else { return }
         try writer.moveMessages(from: source, to: target, because: EventDraft(.merged, by: .ingest, at: now))
-        kept.lastCustomerMessageAt = max(kept.lastCustomerMessageAt, shell.lastCustomerMessageAt)
-        if let waiting = shell.waitingSince {
-            kept.waitingSince = min(kept.waitingSince ?? waiting, waiting)
-        }
-        if let replied = shell.lastReplyAt { kept.lastReplyAt = max(kept.lastReplyAt ?? replied, replied) }
-        kept.updatedAt = now
+        kept.absorb(shell, at: now)
         try writer.updateConversation(kept, because: EventDraft(.statusChanged, by: .ingest, at: now, detail: ["merged_from": source.description]))
-        shell.status = .resolved
-        shell.waitingSince = nil
-        shell.assigneeID = nil
-        shell.triageReason = "merged into conversation \(target)"
-        shell.updatedAt = now
+        shell.mergedAway(into: target, at: now)
         try writer.updateConversation(shell, because: EventDraft(.resolved, by: .ingest, at: now, detail: ["merged_into": target.description]))
     }
 
@@ -270,15 +233,9 @@ public final class IngestApplier {
                 state: .sent, createdAt: sent, queuedAt: sent, sentAt: sent, platformID: incoming.externalID,
                 platform: incoming.platform),
             because: EventDraft(.replied, by: .responder(login: author.login), at: now, detail: ["sent_at": String(sent.millisecondsSinceEpoch)]))
-        conversation.lastReplyAt = max(conversation.lastReplyAt ?? sent, sent)
-        if sent >= conversation.lastCustomerMessageAt {
-            conversation.waitingSince = nil
-            if conversation.status == .open { conversation.status = .pending }
-        } else if let waiting = conversation.waitingSince, waiting <= sent {
-            conversation.waitingSince = try writer.earliestMessageTime(in: conversation.id, cycle: conversation.cycle, after: sent)
-        }
+        let (id, cycle) = (conversation.id, conversation.cycle)
+        try conversation.answered(at: sent, sla: sla) { try writer.earliestMessageTime(in: id, cycle: cycle, after: $0) }
         conversation.updatedAt = now
-        conversation.slaDueAt = sla.dueAt(for: conversation)
         try writer.updateConversation(conversation, because: EventDraft(.statusChanged, by: .ingest, at: now, detail: ["reply": reply.id.description]))
         try applyWaitingReplies(answering: incoming.platform, incoming.externalID, in: writer)
         try adoptCustomerAnswers(to: incoming, in: conversation, now: now, in: writer)
