@@ -22,31 +22,39 @@ public struct TWCSAdapter {
     struct ThreadLink {
         let parent: String?
         let responses: [String]
-        let mentionedBrand: String?
+        /// The handles it @mentions; which are brands is decided when the link is walked,
+        /// since a file's brands are only all known once it has been read through.
+        let mentions: [String]
     }
 
     public init() {}
 
-    /// Reads the header and remembers which brand posted each outbound row, so inbound rows
-    /// can be given the brand they were addressed to even when the answer comes later in the file.
+    /// Learns from one stretch of a file, read ahead of the import (a file is read twice, so
+    /// memory holds ids and handles, never the rows): the header, which brand posted each
+    /// outbound row, and how inbound rows link, so an inbound row can be given the brand it
+    /// was addressed to even when the answer comes later in the file. Call
+    /// `finishLearning()` after the last stretch.
     public mutating func learn(_ records: [CSVFramer.Record]) {
         for record in records {
             guard let fields = record.fields else { continue }
-            if columnIndex == nil {
+            guard let columns = columnIndex else {
                 _ = try? readHeader(fields)
                 continue
             }
-            guard let row = try? Row(fields: fields, columns: columnIndex ?? [:]), !row.inbound else { continue }
-            rememberBrand(row.authorID)
-            brandOfTweet[row.tweetID] = row.authorID
+            guard let row = try? Row(fields: fields, columns: columns) else { continue }
+            if row.inbound {
+                threadLinks[row.tweetID] = ThreadLink(
+                    parent: row.inResponseTo, responses: row.responses,
+                    mentions: Self.mentionedHandles(in: row.text).map { $0.lowercased() })
+            } else {
+                rememberBrand(row.authorID)
+                brandOfTweet[row.tweetID] = row.authorID
+            }
         }
-        for record in records {
-            guard let fields = record.fields, let columns = columnIndex,
-                  let row = try? Row(fields: fields, columns: columns), row.inbound
-            else { continue }
-            threadLinks[row.tweetID] = ThreadLink(
-                parent: row.inResponseTo, responses: row.responses, mentionedBrand: mentionedBrand(in: row.text))
-        }
+    }
+
+    /// Ends the look-ahead: the import reads the header again.
+    public mutating func finishLearning() {
         columnIndex = nil
     }
 
@@ -122,7 +130,7 @@ public struct TWCSAdapter {
             guard seen.insert(id).inserted else { continue }
             if let brand = brandOfTweet[id] { return brand }
             guard let link = threadLinks[id] else { continue }
-            if let brand = link.mentionedBrand { return brand }
+            if let brand = link.mentions.lazy.compactMap({ brands[$0] }).first { return brand }
             queue += link.responses
             if let parent = link.parent { queue.append(parent) }
         }
@@ -179,7 +187,8 @@ public struct TWCSAdapter {
             }
             let created = try field("created_at")
             guard let time = TimestampParsing.twitterClassic(created) ?? TimestampParsing.iso8601(created)?.0 else {
-                throw HeaderProblem(description: "created_at \"\(created)\" is not a time like Tue Oct 31 22:10:47 +0000 2017")
+                let reason = TimestampParsing.impossibility(twitterClassic: created) ?? TimestampParsing.impossibility(iso8601: created)
+                throw HeaderProblem(description: "created_at \"\(created)\" " + (reason ?? "is not a time like Tue Oct 31 22:10:47 +0000 2017"))
             }
             createdAt = time
             text = HTMLEntities.decode(try field("text"))

@@ -188,28 +188,43 @@ struct SourceRun {
         }
     }
 
-    /// TWCS: a file is read whole, its brands learned, its rows applied oldest first (parents
-    /// before answers). Standard input is applied as it streams.
+    /// TWCS, streamed so memory stays bounded whatever the file's size. A file is read twice:
+    /// first to learn its brands and thread links (ids and handles only), then to apply its
+    /// rows in batches as they are read, each stretch oldest first (a brand reply that comes
+    /// before its tweet waits for it in memory). Standard input is read once, as it streams.
     private mutating func ingestTWCS(head: [UInt8], reader: inout ChunkReader) throws {
-        var framer = CSVFramer(limit: 16 << 20)
         var adapter = TWCSAdapter()
-        var records = head.withUnsafeBufferPointer { framer.feedRecords($0) }
-        if let header = records.first { rejects.preamble = header.raw.bytes }
+        var rows = CSVFramer(limit: TWCSAdapter.recordLimit)
         let streaming = source == .standardInput
-        while true {
-            let chunk = try reader.next()
-            if streaming {
-                try applyTWCS(&records, adapter: &adapter, sortByTime: false)
-                bytesSeen = reader.bytesRead
-                try flush()
+        var chunk = ArraySlice(head)
+        if !streaming {
+            var lookAhead = CSVFramer(limit: TWCSAdapter.recordLimit)
+            while !chunk.isEmpty {
+                adapter.learn(chunk.withUnsafeBufferPointer { lookAhead.feedRecords($0) })
+                chunk = try reader.next()
             }
-            if chunk.isEmpty { break }
-            records += chunk.withUnsafeBufferPointer { framer.feedRecords($0) }
-            bytesSeen = reader.bytesRead
+            adapter.learn(lookAhead.finishRecords())
+            adapter.finishLearning()
+            guard lseek(reader.descriptor, 0, SEEK_SET) == 0 else {
+                throw IngestFailure("cannot read the file again: \(String(cString: strerror(errno)))")
+            }
+            reader = ChunkReader(descriptor: reader.descriptor)
+            chunk = try reader.next()
         }
-        records += framer.finishRecords()
-        if !streaming { adapter.learn(records) }
-        try applyTWCS(&records, adapter: &adapter, sortByTime: !streaming)
+        var headerSeen = false
+        while true {
+            var records = chunk.withUnsafeBufferPointer { rows.feedRecords($0) }
+            if chunk.isEmpty { records += rows.finishRecords() }
+            if !headerSeen, let header = records.first {
+                rejects.preamble = header.raw.bytes
+                headerSeen = true
+            }
+            try applyTWCS(&records, adapter: &adapter, sortByTime: !streaming)
+            bytesSeen = reader.bytesRead
+            try flush()
+            if chunk.isEmpty { break }
+            chunk = try reader.next()
+        }
     }
 
     private mutating func applyTWCS(_ records: inout [CSVFramer.Record], adapter: inout TWCSAdapter, sortByTime: Bool) throws {
