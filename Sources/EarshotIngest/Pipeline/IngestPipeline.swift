@@ -71,6 +71,8 @@ struct SourceRun {
     private var progress = ProgressMeter(enabled: false, totalBytes: nil)
     private var recordsSeen = 0
     private var bytesSeen = 0
+    /// A regular file can be read twice (TWCS reads ahead); a pipe or FIFO cannot.
+    private var regularFile = false
 
     init(pipeline: IngestPipeline, source: IngestSource, rejects: RejectsSink) {
         self.pipeline = pipeline
@@ -92,7 +94,10 @@ struct SourceRun {
             var info = stat()
             if fstat(descriptor, &info) == 0 {
                 if (info.st_mode & S_IFMT) == S_IFDIR { close(descriptor); throw IngestFailure("is a directory, not a file") }
-                if (info.st_mode & S_IFMT) == S_IFREG { totalBytes = Int(info.st_size) }
+                if (info.st_mode & S_IFMT) == S_IFREG {
+                    totalBytes = Int(info.st_size)
+                    regularFile = true
+                }
             }
         }
         defer { if case .file = source { close(descriptor) } }
@@ -181,7 +186,7 @@ struct SourceRun {
                     // A record that is one item is kept byte for byte; an item inside a
                     // larger document is kept as the adapter gave it.
                     let whole = results.count == 1 || problem.record.isEmpty
-                    try reject(bytes: whole ? record.bytes : Array(problem.record.utf8),
+                    reject(bytes: whole ? record.bytes : Array(problem.record.utf8),
                                line: problem.line, message: problem.message)
                 }
             }
@@ -191,11 +196,12 @@ struct SourceRun {
     /// TWCS, streamed so memory stays bounded whatever the file's size. A file is read twice:
     /// first to learn its brands and thread links (ids and handles only), then to apply its
     /// rows in batches as they are read, each stretch oldest first (a brand reply that comes
-    /// before its tweet waits for it in memory). Standard input is read once, as it streams.
+    /// before its tweet waits for it in memory). Standard input, a pipe or a FIFO is read once,
+    /// as it streams.
     private mutating func ingestTWCS(head: [UInt8], reader: inout ChunkReader) throws {
         var adapter = TWCSAdapter()
         var rows = CSVFramer(limit: TWCSAdapter.recordLimit)
-        let streaming = source == .standardInput
+        let streaming = !regularFile
         var chunk = ArraySlice(head)
         if !streaming {
             var lookAhead = CSVFramer(limit: TWCSAdapter.recordLimit)
@@ -234,7 +240,7 @@ struct SourceRun {
             guard let result = adapter.item(from: record) else { continue }
             switch result {
             case let .success(item): parsed.append(.init(item: item, line: record.raw.line, bytes: record.raw.bytes))
-            case let .failure(problem): try reject(bytes: record.raw.bytes, line: problem.line, message: problem.message)
+            case let .failure(problem): reject(bytes: record.raw.bytes, line: problem.line, message: problem.message)
             }
         }
         records.removeAll(keepingCapacity: true)
@@ -270,7 +276,7 @@ struct SourceRun {
                     try account(item, outcome)
                 } catch {
                     applier.forgetCaches()
-                    try reject(bytes: item.bytes, line: item.line, message: "could not be stored: \(error)")
+                    reject(bytes: item.bytes, line: item.line, message: "could not be stored: \(error)")
                 }
             }
         }
@@ -288,27 +294,31 @@ struct SourceRun {
         case .deferred:
             if case let .brandReply(reply) = item.item { deferred[reply.externalID] = item }
         case let .rejected(message):
-            try reject(bytes: item.bytes, line: item.line, message: message)
+            reject(bytes: item.bytes, line: item.line, message: message)
         }
     }
 
-    private mutating func reject(bytes: [UInt8], line: Int, message: String) throws {
+    private mutating func reject(bytes: [UInt8], line: Int, message: String) {
         summary.rejected += 1
         let text = "\(source.name):\(line): \(message)"
         pipeline.report(text)
-        try rejects.reject(bytes: bytes, reason: text)
+        rejects.reject(bytes: bytes, reason: text)
     }
 
     mutating func finish() {
         // Brand replies whose parent never came: answered tweets outside this input.
         for reply in pipeline.applier.takeUnansweredReplies() {
             guard let item = deferred.removeValue(forKey: reply.externalID) else { continue }
-            try? reject(
+            reject(
                 bytes: item.bytes, line: item.line,
                 message: "answers tweet \(reply.inReplyToExternalID ?? "?"), which is neither in this input nor stored; "
                     + "ingest the file that holds it, then this record again")
         }
         progress.finish()
+        if rejects.count > 0 {
+            summary.rejectsPath = rejects.isKept ? rejects.path : nil
+            summary.rejectsNote = rejects.note
+        }
         rejects.close()
     }
 
