@@ -13,19 +13,11 @@ public struct TWCSAdapter {
     private var columnIndex: [String: Int]?
     /// Brand names by lowercased name, as they are spelled in `author_id`.
     private var brands: [String: String] = [:]
-    /// Which brand posted an outbound tweet, by tweet id (filled by `learn` before a file import).
-    private var brandOfTweet: [String: String] = [:]
-    /// How inbound tweets link to others, by tweet id (filled by `learn`), so a customer's
-    /// follow-up that names no brand can take the brand of its thread.
-    private var threadLinks: [String: ThreadLink] = [:]
-
-    struct ThreadLink {
-        let parent: String?
-        let responses: [String]
-        /// The handles it @mentions; which are brands is decided when the link is walked,
-        /// since a file's brands are only all known once it has been read through.
-        let mentions: [String]
-    }
+    /// Which brand posted an outbound tweet, and how inbound tweets link to others (filled by
+    /// `learn` before a file import), so a customer's follow-up that names no brand can take
+    /// the brand of its thread. Which @mentions are brands is decided when a link is walked,
+    /// since a file's brands are only all known once it has been read through.
+    private var threads = TWCSThreadMap()
 
     public init() {}
 
@@ -43,12 +35,12 @@ public struct TWCSAdapter {
             }
             guard let row = try? Row(fields: fields, columns: columns) else { continue }
             if row.inbound {
-                threadLinks[row.tweetID] = ThreadLink(
-                    parent: row.inResponseTo, responses: row.responses,
+                threads.setLink(
+                    row.tweetID, parent: row.inResponseTo, responses: row.responses,
                     mentions: Self.mentionedHandles(in: row.text).map { $0.lowercased() })
             } else {
                 rememberBrand(row.authorID)
-                brandOfTweet[row.tweetID] = row.authorID
+                threads.setBrand(row.authorID, ofTweet: row.tweetID)
             }
         }
     }
@@ -83,7 +75,7 @@ public struct TWCSAdapter {
         let raw = record.raw.lossyText
         if !row.inbound {
             rememberBrand(row.authorID)
-            brandOfTweet[row.tweetID] = row.authorID
+            threads.setBrand(row.authorID, ofTweet: row.tweetID)
             return .success(.brandReply(IncomingBrandReply(
                 platform: .twcs, externalID: row.tweetID, channelHandle: row.authorID, text: row.text,
                 createdAt: row.createdAt, inReplyToExternalID: row.inResponseTo,
@@ -103,9 +95,9 @@ public struct TWCSAdapter {
     /// customer (the dataset replaces customers' handles with numbers; brands keep names).
     private func brand(for row: Row) -> String? {
         for response in row.responses {
-            if let brand = brandOfTweet[response] { return brand }
+            if let brand = threads.brand(ofTweet: response) { return brand }
         }
-        if let parent = row.inResponseTo, let brand = brandOfTweet[parent] { return brand }
+        if let parent = row.inResponseTo, let brand = threads.brand(ofTweet: parent) { return brand }
         if let brand = mentionedBrand(in: row.text) { return brand }
         if let brand = brandOfThread(around: row) { return brand }
         return Self.mentionedHandles(in: row.text).first { !$0.allSatisfy(\.isNumber) }
@@ -128,8 +120,8 @@ public struct TWCSAdapter {
             let id = queue[index]
             index += 1
             guard seen.insert(id).inserted else { continue }
-            if let brand = brandOfTweet[id] { return brand }
-            guard let link = threadLinks[id] else { continue }
+            if let brand = threads.brand(ofTweet: id) { return brand }
+            guard let link = threads.link(id) else { continue }
             if let brand = link.mentions.lazy.compactMap({ brands[$0] }).first { return brand }
             queue += link.responses
             if let parent = link.parent { queue.append(parent) }
