@@ -79,4 +79,33 @@ import Testing
         #expect(try CLITest.count("SELECT count(*) FROM mention", in: database) == total)
         #expect(try CLITest.count("SELECT count(DISTINCT external_id) FROM mention", in: database) == total)
     }
+
+    @Test func aFIFONamedAsAFileIsAppliedAsItArrives() throws {
+        // Like `earshot ingest <(fetch-history)`: a file that cannot be read twice or whole.
+        let fifo = home.file("history.fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let ingest = Process()
+        ingest.executableURL = URL(fileURLWithPath: binary)
+        ingest.arguments = ["ingest", fifo]
+        ingest.environment = environment
+        ingest.standardOutput = FileHandle.nullDevice
+        ingest.standardError = FileHandle.nullDevice
+        try ingest.run()
+        defer { if ingest.isRunning { kill(ingest.processIdentifier, SIGKILL) } }
+        let writer = try #require(FileHandle(forWritingAtPath: fifo))
+        let rows = Self.history(rows: 15).split(separator: "\n", omittingEmptySubsequences: false)
+        writer.write(Data((rows[0...10].joined(separator: "\n") + "\n").utf8))
+        var seen = 0
+        try CLITest.waitFor(timeout: 30) {
+            seen = (try? CLITest.count("SELECT count(*) FROM mention", in: database)) ?? 0
+            return seen == 10
+        }
+        #expect(seen == 10, "rows must be stored while the FIFO is still open")
+        #expect(ingest.isRunning)
+        writer.write(Data((rows[11...].joined(separator: "\n")).utf8))
+        try writer.close()
+        ingest.waitUntilExit()
+        #expect(ingest.terminationStatus == 0)
+        #expect(try CLITest.count("SELECT count(*) FROM mention", in: database) == 15)
+    }
 }

@@ -111,7 +111,7 @@ struct SourceRun {
             let chunk = try reader.next()
             if chunk.isEmpty { break }
             head += chunk
-            if head.contains(0x0A) && (pipeline.options.format != nil || source == .standardInput) { break }
+            if head.contains(0x0A) && (pipeline.options.format != nil || !regularFile) { break }
         }
         guard !head.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
             throw IngestFailure(head.isEmpty ? "the input is empty; nothing to ingest" : "the input holds only blank lines; nothing to ingest")
@@ -187,7 +187,7 @@ struct SourceRun {
                     // larger document is kept as the adapter gave it.
                     let whole = results.count == 1 || problem.record.isEmpty
                     reject(bytes: whole ? record.bytes : Array(problem.record.utf8),
-                               line: problem.line, message: problem.message)
+                           line: problem.line, message: problem.message)
                 }
             }
         }
