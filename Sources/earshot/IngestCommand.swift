@@ -30,7 +30,8 @@ struct IngestCommand: ParsableCommand {
     var channel: String?
 
     @Option(help: ArgumentHelp(
-        "Where rejected records go (default: FILE.rejects beside each file; for stdin, $XDG_STATE_HOME/earshot/rejects/).",
+        "Where rejected records go (default: FILE.rejects beside each file, or $XDG_STATE_HOME/earshot/rejects/ "
+            + "when that folder is not writable and for stdin). A name already taken gets a number: FILE.1.rejects.",
         valueName: "dir"))
     var rejectsDir: String?
 
@@ -80,9 +81,10 @@ struct IngestCommand: ParsableCommand {
         var total = IngestSummary()
         for file in files {
             let source: IngestSource = file == "-" ? .standardInput : .file(file)
-            let rejects = RejectsSink(path: rejectsPath(for: source))
+            // When the wanted folder is not writable, the rejects go to the state folder.
+            let rejects = RejectsSink(path: rejectsPath(for: source), fallbackDirectory: Self.stateDirectory() + "/rejects")
             let summary = pipeline.ingest(source, rejects: rejects)
-            print(Self.describe(summary, source: source.name, rejectsPath: rejects.count > 0 ? rejects.path : nil))
+            print(Self.describe(summary, source: source.name))
             total += summary
         }
         try routeNewWork(service)
@@ -102,8 +104,7 @@ struct IngestCommand: ParsableCommand {
             let processed = try spool.processWaiting(with: pipeline)
             if !processed.isEmpty { try routeNewWork(service) }
             for (name, summary) in processed {
-                let rejects = summary.rejected > 0 ? spool.rejectedDirectory + "/" + name + ".rejects" : nil
-                print(Self.describe(summary, source: name, rejectsPath: rejects))
+                print(Self.describe(summary, source: name))
                 fflush(nil)
             }
             if once { return }
@@ -117,9 +118,7 @@ struct IngestCommand: ParsableCommand {
         case let .file(path):
             let name = (path as NSString).lastPathComponent + ".rejects"
             if let rejectsDir { return rejectsDir + "/" + name }
-            let directory = (path as NSString).deletingLastPathComponent
-            if access(directory.isEmpty ? "." : directory, W_OK) == 0 { return path + ".rejects" }
-            return Self.stateDirectory() + "/rejects/" + name
+            return path + ".rejects"
         case .standardInput:
             return (rejectsDir ?? Self.stateDirectory() + "/rejects") + "/stdin-\(stamp).rejects"
         }
@@ -131,14 +130,18 @@ struct IngestCommand: ParsableCommand {
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state/earshot"
     }
 
-    static func describe(_ summary: IngestSummary, source: String, rejectsPath: String?) -> String {
+    static func describe(_ summary: IngestSummary, source: String) -> String {
         var parts = ["\(summary.mentionsStored.formatted()) mentions stored"]
         if summary.repliesStored > 0 { parts.append("\(summary.repliesStored.formatted()) brand replies stored") }
         parts.append("\(summary.duplicates.formatted()) already stored")
         var line = "\(source): " + parts.joined(separator: ", ")
         if summary.rejected > 0 {
             line += ", \(summary.rejected.formatted()) rejected"
-            if let rejectsPath { line += " (kept in \(rejectsPath))" }
+            if let path = summary.rejectsPath {
+                line += " (kept in \(path)" + (summary.rejectsNote.map { "; \($0)" } ?? "") + ")"
+            } else if let note = summary.rejectsNote {
+                line += " (not kept: \(note))"
+            }
         }
         if !summary.failureMessages.isEmpty { line += "; nothing read" }
         return line

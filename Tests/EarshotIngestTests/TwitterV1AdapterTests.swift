@@ -144,8 +144,9 @@ import Testing
     @Test func aDocumentThatIsNotStatusesIsOneProblem() throws {
         let problem = try #require(AdapterOutput(adapter, "[{\"id_str\": ", firstLine: 5).problems.first)
         #expect(problem.line == 5)
-        #expect(problem.message.hasPrefix("not valid JSON"))
+        #expect(problem.message.hasPrefix("the record is cut off: the JSON ends before its value is closed"))
         #expect(problem.record == "[{\"id_str\": ")
+        #expect(AdapterOutput(adapter, "[{\"id_str\": 1x}]").problems.first?.message.hasPrefix("not valid JSON: ") == true)
         #expect(AdapterOutput(adapter, "42").problems.map(\.message)
             == ["the document is a number; expected a Twitter API v1.1 array of statuses (statuses/mentions_timeline)"])
     }

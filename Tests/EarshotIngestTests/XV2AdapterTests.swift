@@ -194,7 +194,7 @@ import Testing
         let broken = #"{"data":[{"id":"1","#
         let problem = try #require(AdapterOutput(adapter, broken, firstLine: 12).problems.first)
         #expect(problem.line == 12)
-        #expect(problem.message.hasPrefix("not valid JSON"))
+        #expect(problem.message.hasPrefix("the record is cut off: the JSON ends before its value is closed"))
         #expect(problem.message.hasSuffix("expected an X API v2 response page (an object with data, includes, meta)"))
         #expect(problem.record == broken)
 

@@ -72,7 +72,8 @@ public struct BlueskyAdapter: DocumentAdapter {
         if let written = record?.text("createdAt") ?? notification.text("indexedAt") {
             createdAt = TimestampParsing.iso8601(written)?.0
             if createdAt == nil {
-                missing.append("createdAt \"\(written)\" is not an ISO 8601 time such as 2024-01-15T12:05:00.000Z")
+                missing.append("createdAt \"\(written)\" " + (TimestampParsing.impossibility(iso8601: written)
+                    ?? "is not an ISO 8601 time such as 2024-01-15T12:05:00.000Z"))
             }
         } else {
             missing.append("record.createdAt and indexedAt missing")

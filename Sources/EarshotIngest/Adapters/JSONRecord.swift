@@ -13,10 +13,16 @@ enum JSONRecord {
             let root = try JSONSerialization.jsonObject(with: Data(document.utf8), options: [.fragmentsAllowed])
             return .success(root)
         } catch {
-            // The debug description carries the position ("around line 3, column 7"); the
-            // localized description alone only says the data is not in the correct format.
-            let detail = (error as NSError).userInfo["NSDebugDescription"] as? String
-            let reason = detail.map { "not valid JSON (\($0))" } ?? "not valid JSON"
+            // Our parser says it in words ("the record is cut off: the JSON ends inside a
+            // string") with a byte offset in the record; Foundation's message is the fallback.
+            let reason: String
+            do {
+                _ = try JSONParser.parse(document)
+                let detail = (error as NSError).userInfo["NSDebugDescription"] as? String
+                reason = detail.map { "not valid JSON (\($0))" } ?? "not valid JSON"
+            } catch {
+                reason = error.cutOff ? "the record is cut off: \(error.message)" : "not valid JSON: \(error)"
+            }
             return .failure(RecordProblem(line: firstLine, message: "\(reason); expected \(expected)", record: document))
         }
     }

@@ -75,7 +75,8 @@ public struct MastodonAdapter: DocumentAdapter {
         if let written = status.text("created_at") ?? notification.text("created_at") {
             createdAt = TimestampParsing.iso8601(written)?.0
             if createdAt == nil {
-                missing.append("created_at \"\(written)\" is not an ISO 8601 time such as 2019-11-23T07:49:01.940Z")
+                missing.append("created_at \"\(written)\" " + (TimestampParsing.impossibility(iso8601: written)
+                    ?? "is not an ISO 8601 time such as 2019-11-23T07:49:01.940Z"))
             }
         } else {
             missing.append("created_at missing")

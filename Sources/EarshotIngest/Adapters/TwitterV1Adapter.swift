@@ -57,7 +57,8 @@ public struct TwitterV1Adapter: DocumentAdapter {
         if let written = status.text("created_at") {
             createdAt = TimestampParsing.twitterClassic(written)
             if createdAt == nil {
-                missing.append("created_at \"\(written)\" is not a Twitter time such as Tue Oct 31 22:10:47 +0000 2017")
+                missing.append("created_at \"\(written)\" " + (TimestampParsing.impossibility(twitterClassic: written)
+                    ?? "is not a Twitter time such as Tue Oct 31 22:10:47 +0000 2017"))
             }
         } else {
             missing.append("created_at missing")

@@ -82,7 +82,8 @@ public struct XV2Adapter: DocumentAdapter {
         if let written = tweet.text("created_at") {
             createdAt = TimestampParsing.iso8601(written)?.0
             if createdAt == nil {
-                missing.append("created_at \"\(written)\" is not an ISO 8601 time such as 2024-01-15T12:05:00.000Z")
+                missing.append("created_at \"\(written)\" " + (TimestampParsing.impossibility(iso8601: written)
+                    ?? "is not an ISO 8601 time such as 2024-01-15T12:05:00.000Z"))
             }
         } else {
             missing.append("created_at missing; request tweet.fields=created_at")

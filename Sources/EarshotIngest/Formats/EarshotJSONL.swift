@@ -26,7 +26,7 @@ public enum EarshotJSONL {
                 try JSONParser.parse(buffer)
             }
         } catch {
-            return problem("not valid JSON: \(error)")
+            return problem(error.cutOff ? "the line is cut off: \(error.message)" : "not valid JSON: \(error)")
         }
         guard case let .object(fields) = value else {
             return problem("expected a JSON object (one mention per line), got \(value.typeName)")
@@ -80,7 +80,8 @@ public enum EarshotJSONL {
         }
         let createdText = try string("created_at", required: true) ?? ""
         guard let (createdAt, _) = TimestampParsing.iso8601(createdText) else {
-            throw FieldProblem(text: "created_at \"\(createdText)\" is not an ISO 8601 time such as 2024-01-15T12:05:00Z")
+            throw FieldProblem(text: "created_at \"\(createdText)\" " + (TimestampParsing.impossibility(iso8601: createdText)
+                ?? "is not an ISO 8601 time such as 2024-01-15T12:05:00Z"))
         }
         let inReplyTo = try identifier("in_reply_to", required: false)
         var kind: MentionKind = inReplyTo == nil ? .mention : .reply

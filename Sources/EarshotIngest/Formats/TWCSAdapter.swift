@@ -13,40 +13,40 @@ public struct TWCSAdapter {
     private var columnIndex: [String: Int]?
     /// Brand names by lowercased name, as they are spelled in `author_id`.
     private var brands: [String: String] = [:]
-    /// Which brand posted an outbound tweet, by tweet id (filled by `learn` before a file import).
-    private var brandOfTweet: [String: String] = [:]
-    /// How inbound tweets link to others, by tweet id (filled by `learn`), so a customer's
-    /// follow-up that names no brand can take the brand of its thread.
-    private var threadLinks: [String: ThreadLink] = [:]
-
-    struct ThreadLink {
-        let parent: String?
-        let responses: [String]
-        let mentionedBrand: String?
-    }
+    /// Which brand posted an outbound tweet, and how inbound tweets link to others (filled by
+    /// `learn` before a file import), so a customer's follow-up that names no brand can take
+    /// the brand of its thread. Which @mentions are brands is decided when a link is walked,
+    /// since a file's brands are only all known once it has been read through.
+    private var threads = TWCSThreadMap()
 
     public init() {}
 
-    /// Reads the header and remembers which brand posted each outbound row, so inbound rows
-    /// can be given the brand they were addressed to even when the answer comes later in the file.
+    /// Learns from one stretch of a file, read ahead of the import (a file is read twice, so
+    /// memory holds ids and handles, never the rows): the header, which brand posted each
+    /// outbound row, and how inbound rows link, so an inbound row can be given the brand it
+    /// was addressed to even when the answer comes later in the file. Call
+    /// `finishLearning()` after the last stretch.
     public mutating func learn(_ records: [CSVFramer.Record]) {
         for record in records {
             guard let fields = record.fields else { continue }
-            if columnIndex == nil {
+            guard let columns = columnIndex else {
                 _ = try? readHeader(fields)
                 continue
             }
-            guard let row = try? Row(fields: fields, columns: columnIndex ?? [:]), !row.inbound else { continue }
-            rememberBrand(row.authorID)
-            brandOfTweet[row.tweetID] = row.authorID
+            guard let row = try? Row(fields: fields, columns: columns) else { continue }
+            if row.inbound {
+                threads.setLink(
+                    row.tweetID, parent: row.inResponseTo, responses: row.responses,
+                    mentions: Self.mentionedHandles(in: row.text).map { $0.lowercased() })
+            } else {
+                rememberBrand(row.authorID)
+                threads.setBrand(row.authorID, ofTweet: row.tweetID)
+            }
         }
-        for record in records {
-            guard let fields = record.fields, let columns = columnIndex,
-                  let row = try? Row(fields: fields, columns: columns), row.inbound
-            else { continue }
-            threadLinks[row.tweetID] = ThreadLink(
-                parent: row.inResponseTo, responses: row.responses, mentionedBrand: mentionedBrand(in: row.text))
-        }
+    }
+
+    /// Ends the look-ahead: the import reads the header again.
+    public mutating func finishLearning() {
         columnIndex = nil
     }
 
@@ -75,7 +75,7 @@ public struct TWCSAdapter {
         let raw = record.raw.lossyText
         if !row.inbound {
             rememberBrand(row.authorID)
-            brandOfTweet[row.tweetID] = row.authorID
+            threads.setBrand(row.authorID, ofTweet: row.tweetID)
             return .success(.brandReply(IncomingBrandReply(
                 platform: .twcs, externalID: row.tweetID, channelHandle: row.authorID, text: row.text,
                 createdAt: row.createdAt, inReplyToExternalID: row.inResponseTo,
@@ -95,9 +95,9 @@ public struct TWCSAdapter {
     /// customer (the dataset replaces customers' handles with numbers; brands keep names).
     private func brand(for row: Row) -> String? {
         for response in row.responses {
-            if let brand = brandOfTweet[response] { return brand }
+            if let brand = threads.brand(ofTweet: response) { return brand }
         }
-        if let parent = row.inResponseTo, let brand = brandOfTweet[parent] { return brand }
+        if let parent = row.inResponseTo, let brand = threads.brand(ofTweet: parent) { return brand }
         if let brand = mentionedBrand(in: row.text) { return brand }
         if let brand = brandOfThread(around: row) { return brand }
         return Self.mentionedHandles(in: row.text).first { !$0.allSatisfy(\.isNumber) }
@@ -120,9 +120,9 @@ public struct TWCSAdapter {
             let id = queue[index]
             index += 1
             guard seen.insert(id).inserted else { continue }
-            if let brand = brandOfTweet[id] { return brand }
-            guard let link = threadLinks[id] else { continue }
-            if let brand = link.mentionedBrand { return brand }
+            if let brand = threads.brand(ofTweet: id) { return brand }
+            guard let link = threads.link(id) else { continue }
+            if let brand = link.mentions.lazy.compactMap({ brands[$0] }).first { return brand }
             queue += link.responses
             if let parent = link.parent { queue.append(parent) }
         }
@@ -179,7 +179,8 @@ public struct TWCSAdapter {
             }
             let created = try field("created_at")
             guard let time = TimestampParsing.twitterClassic(created) ?? TimestampParsing.iso8601(created)?.0 else {
-                throw HeaderProblem(description: "created_at \"\(created)\" is not a time like Tue Oct 31 22:10:47 +0000 2017")
+                let reason = TimestampParsing.impossibility(twitterClassic: created) ?? TimestampParsing.impossibility(iso8601: created)
+                throw HeaderProblem(description: "created_at \"\(created)\" " + (reason ?? "is not a time like Tue Oct 31 22:10:47 +0000 2017"))
             }
             createdAt = time
             text = HTMLEntities.decode(try field("text"))

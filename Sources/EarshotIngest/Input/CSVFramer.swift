@@ -2,6 +2,12 @@
 /// quote; inside quotes, newlines and bare carriage returns are part of the field. Outside
 /// quotes a record ends at `\n`, `\r\n` or a bare `\r`. Each record keeps its bytes verbatim
 /// (for the rejects file) and its fields.
+///
+/// A broken row must not swallow the rows after it: a record that runs over several lines
+/// and comes out wrong (a quote problem, or not as many fields as the header, the first
+/// record) is rejected as its first line alone, and the lines after it are read again as
+/// rows. A quoted field still open after `limit` bytes is treated the same way, so an
+/// unclosed quote costs at most `limit` bytes of re-reading and never the rest of the file.
 public struct CSVFramer: RecordFramer {
     public let limit: Int
     private var raw: [UInt8] = []
@@ -14,6 +20,8 @@ public struct CSVFramer: RecordFramer {
     private var line = 1
     private var recordLine = 1
     private var problem: String?
+    /// The header's field count, once the first record has been read.
+    private var expectedFields: Int?
 
     public init(limit: Int) { self.limit = limit }
 
@@ -34,12 +42,21 @@ public struct CSVFramer: RecordFramer {
     }
 
     public mutating func finishRecords() -> [Record] {
-        if inQuotes {
-            problem = problem ?? "a quoted field is not closed before the end of the input"
+        while rawLength > 0 {
+            if inQuotes {
+                problem = problem ?? "a quoted field is not closed before the end of the input"
+            }
+            // A recovered record leaves its later lines to read again, maybe another record.
+            guard let rest = endRecord() else { break }
+            replay(rest)
         }
-        if rawLength > 0 { endRecord() }
         defer { ready.removeAll() }
         return ready
+    }
+
+    /// Reads again bytes that a rejected multi-line record had taken.
+    private mutating func replay(_ bytes: [UInt8]) {
+        for byte in bytes { consume(byte) }
     }
 
     public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) -> [RawRecord] {
@@ -77,6 +94,11 @@ public struct CSVFramer: RecordFramer {
             } else {
                 if byte == 0x0A { line += 1 }
                 field.append(byte)
+                if rawLength == limit && expectedFields != nil && raw.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+                    // Still inside quotes after `limit` bytes: an unclosed quote, not a field.
+                    problem = problem ?? "a quoted field is not closed"
+                    if let rest = endRecord() { replay(rest) }
+                }
             }
             return
         }
@@ -97,26 +119,41 @@ public struct CSVFramer: RecordFramer {
             fields.append(field)
             field.removeAll(keepingCapacity: true)
             quoteSeen = false
-        case 0x0A:
+        case 0x0A, 0x0D:
             // Remove the terminator from the verbatim copy; the rejects file adds its own.
             if raw.count == rawLength { raw.removeLast() }
             rawLength -= 1
-            endRecord()
-            line += 1
-            recordLine = line
-        case 0x0D:
-            if raw.count == rawLength { raw.removeLast() }
-            rawLength -= 1
-            endRecord()
-            afterCR = true
+            if let rest = endRecord() {
+                // The terminator ends the last of the lines read again.
+                replay(rest + [byte])
+            } else if byte == 0x0A {
+                line += 1
+                recordLine = line
+            } else {
+                afterCR = true
+            }
         default:
             if quoteSeen { problem = problem ?? "text follows a closing quote" }
             field.append(byte)
         }
     }
 
-    private mutating func endRecord() {
+    /// Emits the record, or, when it is a multi-line record that came out wrong, emits its
+    /// first line as rejected and returns the bytes after that line to be read again.
+    private mutating func endRecord() -> [UInt8]? {
         fields.append(field)
+        if let expected = expectedFields, rawLength <= limit, problem != nil || fields.count != expected,
+           let lineEnd = raw.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) {
+            let rest = Array(raw[lineEnd...])
+            ready.append(Record(
+                raw: RawRecord(bytes: Array(raw[..<lineEnd]), line: recordLine), fields: nil,
+                problem: "a quoted field on this line is not closed, so it ran into the next lines; "
+                    + "this line is rejected and the lines after it are read again as rows"))
+            reset()
+            // The rest starts with this line's terminator, which counts the line again.
+            line = recordLine
+            return rest
+        }
         var texts: [String]? = []
         texts?.reserveCapacity(fields.count)
         for bytes in fields {
@@ -131,10 +168,20 @@ public struct CSVFramer: RecordFramer {
             problem = "record is \(rawLength) bytes, over the \(limit)-byte limit"
             texts = nil
         }
+        if let expected = expectedFields, problem == nil, fields.count != expected {
+            problem = "has \(fields.count) fields where the header has \(expected)"
+                + (fields.count > expected ? " (a comma in an unquoted field?)" : "")
+        }
         if problem != nil { texts = nil }
+        if expectedFields == nil && problem == nil { expectedFields = fields.count }
         ready.append(Record(
             raw: RawRecord(bytes: raw, line: recordLine, fullLength: rawLength > limit ? rawLength : nil),
             fields: texts, problem: problem))
+        reset()
+        return nil
+    }
+
+    private mutating func reset() {
         raw.removeAll(keepingCapacity: true)
         rawLength = 0
         fields.removeAll(keepingCapacity: true)

@@ -5,7 +5,16 @@ public struct JSONParser {
     public struct Failure: Error, Equatable, Sendable, CustomStringConvertible {
         public let offset: Int
         public let message: String
+        /// The input stopped before the value was complete (a cut-off line or file), as
+        /// opposed to a wrong byte inside it.
+        public let cutOff: Bool
         public var description: String { "\(message) at byte \(offset + 1)" }
+
+        public init(offset: Int, message: String, cutOff: Bool = false) {
+            self.offset = offset
+            self.message = message
+            self.cutOff = cutOff
+        }
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
@@ -38,6 +47,8 @@ public struct JSONParser {
 
     private func failure(_ message: String) -> Failure { Failure(offset: index, message: message) }
 
+    private func cutOff(_ message: String) -> Failure { Failure(offset: index, message: message, cutOff: true) }
+
     private mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
@@ -48,7 +59,7 @@ public struct JSONParser {
     }
 
     private mutating func parseValue() throws(Failure) -> JSONValue {
-        guard index < bytes.count else { throw failure("the JSON ends too early (truncated?)") }
+        guard index < bytes.count else { throw cutOff("the JSON ends before its value is closed") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
@@ -63,7 +74,7 @@ public struct JSONParser {
 
     private mutating func expectLiteral(_ literal: StaticString) throws(Failure) {
         let count = literal.utf8CodeUnitCount
-        guard index + count <= bytes.count else { throw failure("the JSON ends too early (truncated?)") }
+        guard index + count <= bytes.count else { throw cutOff("the JSON ends before its value is closed") }
         for offset in 0..<count where bytes[index + offset] != literal.utf8Start[offset] {
             throw failure("invalid literal")
         }
@@ -82,7 +93,7 @@ public struct JSONParser {
         }
         while true {
             skipWhitespace()
-            guard index < bytes.count else { throw failure("the JSON ends too early (truncated?)") }
+            guard index < bytes.count else { throw cutOff("the JSON ends before its value is closed") }
             guard bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a quoted key") }
             let key = try parseString()
             skipWhitespace()
@@ -91,7 +102,7 @@ public struct JSONParser {
             skipWhitespace()
             members[key] = try parseValue()
             skipWhitespace()
-            guard index < bytes.count else { throw failure("the JSON ends too early (truncated?)") }
+            guard index < bytes.count else { throw cutOff("the JSON ends before its value is closed") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "}") { index += 1; break }
             throw failure("expected ',' or '}'")
@@ -114,7 +125,7 @@ public struct JSONParser {
             skipWhitespace()
             elements.append(try parseValue())
             skipWhitespace()
-            guard index < bytes.count else { throw failure("the JSON ends too early (truncated?)") }
+            guard index < bytes.count else { throw cutOff("the JSON ends before its value is closed") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "]") { index += 1; break }
             throw failure("expected ',' or ']'")
@@ -169,7 +180,7 @@ public struct JSONParser {
             if byte < 0x20 { throw failure("unescaped control character U+\(Self.hex4(UInt32(byte))) in a string") }
             index += 1
         }
-        guard index < bytes.count else { throw failure("unterminated string (truncated?)") }
+        guard index < bytes.count else { throw cutOff("the JSON ends inside a string") }
         // Slow path with escapes.
         var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
@@ -188,7 +199,7 @@ public struct JSONParser {
                 continue
             }
             index += 1
-            guard index < bytes.count else { throw failure("unterminated string (truncated?)") }
+            guard index < bytes.count else { throw cutOff("the JSON ends inside a string") }
             let escape = bytes[index]
             index += 1
             switch escape {
@@ -218,11 +229,11 @@ public struct JSONParser {
                 throw failure("invalid escape \\\(Self.printable(escape))")
             }
         }
-        throw failure("unterminated string (truncated?)")
+        throw cutOff("the JSON ends inside a string")
     }
 
     private mutating func parseHex4() throws(Failure) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw failure("the JSON ends too early (truncated?)") }
+        guard index + 4 <= bytes.count else { throw cutOff("the JSON ends before its value is closed") }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let byte = bytes[index]

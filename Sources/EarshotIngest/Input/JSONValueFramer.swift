@@ -2,6 +2,11 @@
 /// pretty-printed document, one document per line, or documents back to back all work.
 /// Text between values that is not whitespace becomes its own record, so the parser
 /// reports it instead of it vanishing.
+///
+/// A cut-off value must not swallow the values after it, so a line break ends the record
+/// early in two cases: inside a string (JSON strings never hold a raw line break), and,
+/// once the input has shown it holds one value per line (a value ended on the line it
+/// started), anywhere inside a value. The parser then says the record is cut off.
 public struct JSONValueFramer: RecordFramer {
     public let limit: Int
     private var pending: [UInt8] = []
@@ -12,23 +17,37 @@ public struct JSONValueFramer: RecordFramer {
     private var line = 1
     private var recordLine = 1
     private var started = false
+    /// The last byte was `\r`: a `\n` right after it is the same line break.
+    private var afterCR = false
+    /// The current value has crossed a line break.
+    private var spansLines = false
+    /// A value ended on the line it started: the input is one value per line.
+    private var lineFramed = false
 
     public init(limit: Int) { self.limit = limit }
 
     public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) -> [RawRecord] {
         var records: [RawRecord] = []
         for byte in chunk {
+            let crlf = afterCR && byte == 0x0A
+            afterCR = byte == 0x0D
+            let lineBreak = byte == 0x0A || byte == 0x0D
+            if lineBreak && !crlf { line += 1 }
             if !started {
                 switch byte {
-                case 0x20, 0x09, 0x0D: continue
-                case 0x0A: line += 1; continue
+                case 0x20, 0x09, 0x0D, 0x0A: continue
                 default:
                     started = true
                     recordLine = line
                 }
             }
+            if lineBreak && (inString || depth > 0 && lineFramed) {
+                // Cut off: end the record here; the next line starts afresh.
+                records.append(take())
+                continue
+            }
+            if lineBreak { spansLines = true }
             keep(byte)
-            if byte == 0x0A { line += 1 }
             if inString {
                 if escaped { escaped = false }
                 else if byte == UInt8(ascii: "\\") { escaped = true }
@@ -40,8 +59,11 @@ public struct JSONValueFramer: RecordFramer {
             case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 depth -= 1
-                if depth <= 0 { records.append(take()) }
-            case 0x0A where depth == 0:
+                if depth <= 0 {
+                    if !spansLines { lineFramed = true }
+                    records.append(take())
+                }
+            case 0x0A where depth == 0, 0x0D where depth == 0:
                 // A line of stray text outside any value.
                 records.append(take())
             default: break
@@ -68,6 +90,7 @@ public struct JSONValueFramer: RecordFramer {
         inString = false
         escaped = false
         started = false
+        spansLines = false
         return record
     }
 }

@@ -71,6 +71,8 @@ struct SourceRun {
     private var progress = ProgressMeter(enabled: false, totalBytes: nil)
     private var recordsSeen = 0
     private var bytesSeen = 0
+    /// A regular file can be read twice (TWCS reads ahead); a pipe or FIFO cannot.
+    private var regularFile = false
 
     init(pipeline: IngestPipeline, source: IngestSource, rejects: RejectsSink) {
         self.pipeline = pipeline
@@ -92,7 +94,10 @@ struct SourceRun {
             var info = stat()
             if fstat(descriptor, &info) == 0 {
                 if (info.st_mode & S_IFMT) == S_IFDIR { close(descriptor); throw IngestFailure("is a directory, not a file") }
-                if (info.st_mode & S_IFMT) == S_IFREG { totalBytes = Int(info.st_size) }
+                if (info.st_mode & S_IFMT) == S_IFREG {
+                    totalBytes = Int(info.st_size)
+                    regularFile = true
+                }
             }
         }
         defer { if case .file = source { close(descriptor) } }
@@ -106,7 +111,7 @@ struct SourceRun {
             let chunk = try reader.next()
             if chunk.isEmpty { break }
             head += chunk
-            if head.contains(0x0A) && (pipeline.options.format != nil || source == .standardInput) { break }
+            if head.contains(0x0A) && (pipeline.options.format != nil || !regularFile) { break }
         }
         guard !head.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
             throw IngestFailure(head.isEmpty ? "the input is empty; nothing to ingest" : "the input holds only blank lines; nothing to ingest")
@@ -181,35 +186,51 @@ struct SourceRun {
                     // A record that is one item is kept byte for byte; an item inside a
                     // larger document is kept as the adapter gave it.
                     let whole = results.count == 1 || problem.record.isEmpty
-                    try reject(bytes: whole ? record.bytes : Array(problem.record.utf8),
-                               line: problem.line, message: problem.message)
+                    reject(bytes: whole ? record.bytes : Array(problem.record.utf8),
+                           line: problem.line, message: problem.message)
                 }
             }
         }
     }
 
-    /// TWCS: a file is read whole, its brands learned, its rows applied oldest first (parents
-    /// before answers). Standard input is applied as it streams.
+    /// TWCS, streamed so memory stays bounded whatever the file's size. A file is read twice:
+    /// first to learn its brands and thread links (ids and handles only), then to apply its
+    /// rows in batches as they are read, each stretch oldest first (a brand reply that comes
+    /// before its tweet waits for it in memory). Standard input, a pipe or a FIFO is read once,
+    /// as it streams.
     private mutating func ingestTWCS(head: [UInt8], reader: inout ChunkReader) throws {
-        var framer = CSVFramer(limit: 16 << 20)
         var adapter = TWCSAdapter()
-        var records = head.withUnsafeBufferPointer { framer.feedRecords($0) }
-        if let header = records.first { rejects.preamble = header.raw.bytes }
-        let streaming = source == .standardInput
-        while true {
-            let chunk = try reader.next()
-            if streaming {
-                try applyTWCS(&records, adapter: &adapter, sortByTime: false)
-                bytesSeen = reader.bytesRead
-                try flush()
+        var rows = CSVFramer(limit: TWCSAdapter.recordLimit)
+        let streaming = !regularFile
+        var chunk = ArraySlice(head)
+        if !streaming {
+            var lookAhead = CSVFramer(limit: TWCSAdapter.recordLimit)
+            while !chunk.isEmpty {
+                adapter.learn(chunk.withUnsafeBufferPointer { lookAhead.feedRecords($0) })
+                chunk = try reader.next()
             }
-            if chunk.isEmpty { break }
-            records += chunk.withUnsafeBufferPointer { framer.feedRecords($0) }
-            bytesSeen = reader.bytesRead
+            adapter.learn(lookAhead.finishRecords())
+            adapter.finishLearning()
+            guard lseek(reader.descriptor, 0, SEEK_SET) == 0 else {
+                throw IngestFailure("cannot read the file again: \(String(cString: strerror(errno)))")
+            }
+            reader = ChunkReader(descriptor: reader.descriptor)
+            chunk = try reader.next()
         }
-        records += framer.finishRecords()
-        if !streaming { adapter.learn(records) }
-        try applyTWCS(&records, adapter: &adapter, sortByTime: !streaming)
+        var headerSeen = false
+        while true {
+            var records = chunk.withUnsafeBufferPointer { rows.feedRecords($0) }
+            if chunk.isEmpty { records += rows.finishRecords() }
+            if !headerSeen, let header = records.first {
+                rejects.preamble = header.raw.bytes
+                headerSeen = true
+            }
+            try applyTWCS(&records, adapter: &adapter, sortByTime: !streaming)
+            bytesSeen = reader.bytesRead
+            try flush()
+            if chunk.isEmpty { break }
+            chunk = try reader.next()
+        }
     }
 
     private mutating func applyTWCS(_ records: inout [CSVFramer.Record], adapter: inout TWCSAdapter, sortByTime: Bool) throws {
@@ -219,7 +240,7 @@ struct SourceRun {
             guard let result = adapter.item(from: record) else { continue }
             switch result {
             case let .success(item): parsed.append(.init(item: item, line: record.raw.line, bytes: record.raw.bytes))
-            case let .failure(problem): try reject(bytes: record.raw.bytes, line: problem.line, message: problem.message)
+            case let .failure(problem): reject(bytes: record.raw.bytes, line: problem.line, message: problem.message)
             }
         }
         records.removeAll(keepingCapacity: true)
@@ -255,7 +276,7 @@ struct SourceRun {
                     try account(item, outcome)
                 } catch {
                     applier.forgetCaches()
-                    try reject(bytes: item.bytes, line: item.line, message: "could not be stored: \(error)")
+                    reject(bytes: item.bytes, line: item.line, message: "could not be stored: \(error)")
                 }
             }
         }
@@ -273,27 +294,31 @@ struct SourceRun {
         case .deferred:
             if case let .brandReply(reply) = item.item { deferred[reply.externalID] = item }
         case let .rejected(message):
-            try reject(bytes: item.bytes, line: item.line, message: message)
+            reject(bytes: item.bytes, line: item.line, message: message)
         }
     }
 
-    private mutating func reject(bytes: [UInt8], line: Int, message: String) throws {
+    private mutating func reject(bytes: [UInt8], line: Int, message: String) {
         summary.rejected += 1
         let text = "\(source.name):\(line): \(message)"
         pipeline.report(text)
-        try rejects.reject(bytes: bytes, reason: text)
+        rejects.reject(bytes: bytes, reason: text)
     }
 
     mutating func finish() {
         // Brand replies whose parent never came: answered tweets outside this input.
         for reply in pipeline.applier.takeUnansweredReplies() {
             guard let item = deferred.removeValue(forKey: reply.externalID) else { continue }
-            try? reject(
+            reject(
                 bytes: item.bytes, line: item.line,
                 message: "answers tweet \(reply.inReplyToExternalID ?? "?"), which is neither in this input nor stored; "
                     + "ingest the file that holds it, then this record again")
         }
         progress.finish()
+        if rejects.count > 0 {
+            summary.rejectsPath = rejects.isKept ? rejects.path : nil
+            summary.rejectsNote = rejects.note
+        }
         rejects.close()
     }
 

@@ -10,6 +10,10 @@ public struct IngestSummary: Equatable, Sendable {
     public var sourceFailures = 0
     /// What went wrong with whole sources, as `SOURCE: message` lines.
     public var failureMessages: [String] = []
+    /// Where this source's rejected records were kept (per source; not added up).
+    public var rejectsPath: String?
+    /// Why they are not where they were wanted, or not kept at all.
+    public var rejectsNote: String?
 
     public init() {}
 

@@ -4,7 +4,8 @@ import Foundation
 /// the fetcher writes a file into `tmp/` and renames it into `new/` (a rename is atomic, so
 /// Earshot never reads half a file). Earshot ingests each file in `new/` and moves it to
 /// `done/`; a file with rejected records also leaves `rejected/NAME.rejects` (the records
-/// verbatim) and `rejected/NAME.reason` (one `FILE:LINE: message` per record).
+/// verbatim) and `rejected/NAME.reason` (one `FILE:LINE: message` per record); a name
+/// already there is numbered (`NAME.1.rejects` with `NAME.1.reason`), never overwritten.
 ///
 /// A file is moved only after its records are committed, so an ingest killed mid-file
 /// processes the file again on the next start, and idempotent inserts store each mention once.
@@ -42,8 +43,10 @@ public struct SpoolDirectory: Sendable {
             let summary = pipeline.ingest(.file(path), rejects: rejects)
             if !summary.failureMessages.isEmpty {
                 // The whole file failed (unreadable, unknown format, empty): say why beside it.
-                let reasons = summary.failureMessages.joined(separator: "\n") + "\n"
-                try? Data(reasons.utf8).write(to: URL(fileURLWithPath: rejectedDirectory + "/" + name + ".reason"))
+                // Under a new name when taken, as rejects are: never over an earlier file's reasons.
+                let reasons = RejectsSink(path: rejectedDirectory + "/" + name + ".reason")
+                for message in summary.failureMessages { reasons.reject(bytes: Array(message.utf8), reason: message) }
+                reasons.close()
             }
             try move(path, to: doneDirectory + "/" + name)
             results.append((name, summary))
