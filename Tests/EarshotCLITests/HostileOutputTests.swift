@@ -6,11 +6,11 @@ import Testing
 /// shows as SafeText shows it in the TUI (inert, visible), and CSV and JSON never carry a raw
 /// control, whether or not they go to a terminal.
 @Suite struct HostileOutputTests {
-    /// A handle that retitles the terminal, a channel (the brand's account) that turns it red
-    /// and clears it, text that flips direction and sends an 8-bit CSI. A history export, so
+    /// A handle that retitles the terminal, a channel (the brand's account) that turns it red,
+    /// clears it with an 8-bit CSI and flips what follows, text that flips direction and sends an 8-bit CSI. A history export, so
     /// the brand's answer gives the channel a stats row; the customer's follow-up keeps it open.
     static let handle = "\u{1B}]0;AUTHPWN\u{07}mallory"
-    static let channel = "Acme\u{1B}[31m\u{1B}[2J"
+    static let channel = "Acme\u{1B}[31m\u{9B}2J\u{202E}"
     static let text = "hi \u{202E}gpj.exe \u{1B}[2J\u{9B}31m done"
 
     let home: TemporaryDirectory
@@ -37,7 +37,7 @@ import Testing
     }
 
     /// Runs the binary with a pseudo-terminal as its standard output and error, as a person does.
-    func inTerminal(_ arguments: String...) throws -> String {
+    func inTerminal(_ arguments: String..., status: Int32 = 0) throws -> String {
         let terminal = try PseudoTerminal()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -48,7 +48,7 @@ import Testing
         process.standardError = terminal.device
         try process.run()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(process.terminationStatus == status)
         return terminal.drain()
     }
 
@@ -70,22 +70,28 @@ import Testing
     @Test func statsByChannelOnATerminalAndAsCSVShowTheChannelInert() throws {
         let table = try inTerminal("stats", "--by", "channel")
         expectInert(table, "the stats table")
-        #expect(table.contains("Acme␛[31m␛[2J"), "\(table)")
+        #expect(table.contains("Acme␛[31m<U+009B>2J<U+202E>"), "\(table)")
         let csvOnTerminal = try inTerminal("stats", "--by", "channel", "--format", "csv")
         expectInert(csvOnTerminal, "stats CSV on a terminal")
         // Piped, for a script: the same visible escapes (docs/rendering.md#the-cli).
         let csv = try runProcess(binary, ["stats", "--by", "channel", "--format", "csv"], environment: environment)
         expectInert(csv.stdout, "stats CSV")
-        #expect(csv.stdout.split(separator: "\n").dropFirst().first?.hasPrefix("Acme␛[31m␛[2J,1,193000,") == true, "\(csv.stdout)")
+        #expect(csv.stdout.split(separator: "\n").dropFirst().first?.hasPrefix("Acme␛[31m<U+009B>2J<U+202E>,1,193000,") == true, "\(csv.stdout)")
     }
 
     @Test func statsJSONEscapesControlsAndKeepsTheNameExact() throws {
         let json = try runProcess(binary, ["stats", "--by", "channel", "--format", "json"], environment: environment)
         #expect(json.status == 0, "\(json.stderr)")
         expectInert(json.stdout, "stats JSON")
-        #expect(json.stdout.contains(#"Acme\u001b[31m\u001b[2J"#), "\(json.stdout)")
+        #expect(json.stdout.contains(#"Acme\u001b[31m\u009b2J\u202e"#), "\(json.stdout)")
         let root = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let rows = try #require(root["rows"] as? [[String: Any]])
         #expect(rows.first?["key"] as? String == Self.channel, "a script reads the channel's real name back")
+    }
+
+    @Test func anErrorQuotingHostileTextIsInert() throws {
+        let output = try inTerminal("assign", "1", "\u{1B}]0;ERRPWN\u{07}", status: 1)
+        expectInert(output, "the error message")
+        #expect(output.contains("␛]0;ERRPWN␇"), "\(output)")
     }
 }
