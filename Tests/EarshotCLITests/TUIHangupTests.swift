@@ -7,18 +7,26 @@ import Testing
 /// save the draft and exit, not spin on a dead terminal with its connection open.
 @Suite(.serialized, .enabled(if: TmuxSession.isAvailable, "needs tmux (make deps installs it)"))
 struct TUIHangupTests {
-    @Test func aTerminalThatGoesAwayEndsTheTUIWithTheDraftSaved() throws {
+    /// In single-user mode, and through the daemon (where the draft is saved over the connection).
+    @Test(arguments: [false, true])
+    func aTerminalThatGoesAwayEndsTheTUIWithTheDraftSaved(throughDaemon: Bool) throws {
         let home = try TemporaryDirectory("earshot-hangup")
         let binary = try BuiltProducts.executable("earshot")
         let me = try #require(String(validatingCString: getpwuid(getuid()).pointee.pw_name))
+        let socket = home.file(throughDaemon ? "earshot.sock" : "no-daemon.sock")
         let environment = ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": home.file("inbox.sqlite"),
-                           "EARSHOT_SOCKET": home.file("no-daemon.sock"), "XDG_CONFIG_HOME": home.file("config"),
+                           "EARSHOT_SOCKET": socket, "XDG_CONFIG_HOME": home.file("config"),
                            "TZ": "UTC", "LANG": "C.UTF-8", "TERM": "xterm-256color"]
         #expect(try runProcess(binary, ["responder", "add", me, "--name", "Me", "--initials", "ME", "--availability", "available"],
                                environment: environment).status == 0)
         try #"{"platform":"x","external_id":"1","channel":"AcmeSupport","author":"kim","text":"where is my order?","created_at":"2026-11-27T09:00:00Z"}"#
             .write(toFile: home.file("feed.jsonl"), atomically: true, encoding: .utf8)
         #expect(try runProcess(binary, ["ingest", home.file("feed.jsonl")], environment: environment).status == 0)
+        let daemon = throughDaemon ? try CLITest.startDaemon(binary, ["--tick", "0.5"], environment: environment, socket: socket) : nil
+        defer {
+            daemon?.terminate()
+            daemon?.waitUntilExit()
+        }
         #expect(try runProcess(binary, ["claim", "1"], environment: environment).status == 0)
 
         // As nohup leaves it: SIGHUP ignored, inherited through exec.
