@@ -249,9 +249,13 @@ extension Int64 {
 
 extension InboxService {
     /// A report for a responder (through the daemon, whose database they cannot open), or for
-    /// the database's owner in single-user mode.
+    /// the database's owner in single-user mode. Per-responder rows are a supervisor's right
+    /// (docs/supervisor-guide.md): an agent's `responder` report holds only their own row, with
+    /// the team's total; channel, hour and day rows are team figures, open to every responder.
     public func stats(grouping: StatsGrouping, since: Timestamp?, until: Timestamp?, by login: String) throws -> StatsReport {
-        if !administrators.contains(login) { _ = try store.read { try responder(login, in: $0) } }
-        return try StatsEngine(store: store, sla: sla, clock: clock).report(grouping: grouping, since: since, until: until)
+        let seesEveryone = try administrators.contains(login) || store.read { try responder(login, in: $0) }.role == .supervisor
+        var report = try StatsEngine(store: store, sla: sla, clock: clock).report(grouping: grouping, since: since, until: until)
+        if grouping == .responder && !seesEveryone { report.rows.removeAll { $0.key != login } }
+        return report
     }
 }

@@ -31,8 +31,8 @@ struct CannedList: ParsableCommand {
             return
         }
         for snippet in canned.snippets {
-            let flat = snippet.text.split(whereSeparator: \.isNewline).joined(separator: " ")
-            print("::\(snippet.name)\t\(CannedReplies.typicalLength(of: snippet.text))\t\(flat.count <= 60 ? flat : String(flat.prefix(59)) + "…")")
+            let flat = SafeOutput.field(snippet.text.split(whereSeparator: \.isNewline).joined(separator: " "))
+            print("::\(SafeOutput.field(snippet.name))\t\(CannedReplies.typicalLength(of: snippet.text))\t\(flat.count <= 60 ? flat : String(flat.prefix(59)) + "…")")
         }
     }
 }
@@ -51,7 +51,7 @@ struct CannedCheck: ParsableCommand {
             let length = CannedReplies.typicalLength(of: snippet.text, handleLength: handleLength, signature: signature)
             if length > ReplyLength.maximum {
                 tooLong += 1
-                print("\(snippet.file): ::\(snippet.name) is \(length) with @handle and signature, \(length - ReplyLength.maximum) over 140")
+                print("\(SafeOutput.field(snippet.file)): ::\(SafeOutput.field(snippet.name)) is \(length) with @handle and signature, \(length - ReplyLength.maximum) over 140")
             }
         }
         print("\(canned.snippets.count) canned replies checked, \(tooLong) too long")

@@ -8,9 +8,9 @@ func describe(_ conversation: Conversation, api: any InboxAPI) throws -> String 
     let owner = try conversation.assigneeID.flatMap { try api.login(of: $0) }
     var line = "conversation \(conversation.id): \(conversation.status.rawValue)"
     if conversation.status == .snoozed, let until = conversation.snoozedUntil { line += " until \(until.iso8601)" }
-    line += owner.map { ", assigned to \($0)" } ?? ", unassigned"
+    line += owner.map { ", assigned to \(SafeOutput.field($0))" } ?? ", unassigned"
     if conversation.priority != .normal { line += ", \(conversation.priority.name) priority" }
-    if !conversation.labels.isEmpty { line += ", labels \(conversation.labels.joined(separator: ","))" }
+    if !conversation.labels.isEmpty { line += ", labels \(conversation.labels.map(SafeOutput.field).joined(separator: ","))" }
     return line
 }
 

@@ -56,7 +56,7 @@ struct DatabaseCommand: ParsableCommand {
             if mode & 0o077 != 0 {
                 problems.append(String(format: "file mode is %04o; others can read customer data: chmod 600 %@", mode, path))
             }
-            print("database  \(path)")
+            print("database  \(SafeOutput.field(path))")
             print("schema    \(applied.last ?? "none")\(pending.isEmpty ? "" : " (\(pending.count) pending)")")
             if pending.isEmpty && unknown.isEmpty && problems.isEmpty {
                 let counts = try opened.read { try $0.counts() }
@@ -72,7 +72,7 @@ struct DatabaseCommand: ParsableCommand {
             if problems.isEmpty {
                 print("ok")
             } else {
-                for problem in problems { print("problem: \(problem)") }
+                for problem in problems { print("problem: \(SafeOutput.field(problem))") }
                 throw ExitCode.failure
             }
         }

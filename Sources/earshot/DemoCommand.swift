@@ -122,7 +122,7 @@ struct DemoCommand: ParsableCommand {
         }
         deliverer.stop()
         print(summary(simulation, seed: seed, workspace: workspace, end: stoppedAt))
-        for line in log.lines.prefix(10) { FileHandle.standardError.write(Data("earshot demo: \(line)\n".utf8)) }
+        for line in log.lines.prefix(10) { SafeOutput.error("earshot demo: \(line)") }
         if log.lines.count > 10 {
             FileHandle.standardError.write(Data("earshot demo: ... \(log.lines.count - 10) more\n".utf8))
         }
@@ -152,7 +152,7 @@ struct DemoCommand: ParsableCommand {
             model.state.message = StatusMessage(text: "\(first)", isError: true, until: SystemClock().now().adding(seconds: 10))
         }
         App(terminal: terminal, model: model, runner: runner, clock: SystemClock()).run()
-        for problem in problems { FileHandle.standardError.write(Data("earshot: \(problem)\n".utf8)) }
+        for problem in problems { SafeOutput.error("earshot: \(problem)") }
     }
 
     private func summary(_ simulation: DemoSimulation, seed: UInt64, workspace: DemoWorkspace, end: Timestamp) -> String {

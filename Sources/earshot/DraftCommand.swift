@@ -18,7 +18,7 @@ struct DraftCommand: ParsableCommand {
             let draft = try api.saveDraft(conversation.id, text: replacement)
             print(draft.text.isEmpty ? "draft cleared for conversation \(conversation.id)" : "draft saved for conversation \(conversation.id)")
         } else if let draft = try api.draft(of: conversation.id) {
-            print(draft.text)
+            print(SafeOutput.whole(draft.text))
         } else {
             print("(no draft for conversation \(conversation.id))")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EarshotTUI
+import Foundation
 
 @main
 struct Earshot: ParsableCommand {
@@ -23,4 +24,20 @@ struct Earshot: ParsableCommand {
         ],
         defaultSubcommand: TUICommand.self
     )
+
+    /// ArgumentParser's own `main`, but a failure's message goes out through ``SafeOutput``:
+    /// it can quote a label, a responder's name or the daemon's words. Help, version and
+    /// completion scripts (successes) are printed as ArgumentParser prints them.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { SafeOutput.error(message) }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

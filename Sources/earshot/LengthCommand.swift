@@ -67,6 +67,6 @@ struct LengthCommand: ParsableCommand {
             "urls": result.urls.map { ["url": $0.text, "start": $0.range.lowerBound, "end": $0.range.upperBound] },
         ]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        return SafeOutput.json(String(decoding: data, as: UTF8.self))
     }
 }

@@ -57,7 +57,7 @@ struct OutboxDeliver: ParsableCommand {
         guard !service.delivery.command.isEmpty else {
             throw CommandFailure("no delivery command is configured: set [delivery] command in config.toml (docs/config.md)")
         }
-        let deliverer = OutboxDeliverer(service: service, log: { FileHandle.standardError.write(Data("earshot: \($0)\n".utf8)) })
+        let deliverer = OutboxDeliverer(service: service, log: { SafeOutput.error("earshot: \($0)") })
         let attempts = try deliverer.deliverDue()
         let waiting = try service.nextDeliveryTime()
         print("\(attempts) delivery attempts made" + (waiting.map { "; the next reply is due at \(OutboxFormatter.clock($0))" } ?? ""))
@@ -78,12 +78,12 @@ enum OutboxFormatter {
             status += " after \(reply.attempts) attempts"
         }
         var line = "reply \(reply.id)  conversation \(reply.conversationID)  \(status)  \(preview(reply.text))"
-        if let error = reply.lastError { line += "\n    last error: \(error)" }
+        if let error = reply.lastError { line += "\n    last error: \(SafeOutput.field(error))" }
         return line
     }
 
     static func preview(_ text: String) -> String {
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let flat = SafeOutput.field(text.split(whereSeparator: \.isNewline).joined(separator: " "))
         return flat.count <= 60 ? flat : String(flat.prefix(59)) + "…"
     }
 

@@ -22,12 +22,9 @@ struct QueueCommand: ParsableCommand {
         let rows = try options.api().queue(view, limit: limit)
         for row in rows {
             let conversation = row.conversation
-            // Customer text is shown on one line with control characters made visible.
-            let preview = String(conversation.preview.unicodeScalars.map { scalar -> String in
-                scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
-                    ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
-            }.joined().prefix(60))
-            print("\(conversation.id)\t\(conversation.status.rawValue)\t\(conversation.priority.name)\t\(conversation.triageClass.rawValue)\t@\(row.customer)\t\(row.assignee ?? "-")\t\(preview)")
+            // Customer text is hostile: one line each, with controls made visible (SafeOutput).
+            let preview = String(SafeOutput.field(conversation.preview).prefix(60))
+            print("\(conversation.id)\t\(conversation.status.rawValue)\t\(conversation.priority.name)\t\(conversation.triageClass.rawValue)\t@\(SafeOutput.field(row.customer))\t\(row.assignee.map(SafeOutput.field) ?? "-")\t\(preview)")
         }
         if rows.isEmpty { print("(no conversations in \(view))") }
     }

@@ -32,7 +32,7 @@ struct ReplyCommand: ParsableCommand {
         if final.state == .failed {
             throw CommandFailure("reply \(final.id) failed after \(final.attempts) attempts: \(final.lastError ?? "no error recorded")")
         }
-        print("reply \(final.id) delivered: \(final.platformID ?? "(no platform id)")")
+        print("reply \(final.id) delivered: \(final.platformID.map(SafeOutput.field) ?? "(no platform id)")")
     }
 }
 
@@ -43,7 +43,7 @@ struct OutboxWaiter {
     let service: InboxService?
 
     func waitForOutcome(of id: ReplyID) throws -> Reply {
-        let deliverer = service.map { OutboxDeliverer(service: $0, log: { FileHandle.standardError.write(Data("earshot: \($0)\n".utf8)) }) }
+        let deliverer = service.map { OutboxDeliverer(service: $0, log: { SafeOutput.error("earshot: \($0)") }) }
         if let service, service.delivery.command.isEmpty {
             throw CommandFailure("no delivery command is configured ([delivery] command in config.toml, docs/config.md), so nothing can deliver it")
         }

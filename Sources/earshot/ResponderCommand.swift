@@ -29,7 +29,7 @@ struct ResponderCommand: ParsableCommand {
                 NewResponder(
                     login: login, displayName: name, initials: initials.uppercased(), role: ResponderRole(rawValue: role) ?? .agent,
                     availability: Availability(rawValue: availability) ?? .offline, capacity: capacity))
-            print("added \(responder.login) (\(responder.displayName), ^\(responder.initials), \(responder.role.rawValue), capacity \(responder.capacity), \(responder.availability.rawValue))")
+            print("added \(responder.login) (\(SafeOutput.field(responder.displayName)), ^\(responder.initials), \(responder.role.rawValue), capacity \(responder.capacity), \(responder.availability.rawValue))")
         }
     }
 
@@ -43,7 +43,7 @@ struct ResponderCommand: ParsableCommand {
             let header = ["LOGIN", "NAME", "SIG", "ROLE", "AVAILABILITY", "LOAD"]
             let lines = rows.map { row in
                 let responder = row.responder
-                return [responder.login, responder.displayName, "^" + responder.initials, responder.role.rawValue,
+                return [SafeOutput.field(responder.login), SafeOutput.field(responder.displayName), "^" + SafeOutput.field(responder.initials), responder.role.rawValue,
                         responder.removedAt == nil ? responder.availability.rawValue : "removed", "\(row.load)/\(responder.capacity)"]
             }
             let widths = header.indices.map { column in ([header] + lines).map { $0[column].count }.max() ?? 0 }
@@ -80,7 +80,7 @@ struct ResponderCommand: ParsableCommand {
                 ResponderChanges(
                     displayName: name, initials: initials?.uppercased(), role: role.flatMap(ResponderRole.init(rawValue:)),
                     capacity: capacity, availability: availability.flatMap(Availability.init(rawValue:))))
-            print("\(responder.login): \(responder.displayName), ^\(responder.initials), \(responder.role.rawValue), capacity \(responder.capacity), \(responder.availability.rawValue)")
+            print("\(responder.login): \(SafeOutput.field(responder.displayName)), ^\(responder.initials), \(responder.role.rawValue), capacity \(responder.capacity), \(responder.availability.rawValue)")
         }
     }
 

@@ -19,7 +19,7 @@ struct RouteCommand: ParsableCommand {
     func run() throws {
         let assignments = try options.api().route(policy: policy.flatMap(RoutingPolicy.init(rawValue:)))
         for assignment in assignments {
-            print("conversation \(assignment.conversation) -> \(assignment.login)\(assignment.sticky ? " (sticky)" : "")")
+            print("conversation \(assignment.conversation) -> \(SafeOutput.field(assignment.login))\(assignment.sticky ? " (sticky)" : "")")
         }
         print("\(assignments.count) assigned")
     }

@@ -40,7 +40,7 @@ struct ServeCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         let log: @Sendable (String) -> Void = { message in
-            FileHandle.standardError.write(Data("earshot serve: \(message)\n".utf8))
+            SafeOutput.error("earshot serve: \(message)")
         }
         let server = DaemonServer(service: service, socketPath: path, log: log)
         let deliverer = OutboxDeliverer(service: service, log: log)

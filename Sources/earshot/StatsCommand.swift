@@ -37,7 +37,7 @@ struct StatsCommand: ParsableCommand {
         let report = try api.stats(grouping: StatsGrouping(rawValue: by) ?? .responder, since: moment(since), until: moment(until))
         switch format {
         case "csv": print(StatsFormatter.csv(report), terminator: "")
-        case "json": print(StatsFormatter.json(report))
+        case "json": print(SafeOutput.json(StatsFormatter.json(report)))
         default: print(StatsFormatter.table(report, now: now), terminator: "")
         }
     }

@@ -13,7 +13,7 @@ enum StatsFormatter {
         let header = [report.grouping.rawValue.uppercased(), "FRT n", "p50", "p90", "p99", "max", "REPLY n", "p50", "p90", "p99", "max",
                       "SLA", "REPLIES", "RESOLVED"]
         func cells(_ row: StatsRow) -> [String] {
-            [row.key, "\(row.firstResponse.count)", duration(row.firstResponse.p50), duration(row.firstResponse.p90),
+            [SafeOutput.field(row.key), "\(row.firstResponse.count)", duration(row.firstResponse.p50), duration(row.firstResponse.p90),
              duration(row.firstResponse.p99), duration(row.firstResponse.max), "\(row.replyTime.count)",
              duration(row.replyTime.p50), duration(row.replyTime.p90), duration(row.replyTime.p99), duration(row.replyTime.max),
              row.slaAttainment.map { String(format: "%.1f%%", $0 * 100) } ?? "-", "\(row.repliesSent)", "\(row.resolved)"]
@@ -34,7 +34,7 @@ enum StatsFormatter {
         }
         out += "\n"
         for responder in report.live.responders {
-            out += "  \(responder.login) \(responder.load)/\(responder.capacity) \(responder.availability.rawValue)\n"
+            out += "  \(SafeOutput.field(responder.login)) \(responder.load)/\(responder.capacity) \(responder.availability.rawValue)\n"
         }
         return out
     }
@@ -91,7 +91,10 @@ enum StatsFormatter {
 }
 
 enum CSVField {
-    static func quote(_ text: String) -> String {
-        text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    /// One field: made safe as a line field is (controls as `␛`, line breaks as `⏎`; the
+    /// shown text, not the stored one), then quoted if it holds a comma or a quote.
+    static func quote(_ raw: String) -> String {
+        let text = SafeOutput.field(raw)
+        return text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 }

@@ -55,6 +55,6 @@ struct TUICommand: ParsableCommand {
         let app = App(terminal: terminal, model: model, runner: runner, clock: SystemClock())
         app.run()
         deliverer?.stop()
-        for problem in problems { FileHandle.standardError.write(Data("earshot: \(problem)\n".utf8)) }
+        for problem in problems { SafeOutput.error("earshot: \(problem)") }
     }
 }

@@ -29,7 +29,8 @@ struct WatchCommand: ParsableCommand {
                 while true {
                     let event = try connection.nextEvent()
                     let conversation = (event["conversation"] as? NSNumber).map { "\($0)" } ?? "-"
-                    print("\(event["id"] ?? "?")\t\(event["at"] ?? "?")\t\(event["kind"] ?? "?")\t\(conversation)\t\(event["actor"] ?? "?")")
+                    let fields = [event["id"], event["at"], event["kind"]].map { "\($0 ?? "?")" } + [conversation, "\(event["actor"] ?? "?")"]
+                    print(fields.map(SafeOutput.field).joined(separator: "\t"))
                     fflush(nil)
                 }
             } catch let error as DaemonConnection.RemoteError where error.code != "closed" {

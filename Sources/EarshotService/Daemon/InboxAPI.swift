@@ -29,7 +29,8 @@ public protocol InboxAPI: Sendable {
     func reportActivity() throws
     /// The supervisor pane's picture (supervisors only).
     func supervisor() throws -> SupervisorSnapshot
-    /// Latency and SLA figures with the live load (docs/metrics.md); any responder may ask.
+    /// Latency and SLA figures with the live load (docs/metrics.md); any responder may ask, but
+    /// only supervisors get every responder's row.
     func stats(grouping: StatsGrouping, since: Timestamp?, until: Timestamp?) throws -> StatsReport
     /// Login of a conversation's assignee, for display.
     func login(of responder: ResponderID) throws -> String?

@@ -20,7 +20,7 @@ public final class App {
         self.clock = clock
     }
 
-    /// Runs until the responder quits.
+    /// Runs until the responder quits or the terminal goes away.
     public func run() {
         start()
         while !model.state.quitting {
@@ -44,6 +44,10 @@ public final class App {
     /// One turn: an event (or none within `waiting` ms), a tick when due, a frame.
     public func step(waiting: Int) {
         if let event = terminal.nextEvent(timeout: waiting) { dispatch(.terminal(event)) }
+        if terminal.isClosed {
+            hangUp()
+            return
+        }
         let now = clock.now()
         if now.millisecondsSinceEpoch - lastTick >= tickInterval {
             lastTick = now.millisecondsSinceEpoch
@@ -51,6 +55,13 @@ public final class App {
             for message in runner.maintain() { dispatch(message) }
         }
         render()
+    }
+
+    /// Nobody is there any more: keep what was typed and end, without asking (no one could
+    /// answer). Leaving closes the daemon connection, and with it this responder's presence.
+    private func hangUp() {
+        process(model.draftSaveOnLeave())
+        model.state.quitting = true
     }
 
     public func dispatch(_ message: AppMessage) {

@@ -147,6 +147,20 @@ public struct SafeText: Hashable, Sendable, CustomStringConvertible {
         return false
     }
 
+    /// Whether a code point is never shown as itself, wherever it stands: a control (C0, DEL,
+    /// C1), a format character (bidi controls, ZWSP, BOM, joiners, tags), a line or paragraph
+    /// separator, private use, unassigned or a surrogate. For formats that escape text without
+    /// loss instead of replacing it (the CLI's JSON writes these as `\u` escapes).
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x20 || (0x7F..<0xA0).contains(value) { return true }
+        if value < 0x7F { return false }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .unassigned, .surrogate: return true
+        default: return false
+        }
+    }
+
     static func isLineBreak(_ character: Character) -> Bool {
         switch character {
         case "\n", "\r", "\r\n", "\u{2028}", "\u{2029}": return true

@@ -24,6 +24,8 @@ public final class MemoryTerminal: Terminal {
     public private(set) var redrawCount = 0
     /// ``shutdown()`` was called.
     public private(set) var isShutDown = false
+    /// Set by a test to play a terminal that went away (see ``Terminal/isClosed``).
+    public var isClosed = false
     /// When false the screen keeps attributes but drops colours, as under `NO_COLOR` or on
     /// `TERM=vt100`: a test renders this way to prove no state is carried by colour alone.
     public let colorsEnabled: Bool

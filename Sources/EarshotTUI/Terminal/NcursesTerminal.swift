@@ -30,6 +30,10 @@ import Synchronization
 ///
 /// `init` sets the process locale from the environment (`setlocale(LC_ALL, "")`), falling
 /// back to `C.UTF-8` for the character type when that is not UTF-8.
+///
+/// A terminal that goes away (end of input or a read error, say the SSH session closed while
+/// SIGHUP was ignored) makes ``isClosed`` true and ``nextEvent(timeout:)`` return at once;
+/// so does a SIGHUP, which `init` handles unless it was ignored (``HangupSignal``).
 public final class NcursesTerminal: Terminal {
     /// Why the terminal could not start.
     public enum StartError: Error, CustomStringConvertible {
@@ -71,6 +75,9 @@ public final class NcursesTerminal: Terminal {
     private var glyphCache: [Character: [Glyph]] = [:]
     private var isShutDown = false
     private let outputDescriptor: Int32
+    private let inputDescriptor: Int32
+    /// The input ended or failed: read by ``isClosed``.
+    private var inputEnded = false
     private var reportedSize: (width: Int, height: Int)?
 
     /// Starts curses on the process's terminal (or on the given descriptors, for tests).
@@ -125,7 +132,9 @@ public final class NcursesTerminal: Terminal {
         self.screen = screen
         self.window = window
         outputDescriptor = output
+        inputDescriptor = input
         ownedFiles = files
+        HangupSignal.install()
 
         raw()
         noecho()
@@ -158,8 +167,11 @@ public final class NcursesTerminal: Terminal {
 
     // MARK: - Input
 
+    public var isClosed: Bool { inputEnded || HangupSignal.received }
+
     public func nextEvent(timeout milliseconds: Int) -> TerminalEvent? {
         if !pushedBack.isEmpty { return pushedBack.removeFirst() }
+        if isClosed { return nil }
         let deadline = milliseconds < 0 ? nil : Self.now() + milliseconds
         while true {
             // A resize signalled while the app was drawing sets ncurses' flag, but ncurses only
@@ -168,7 +180,12 @@ public final class NcursesTerminal: Terminal {
             if let resize = checkSize() { return resize }
             let remaining = deadline.map { max(0, $0 - Self.now()) }
             wtimeout(window, remaining.map { Int32(clamping: $0) } ?? -1)
-            guard let input = read() else { return nil }
+            guard let input = read() else {
+                // A timeout, or a terminal that is gone: wget_wch then fails at once, every time,
+                // and waiting again would spin.
+                if !inputEnded { inputEnded = Self.hungUp(inputDescriptor) }
+                return nil
+            }
             let event: TerminalEvent?
             if input.isKeyCode {
                 event = decodeKeyCode(Int32(bitPattern: input.value))
@@ -182,6 +199,15 @@ public final class NcursesTerminal: Terminal {
             if let event { return event }
             if let deadline, Self.now() >= deadline { return nil }
         }
+    }
+
+    /// Whether a terminal descriptor has hung up or failed: what `poll` reports once the other
+    /// side (sshd, tmux, a closed pseudo-terminal controller) is gone. A live terminal with
+    /// nothing typed reports nothing.
+    static func hungUp(_ descriptor: Int32) -> Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&entry, 1, 0) >= 0 else { return errno != EINTR }
+        return entry.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     /// Milliseconds on the monotonic clock.

@@ -30,4 +30,8 @@ public protocol Terminal: AnyObject {
 
     /// Restores the terminal as it was. Safe to call twice; nothing may be presented after.
     func shutdown()
+
+    /// The terminal is gone for good: its input ended or failed, or it hung up (the SSH session
+    /// or tmux window closed). Nothing more will be typed; the app saves the draft and ends.
+    var isClosed: Bool { get }
 }
