@@ -71,8 +71,9 @@ struct IngestCommand: ParsableCommand {
         let options = IngestPipeline.Options(
             format: format.flatMap(IngestFormat.init(rawValue:)), batchSize: batch,
             showProgress: spool == nil && ProcessInfo.processInfo.environment["CI"] == nil && isatty(STDERR_FILENO) == 1)
+        // Messages quote the input (a handle, a field): inert on a terminal like all CLI output.
         let pipeline = IngestPipeline(store: inbox, applier: applier, options: options) { message in
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            FileHandle.standardError.write(Data((SafeOutput.field(message) + "\n").utf8))
         }
         if let spool {
             try watch(SpoolDirectory(root: spool), with: pipeline, service: service)
@@ -134,7 +135,7 @@ struct IngestCommand: ParsableCommand {
         var parts = ["\(summary.mentionsStored.formatted()) mentions stored"]
         if summary.repliesStored > 0 { parts.append("\(summary.repliesStored.formatted()) brand replies stored") }
         parts.append("\(summary.duplicates.formatted()) already stored")
-        var line = "\(source): " + parts.joined(separator: ", ")
+        var line = "\(SafeOutput.field(source)): " + parts.joined(separator: ", ")
         if summary.rejected > 0 {
             line += ", \(summary.rejected.formatted()) rejected"
             if let path = summary.rejectsPath {
