@@ -35,10 +35,13 @@ let package = Package(
         .target(
             name: "EarshotService",
             dependencies: [
-                "EarshotCore", "EarshotStore", "EarshotIngest", "CPeerCredentials",
+                "EarshotCore", "EarshotStore", "CPeerCredentials",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        // The live demo's simulation: generated customers go in through ingest, simulated
+        // teammates act through the service; kept apart so the service needs no ingest.
+        .target(name: "EarshotDemo", dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService"]),
         .target(
             name: "EarshotTUI",
             dependencies: ["EarshotCore", "EarshotService", "CNcurses", .product(name: "TOMLKit", package: "TOMLKit")]
@@ -46,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "earshot",
             dependencies: [
-                "EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotTUI",
+                "EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotDemo", "EarshotTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,7 +72,11 @@ let package = Package(
         ),
         .testTarget(
             name: "EarshotServiceTests",
-            dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotTestSupport"]
+            dependencies: ["EarshotCore", "EarshotStore", "EarshotService", "EarshotTestSupport"]
+        ),
+        .testTarget(
+            name: "EarshotDemoTests",
+            dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotDemo", "EarshotTestSupport"]
         ),
         // Snapshots are text files beside the tests, found through #filePath so that
         // RECORD_SNAPSHOTS=1 can rewrite them in place; excluded, as they are not resources.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EarshotCore
 import EarshotIngest
+import EarshotDemo
 import EarshotService
 import EarshotStore
 import EarshotTUI

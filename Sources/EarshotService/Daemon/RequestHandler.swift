@@ -1,5 +1,4 @@
 import EarshotCore
-import EarshotIngest
 import EarshotStore
 import Foundation
 

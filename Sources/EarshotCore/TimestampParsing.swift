@@ -1,4 +1,3 @@
-import EarshotCore
 import Foundation
 
 /// Parses the time formats the platforms use, without `DateFormatter` (slow, and

@@ -1,5 +1,6 @@
 import EarshotCore
 import EarshotIngest
+import EarshotDemo
 import EarshotService
 import EarshotStore
 import EarshotTestSupport

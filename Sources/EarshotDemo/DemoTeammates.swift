@@ -1,4 +1,5 @@
 import EarshotCore
+import EarshotService
 
 /// A simulated colleague: a responder who claims, answers and resolves at human speed.
 public struct DemoTeammate: Equatable, Sendable {

@@ -1,6 +1,7 @@
 import EarshotCore
 import EarshotIngest
-@testable import EarshotService
+import EarshotService
+@testable import EarshotDemo
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
 import EarshotCore
 import EarshotIngest
 import EarshotStore
+import EarshotService
 import Foundation
 
 /// The life around the person running `earshot demo`: customers writing (generated, or a real

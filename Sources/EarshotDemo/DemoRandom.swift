@@ -1,3 +1,4 @@
+import EarshotService
 import Foundation
 
 /// The demo's source of randomness: SplitMix64, so a seed gives the same stream on every

@@ -1,4 +1,5 @@
 import EarshotCore
+import EarshotService
 import Foundation
 
 /// A brand account the demo's customers write to.
