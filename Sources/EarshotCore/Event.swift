@@ -21,6 +21,8 @@ public enum EventKind: String, CaseIterable, Sendable, Codable {
     case replyQueued = "reply_queued"
     /// A reply was confirmed by the platform; latency samples end here.
     case replied
+    /// The brand published a post of its own (history import): no conversation, no wait.
+    case posted
     /// The delivery command started for a queued reply; it can no longer be cancelled.
     case deliveryStarted = "delivery_started"
     /// A delivery attempt failed (`final` in the detail says whether it will be retried).

@@ -289,7 +289,7 @@ public final class DemoSimulation {
             case let .rejected(message):
                 counts.rejected += 1
                 log("not stored: \(message)")
-            case .duplicate, .deferred:
+            case .duplicate, .deferred, .posted:
                 break
             }
             return outcome

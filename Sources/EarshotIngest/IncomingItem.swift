@@ -90,11 +90,15 @@ public struct RecordProblem: Error, Hashable, Sendable, CustomStringConvertible 
     public var message: String
     /// The offending record verbatim, for the rejects file.
     public var record: String
+    /// Not an error in the input: a record that is not ours to store (a customer tweet to
+    /// another account in a history export). Reported as a note; the exit status stays 0.
+    public var isNote: Bool
 
-    public init(line: Int, message: String, record: String) {
+    public init(line: Int, message: String, record: String, isNote: Bool = false) {
         self.line = line
         self.message = message
         self.record = record
+        self.isNote = isNote
     }
 
     public var description: String { "\(line): \(message)" }

@@ -143,6 +143,10 @@ public protocol InboxWriter: InboxReader {
     func updateResponder(_ responder: Responder, because event: EventDraft) throws
 
     func insertReply(_ reply: NewReply, because event: EventDraft) throws -> Reply
+    /// Stores a brand post; false when one with its platform id is stored already.
+    func insertBrandPost(_ post: NewBrandPost, because event: EventDraft) throws -> Bool
+    /// Forgets a brand post that turned out to be a reply in a stored thread (the reply is stored instead).
+    func removeBrandPost(platform: Platform, platformID: String) throws
     func updateReply(_ reply: Reply, because event: EventDraft) throws
 
     func insertNote(conversation: ConversationID, author: ResponderID, text: String, at: Timestamp, because event: EventDraft) throws -> Note
@@ -194,6 +198,7 @@ public struct StoreCounts: Equatable, Sendable, Codable {
     public var responders = 0
     public var replies = 0
     public var notes = 0
+    public var brandPosts = 0
     public var events = 0
 
     public init() {}

@@ -12,6 +12,7 @@ enum Migrations {
         migrator.registerMigration("v5_assignment", migrate: addAssignment)
         migrator.registerMigration("v6_event_occurred_at", migrate: addOccurredAt)
         migrator.registerMigration("v7_outbox", migrate: addOutbox)
+        migrator.registerMigration("v8_brand_posts", migrate: addBrandPosts)
         return migrator
     }
 
@@ -21,6 +22,24 @@ enum Migrations {
     /// The outbox: when a queued reply's next delivery attempt may start, and whether one is
     /// running now. The daemon asks for due replies by the partial index, which holds only
     /// the few queued rows, never the history.
+    /// The brand's own posts in history imports: sent, in no conversation.
+    static func addBrandPosts(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE brand_post (
+                id INTEGER PRIMARY KEY,
+                platform TEXT NOT NULL,
+                platform_id TEXT NOT NULL,
+                channel_id INTEGER NOT NULL REFERENCES channel(id),
+                author_id INTEGER NOT NULL REFERENCES responder(id),
+                text TEXT NOT NULL,
+                sent_at INTEGER NOT NULL,
+                in_reply_to TEXT,
+                raw TEXT NOT NULL,
+                UNIQUE (platform, platform_id)
+            );
+            """)
+    }
+
     static func addOutbox(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE reply ADD COLUMN next_attempt_at INTEGER;

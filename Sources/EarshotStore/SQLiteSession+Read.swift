@@ -323,6 +323,7 @@ extension SQLiteSession {
         counts.responders = try count("responder")
         counts.replies = try count("reply")
         counts.notes = try count("note")
+        counts.brandPosts = try count("brand_post")
         counts.events = try count("event")
         return counts
     }

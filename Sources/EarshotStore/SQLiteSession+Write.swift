@@ -271,6 +271,24 @@ extension SQLiteSession {
         return reply
     }
 
+    func insertBrandPost(_ post: NewBrandPost, because event: EventDraft) throws -> Bool {
+        try db.cachedStatement(sql: """
+            INSERT INTO brand_post (platform, platform_id, channel_id, author_id, text, sent_at, in_reply_to, raw)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, platform_id) DO NOTHING
+            """).execute(arguments: [
+                post.platform.rawValue, post.platformID, post.channelID, post.authorID, post.text, post.sentAt,
+                post.inReplyTo, post.rawPayload,
+            ])
+        guard db.changesCount > 0 else { return false }
+        try append(event, adding: ["post": String(db.lastInsertedRowID), "sent_at": String(post.sentAt.millisecondsSinceEpoch)])
+        return true
+    }
+
+    func removeBrandPost(platform: Platform, platformID: String) throws {
+        try db.cachedStatement(sql: "DELETE FROM brand_post WHERE platform = ? AND platform_id = ?")
+            .execute(arguments: [platform.rawValue, platformID])
+    }
+
     func updateReply(_ reply: Reply, because event: EventDraft) throws {
         try db.execute(
             sql: """

@@ -63,7 +63,7 @@ struct DatabaseCommand: ParsableCommand {
                 let rows: [(String, Int)] = [
                     ("channels", counts.channels), ("customers", counts.customers), ("mentions", counts.mentions),
                     ("conversations", counts.conversations), ("responders", counts.responders),
-                    ("replies", counts.replies), ("notes", counts.notes), ("events", counts.events),
+                    ("replies", counts.replies), ("brand posts", counts.brandPosts), ("notes", counts.notes), ("events", counts.events),
                 ]
                 for (name, count) in rows {
                     print(name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(count))

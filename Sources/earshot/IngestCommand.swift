@@ -134,6 +134,7 @@ struct IngestCommand: ParsableCommand {
     static func describe(_ summary: IngestSummary, source: String) -> String {
         var parts = ["\(summary.mentionsStored.formatted()) mentions stored"]
         if summary.repliesStored > 0 { parts.append("\(summary.repliesStored.formatted()) brand replies stored") }
+        if summary.postsStored > 0 { parts.append("\(summary.postsStored.formatted()) brand posts stored") }
         parts.append("\(summary.duplicates.formatted()) already stored")
         var line = "\(SafeOutput.field(source)): " + parts.joined(separator: ", ")
         if summary.rejected > 0 {
@@ -144,6 +145,7 @@ struct IngestCommand: ParsableCommand {
                 line += " (not kept: \(note))"
             }
         }
+        if summary.notes > 0 { line += ", \(summary.notes.formatted()) not stored (notes above)" }
         if !summary.failureMessages.isEmpty { line += "; nothing read" }
         return line
     }

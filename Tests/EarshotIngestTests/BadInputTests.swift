@@ -184,12 +184,32 @@ import Testing
         #expect(rejects == "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n4,115712,Maybe,Tue Oct 31 22:20:00 +0000 2017,broken,,\n")
     }
 
-    @Test func aBrandReplyToATweetOutsideTheInputIsRejectedNotLost() throws {
-        let csv = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
-            + "10,AcmeSupport,False,Tue Oct 31 22:14:00 +0000 2017,@9 hello ^AB,,99\n"
-        let run = try Self.ingest(csv, name: "partial.csv")
-        #expect(run.summary.rejected == 1)
-        #expect(run.messages == ["\(run.path):2: answers tweet 99, which is neither in this input nor stored; ingest the file that holds it, then this record again"])
+    /// Kept, not lost and not an error: a brand post naming the tweet, moved into its thread when
+    /// the tweet is ingested and then the reply again.
+    @Test func aBrandReplyToATweetOutsideTheInputIsKeptAsABrandPostUntilItsTweetComes() throws {
+        let header = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+        let reply = header + "10,AcmeSupport,False,Tue Oct 31 22:14:00 +0000 2017,@9 hello ^AB,,99\n"
+        let fixture = try IngestFixture(defaultChannel: nil)
+        let replyFile = fixture.directory.file("partial.csv")
+        try reply.write(toFile: replyFile, atomically: true, encoding: .utf8)
+        nonisolated(unsafe) var messages: [String] = []
+        let pipeline = fixture.pipeline { messages.append($0) }
+        let first = pipeline.ingest(.file(replyFile), rejects: RejectsSink(path: replyFile + ".rejects"))
+        #expect(first.rejected == 0 && first.postsStored == 1 && first.exitStatus == 0)
+        #expect(messages.count == 1 && messages[0].hasPrefix("\(replyFile):2: note: brand reply 10 answers tweet 99"))
+        #expect(try fixture.counts().brandPosts == 1)
+
+        let tweetFile = fixture.directory.file("earlier.csv")
+        try (header + "99,115712,True,Tue Oct 31 22:10:00 +0000 2017,@AcmeSupport where is it?,10,\n")
+            .write(toFile: tweetFile, atomically: true, encoding: .utf8)
+        _ = pipeline.ingest(.file(tweetFile), rejects: RejectsSink(path: tweetFile + ".rejects"))
+        let again = pipeline.ingest(.file(replyFile), rejects: RejectsSink(path: replyFile + ".rejects"))
+        #expect(again.repliesStored == 1)
+        #expect(try fixture.counts().brandPosts == 0)
+        try fixture.store.read { reader in
+            let tweet = try #require(try reader.mention(platform: .twcs, externalID: "99"))
+            #expect(try reader.replies(in: tweet.conversationID).map(\.platformID) == ["10"])
+        }
     }
 
     @Test func anUnreadableOrUnrecognisableFileIsAFailureOfTheSource() throws {

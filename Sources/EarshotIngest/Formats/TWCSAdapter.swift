@@ -82,7 +82,10 @@ public struct TWCSAdapter {
                 signatureInitials: Self.signatureInitials(in: row.text), rawPayload: raw)))
         }
         guard let brand = brand(for: row) else {
-            return problem("cannot tell which brand tweet \(row.tweetID) is for: it @mentions no brand and no brand answered it")
+            return .failure(RecordProblem(
+                line: record.raw.line,
+                message: "customer tweet \(row.tweetID) is not stored: it @mentions no brand of this export and no brand answered it",
+                record: record.raw.lossyText, isNote: true))
         }
         return .success(.mention(IncomingMention(
             platform: .twcs, externalID: row.tweetID, channelHandle: brand, authorHandle: row.authorID,

@@ -182,6 +182,8 @@ struct SourceRun {
                 case let .success((item, bytes)):
                     batch.append(.init(item: item, line: record.line, bytes: bytes))
                     if batch.count >= pipeline.options.batchSize { try flush() }
+                case let .failure(problem) where problem.isNote:
+                    note(line: problem.line, message: problem.message)
                 case let .failure(problem):
                     // A record that is one item is kept byte for byte; an item inside a
                     // larger document is kept as the adapter gave it.
@@ -240,6 +242,7 @@ struct SourceRun {
             guard let result = adapter.item(from: record) else { continue }
             switch result {
             case let .success(item): parsed.append(.init(item: item, line: record.raw.line, bytes: record.raw.bytes))
+            case let .failure(problem) where problem.isNote: note(line: problem.line, message: problem.message)
             case let .failure(problem): reject(bytes: record.raw.bytes, line: problem.line, message: problem.message)
             }
         }
@@ -293,9 +296,17 @@ struct SourceRun {
             summary.duplicates += 1
         case .deferred:
             if case let .brandReply(reply) = item.item { deferred[reply.externalID] = item }
+        case .posted:
+            summary.accepted += 1
+            summary.postsStored += 1
         case let .rejected(message):
             reject(bytes: item.bytes, line: item.line, message: message)
         }
+    }
+
+    private mutating func note(line: Int, message: String) {
+        summary.notes += 1
+        pipeline.report("\(source.name):\(line): note: \(message)")
     }
 
     private mutating func reject(bytes: [UInt8], line: Int, message: String) {
@@ -306,13 +317,21 @@ struct SourceRun {
     }
 
     mutating func finish() {
-        // Brand replies whose parent never came: answered tweets outside this input.
+        // Brand replies whose tweet never came: an export is a sample of a longer history, so
+        // not an error. Each is kept as a brand post naming the tweet; ingesting the file that
+        // holds the tweet, then this one again, moves it into its thread.
         for reply in pipeline.applier.takeUnansweredReplies() {
             guard let item = deferred.removeValue(forKey: reply.externalID) else { continue }
-            reject(
-                bytes: item.bytes, line: item.line,
-                message: "answers tweet \(reply.inReplyToExternalID ?? "?"), which is neither in this input nor stored; "
-                    + "ingest the file that holds it, then this record again")
+            do {
+                let outcome = try pipeline.store.write { writer in try pipeline.applier.postUnanswered(reply, in: writer) }
+                try account(item, outcome)
+                pipeline.report("\(source.name):\(item.line): note: brand reply \(reply.externalID) answers tweet "
+                    + "\(reply.inReplyToExternalID ?? "?"), which is neither in this input nor stored: kept as a brand post "
+                    + "(ingest the file that holds that tweet, then this one again, to put it in its thread)")
+            } catch {
+                pipeline.applier.forgetCaches()
+                reject(bytes: item.bytes, line: item.line, message: "could not be stored: \(error)")
+            }
         }
         progress.finish()
         if rejects.count > 0 {

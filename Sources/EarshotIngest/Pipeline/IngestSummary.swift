@@ -4,6 +4,10 @@ public struct IngestSummary: Equatable, Sendable {
     public var accepted = 0
     public var mentionsStored = 0
     public var repliesStored = 0
+    /// The brand's own posts (history imports): sent, in no conversation.
+    public var postsStored = 0
+    /// Records that are not ours to store and not errors (reported, exit status 0).
+    public var notes = 0
     public var duplicates = 0
     public var rejected = 0
     /// Problems that were not one record (unreadable file, unknown format, empty input).
@@ -21,6 +25,8 @@ public struct IngestSummary: Equatable, Sendable {
         lhs.accepted += rhs.accepted
         lhs.mentionsStored += rhs.mentionsStored
         lhs.repliesStored += rhs.repliesStored
+        lhs.postsStored += rhs.postsStored
+        lhs.notes += rhs.notes
         lhs.duplicates += rhs.duplicates
         lhs.rejected += rhs.rejected
         lhs.sourceFailures += rhs.sourceFailures

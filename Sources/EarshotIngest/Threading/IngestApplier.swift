@@ -9,6 +9,8 @@ public enum ApplyOutcome: Equatable, Sendable {
     case duplicate
     /// A brand reply whose parent has not been seen yet; applied when the parent arrives.
     case deferred
+    /// A brand's own post (no customer tweet to answer): stored as sent, in no conversation.
+    case posted
     /// Not stored; the message says why and what to do.
     case rejected(String)
 }
@@ -210,9 +212,7 @@ public final class IngestApplier {
 
     func apply(_ incoming: IncomingBrandReply, in writer: any InboxWriter) throws -> ApplyOutcome {
         if try writer.reply(platform: incoming.platform, platformID: incoming.externalID) != nil { return .duplicate }
-        guard let parentID = incoming.inReplyToExternalID else {
-            return .rejected("brand post \(incoming.externalID) answers no tweet, so there is no conversation to put it in")
-        }
+        guard let parentID = incoming.inReplyToExternalID else { return try post(incoming, in: writer) }
         var conversationID: ConversationID?
         if let parent = try writer.mentionLink(platform: incoming.platform, externalID: parentID) {
             conversationID = parent.conversationID
@@ -227,6 +227,8 @@ public final class IngestApplier {
         let author = try brandResponder(channel: channel, initials: incoming.signatureInitials, in: writer)
         let now = clock.now()
         let sent = incoming.createdAt
+        // Kept as a brand post by an earlier run that lacked the tweet: it has its thread now.
+        try writer.removeBrandPost(platform: incoming.platform, platformID: incoming.externalID)
         let reply = try writer.insertReply(
             NewReply(
                 conversationID: conversation.id, cycle: conversation.cycle, authorID: author.id, text: incoming.text,
@@ -240,6 +242,25 @@ public final class IngestApplier {
         try applyWaitingReplies(answering: incoming.platform, incoming.externalID, in: writer)
         try adoptCustomerAnswers(to: incoming, in: conversation, now: now, in: writer)
         return .stored(conversation.id)
+    }
+
+    /// A brand reply whose tweet never came (it is outside the export): kept as a brand post
+    /// that names the tweet. Ingesting the tweet, then the reply again, puts it in its thread.
+    public func postUnanswered(_ incoming: IncomingBrandReply, in writer: any InboxWriter) throws -> ApplyOutcome {
+        try post(incoming, in: writer)
+    }
+
+    /// A brand's own post: sent, with no customer wait to end, so in no conversation.
+    private func post(_ incoming: IncomingBrandReply, in writer: any InboxWriter) throws -> ApplyOutcome {
+        let channel = try self.channel(incoming.platform, incoming.channelHandle, in: writer)
+        let author = try brandResponder(channel: channel, initials: incoming.signatureInitials, in: writer)
+        let stored = try writer.insertBrandPost(
+            NewBrandPost(
+                platform: incoming.platform, platformID: incoming.externalID, channelID: channel.id, authorID: author.id,
+                text: incoming.text, sentAt: incoming.createdAt, inReplyTo: incoming.inReplyToExternalID,
+                rawPayload: incoming.rawPayload),
+            because: EventDraft(.posted, by: .responder(login: author.login), at: clock.now()))
+        return stored ? .posted : .duplicate
     }
 
     /// A customer's answer to our reply that arrived first sits in its own conversation: fold it in.
