@@ -130,6 +130,33 @@ extension InboxService {
         return result
     }
 
+    /// A person corrects the classifier: a customer set aside as spam or a broadcast comes back
+    /// into the queue, or a scam the classifier missed is set aside. The class is then locked:
+    /// a customer writing again (a new cycle) keeps it. Any responder may, and the event says who.
+    @discardableResult
+    public func setTriageClass(_ id: ConversationID, to triageClass: TriageClass, by login: String) throws -> Conversation {
+        let result = try store.write { writer -> Conversation in
+            let actor = try responder(login, in: writer)
+            var conversation = try self.conversation(id, in: writer)
+            let previous = conversation.triageClass
+            guard previous != triageClass || !conversation.triageLocked else { return conversation }
+            let now = clock.now()
+            conversation.triageClass = triageClass
+            conversation.triageReason = "set by \(actor.login) (was \(previous.rawValue))"
+            conversation.triageLocked = true
+            conversation.updatedAt = now
+            try writer.updateConversation(
+                conversation, because: event(.triaged, by: actor, detail: ["from": previous.rawValue, "to": triageClass.rawValue]))
+            if previous != triageClass {
+                try writer.noteTriageOverride(of: id, by: actor.id, from: previous, to: triageClass, at: now)
+            }
+            return conversation
+        }
+        // Back in the queue: routing may give it to someone now.
+        try drainIfAutomatic()
+        return result
+    }
+
     @discardableResult
     public func setPriority(_ id: ConversationID, to priority: Priority, by login: String) throws -> Conversation {
         try store.write { writer in

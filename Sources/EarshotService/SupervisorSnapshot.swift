@@ -35,6 +35,9 @@ public struct SupervisorSnapshot: Codable, Sendable, Equatable {
     public var atRisk: [QueueRow]
     /// The last 12 hours, oldest first.
     public var hours: [Hour]
+    /// Today's corrections of the classifier by people, most frequent first: how often the
+    /// team overrules it, and from which class (spam wrongly set aside, scams let through).
+    public var triageOverrides: [TriageOverrideCount] = []
 }
 
 extension InboxService {
@@ -43,7 +46,10 @@ extension InboxService {
         let now = clock.now()
         // The last 12 whole hours, the current one last.
         let firstHour = now.millisecondsSinceEpoch / 3_600_000 * 3_600_000 - 11 * 3_600_000
-        let (team, waiting, unassigned, traffic) = try store.read { reader in
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = sla.calendar.timeZone
+        let midnight = Timestamp(calendar.startOfDay(for: Date(timeIntervalSince1970: Double(now.millisecondsSinceEpoch) / 1000)))
+        let (team, waiting, unassigned, traffic, overrides) = try store.read { reader in
             let me = try responder(login, in: reader)
             guard me.role == .supervisor else { throw ServiceError.supervisorsOnly(action: "the supervisor pane") }
             let loads = try reader.openLoads()
@@ -52,12 +58,9 @@ extension InboxService {
                                           capacity: $0.capacity, lastActiveAt: $0.lastActiveAt)
             }
             return (team, try reader.waitingSummary(), try reader.countUnassigned(),
-                    try reader.hourlyTraffic(since: Timestamp(millisecondsSinceEpoch: firstHour)))
+                    try reader.hourlyTraffic(since: Timestamp(millisecondsSinceEpoch: firstHour)), try reader.triageOverrides(since: midnight))
         }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = sla.calendar.timeZone
-        let midnight = calendar.startOfDay(for: Date(timeIntervalSince1970: Double(now.millisecondsSinceEpoch) / 1000))
-        let today = try StatsEngine(store: store, sla: sla, clock: clock).report(grouping: .responder, since: Timestamp(midnight)).total
+        let today = try StatsEngine(store: store, sla: sla, clock: clock).report(grouping: .responder, since: midnight).total
         let breached = try queueWindow(QueueWindowRequest(view: "breached", limit: 8), for: login)
         let atRisk = try queueWindow(QueueWindowRequest(view: "open", limit: 200), for: login).filter { $0.sla == .warning }.prefix(8)
         let hours = (0..<12).map { index -> SupervisorSnapshot.Hour in
@@ -67,6 +70,7 @@ extension InboxService {
         return SupervisorSnapshot(
             now: now, waiting: waiting.count, oldestWaitSince: waiting.oldest, unassigned: unassigned, team: team,
             repliesToday: today.repliesSent, firstResponseP50: today.firstResponse.p50, firstResponseP90: today.firstResponse.p90,
-            slaAttainment: today.slaAttainment, breached: breached, atRisk: Array(atRisk), hours: hours)
+            slaAttainment: today.slaAttainment, breached: breached, atRisk: Array(atRisk), hours: hours,
+            triageOverrides: overrides)
     }
 }

@@ -104,6 +104,8 @@ public protocol InboxReader {
     /// Customer messages and sent replies per hour since `since` (hour start in ms → count), for
     /// the supervisor's chart. Scans the two tables' recent rows; asked every few seconds at most.
     func hourlyTraffic(since: Timestamp) throws -> (arrivals: [Int64: Int], replies: [Int64: Int])
+    /// How often people corrected the classifier since `since`, per (from, to) class pair.
+    func triageOverrides(since: Timestamp) throws -> [TriageOverrideCount]
 }
 
 extension InboxReader {
@@ -147,6 +149,8 @@ public protocol InboxWriter: InboxReader {
     func insertBrandPost(_ post: NewBrandPost, because event: EventDraft) throws -> Bool
     /// Forgets a brand post that turned out to be a reply in a stored thread (the reply is stored instead).
     func removeBrandPost(platform: Platform, platformID: String) throws
+    /// Notes that `responder` corrected the class (bookkeeping beside the `triaged` event).
+    func noteTriageOverride(of conversation: ConversationID, by responder: ResponderID, from: TriageClass, to: TriageClass, at: Timestamp) throws
     func updateReply(_ reply: Reply, because event: EventDraft) throws
 
     func insertNote(conversation: ConversationID, author: ResponderID, text: String, at: Timestamp, because event: EventDraft) throws -> Note

@@ -13,6 +13,7 @@ enum Migrations {
         migrator.registerMigration("v6_event_occurred_at", migrate: addOccurredAt)
         migrator.registerMigration("v7_outbox", migrate: addOutbox)
         migrator.registerMigration("v8_brand_posts", migrate: addBrandPosts)
+        migrator.registerMigration("v9_triage_overrides", migrate: addTriageOverrides)
         return migrator
     }
 
@@ -22,6 +23,22 @@ enum Migrations {
     /// The outbox: when a queued reply's next delivery attempt may start, and whether one is
     /// running now. The daemon asks for due replies by the partial index, which holds only
     /// the few queued rows, never the history.
+    /// Each time a person corrected the classifier, by time: the supervisor pane counts today's
+    /// from an index range instead of searching the event log (which has no time index).
+    static func addTriageOverrides(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE triage_override (
+                id INTEGER PRIMARY KEY,
+                conversation_id INTEGER NOT NULL REFERENCES conversation(id),
+                responder_id INTEGER NOT NULL REFERENCES responder(id),
+                at INTEGER NOT NULL,
+                from_class TEXT NOT NULL,
+                to_class TEXT NOT NULL
+            );
+            CREATE INDEX triage_override_at ON triage_override (at);
+            """)
+    }
+
     /// The brand's own posts in history imports: sent, in no conversation.
     static func addBrandPosts(_ db: Database) throws {
         try db.execute(sql: """

@@ -303,6 +303,19 @@ extension SQLiteSession {
             try perHour("SELECT sent_at / 3600000, count(*) FROM reply WHERE state = 'sent' AND sent_at >= ? GROUP BY 1"))
     }
 
+    func triageOverrides(since: Timestamp) throws -> [TriageOverrideCount] {
+        try Row.fetchAll(
+            try db.cachedStatement(sql: """
+                SELECT from_class, to_class, count(*) AS n FROM triage_override WHERE at >= ?
+                GROUP BY from_class, to_class ORDER BY n DESC, from_class, to_class
+                """),
+            arguments: [since]
+        ).compactMap { row in
+            guard let from = TriageClass(rawValue: row["from_class"]), let to = TriageClass(rawValue: row["to_class"]) else { return nil }
+            return TriageOverrideCount(from: from, to: to, count: row["n"])
+        }
+    }
+
     func waitingSummary() throws -> (count: Int, oldest: Timestamp?) {
         let row = try Row.fetchOne(db, sql: """
             SELECT count(*), min(waiting_since) FROM conversation

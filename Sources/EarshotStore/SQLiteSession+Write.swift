@@ -284,6 +284,12 @@ extension SQLiteSession {
         return true
     }
 
+    func noteTriageOverride(of conversation: ConversationID, by responder: ResponderID, from: TriageClass, to: TriageClass, at: Timestamp) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO triage_override (conversation_id, responder_id, at, from_class, to_class) VALUES (?, ?, ?, ?, ?)
+            """).execute(arguments: [conversation, responder, at, from.rawValue, to.rawValue])
+    }
+
     func removeBrandPost(platform: Platform, platformID: String) throws {
         try db.cachedStatement(sql: "DELETE FROM brand_post WHERE platform = ? AND platform_id = ?")
             .execute(arguments: [platform.rawValue, platformID])

@@ -10,6 +10,7 @@ func describe(_ conversation: Conversation, api: any InboxAPI) throws -> String 
     if conversation.status == .snoozed, let until = conversation.snoozedUntil { line += " until \(until.iso8601)" }
     line += owner.map { ", assigned to \(SafeOutput.field($0))" } ?? ", unassigned"
     if conversation.priority != .normal { line += ", \(conversation.priority.name) priority" }
+    if conversation.triageLocked { line += ", class \(conversation.triageClass.rawValue)" }
     if !conversation.labels.isEmpty { line += ", labels \(conversation.labels.map(SafeOutput.field).joined(separator: ","))" }
     return line
 }
@@ -74,6 +75,23 @@ struct SnoozeCommand: ConversationVerb {
     @OptionGroup var options: ServiceOptions
     func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation {
         try api.snooze(id, until: until.resolve(now: SystemClock().now()))
+    }
+}
+
+/// The class is a value the argument parser knows, so help and completion list the classes.
+extension TriageClass: ExpressibleByArgument {}
+
+struct ClassCommand: ConversationVerb {
+    static let configuration = CommandConfiguration(
+        commandName: "class",
+        abstract: "Correct the triage class: bring a conversation set aside back (question), or set one aside (spam).",
+        discussion: "The class is then kept when the customer writes again; the change is an event with who made it.")
+    @Argument(help: "The conversation id.") var conversation: ConversationArgument
+    @Argument(help: "question, complaint, praise, broadcast, spam or other.") var triageClass: TriageClass
+    @OptionGroup var options: ServiceOptions
+
+    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation {
+        try api.setTriageClass(id, to: triageClass)
     }
 }
 

@@ -259,4 +259,23 @@ import Testing
         fixture.press(.character("G"), .enter)
         #expect(fixture.screen.contains("08:40 @dov"), "\(fixture.screen)")
     }
+
+    /// t corrects the classifier on the selected conversation (the same grammar as `:class`),
+    /// and the supervisor pane counts today's corrections.
+    @Test func cCorrectsTheClassAndTheSupervisorPaneCountsIt() throws {
+        let fixture = try busyFixture()
+        fixture.start()
+        fixture.press(.character("v"), .character("g"))  // unassigned, kim's question first
+        fixture.press(.character("t"))
+        #expect(fixture.screen.contains("class of #1 (question, complaint, praise, broadcast, spam, other): "))
+        fixture.type("spam")
+        fixture.press(.enter)
+        #expect(fixture.screen.contains("class set to spam"), "\(fixture.screen)")
+        let conversation = try #require(try fixture.store.read { try $0.conversation(ConversationID(1)) })
+        #expect(conversation.triageClass == .spam && conversation.triageLocked)
+        #expect(!fixture.screen.contains("@kim"), "set aside, it leaves the unassigned view")
+        fixture.press(.character("S"))
+        fixture.wait(milliseconds: 500)
+        #expect(fixture.screen.contains("classifier corrected 1× today: question→spam 1"), "\(fixture.screen)")
+    }
 }

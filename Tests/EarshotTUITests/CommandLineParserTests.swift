@@ -75,7 +75,7 @@ struct CommandLineParserTests {
 
     @Test("Unknown commands suggest the closest names")
     func unknown() {
-        #expect(error(":clam") == "unknown command :clam; did you mean :claim?")
+        #expect(error(":clam") == "unknown command :clam; did you mean :claim or :class?")
         #expect(error(":reslove") == "unknown command :reslove; did you mean :resolve?")
         #expect(error(":undo") == "unknown command :undo; did you mean :undo-send?")
         #expect(error(":xyzzy") == "unknown command :xyzzy; Tab completes command names, ? lists them")
@@ -84,7 +84,7 @@ struct CommandLineParserTests {
     @Test("Tab completion of names, then of fixed values")
     func completion() {
         #expect(parser.completions(for: "re") == ["redraw", "release", "reopen", "reply", "resolve", "retry-send"])
-        #expect(parser.completions(for: ":cl") == ["claim"])
+        #expect(parser.completions(for: ":cl") == ["claim", "class"])
         #expect(parser.completions(for: "").count == ActionID.allCases.count)
         #expect(parser.completions(for: "zz").isEmpty)
         #expect(parser.completions(for: "priority ") == ["priority low", "priority normal", "priority high", "priority urgent"])

@@ -131,7 +131,7 @@ struct KeymapLoaderTests {
             """)
         #expect(problems == [
             "keys.toml:1: quit is outside a section; put it under the section it is for: [generic], [queue], [thread], [composer]",
-            "keys.toml:3: unknown action clam in [queue] (did you mean claim?); the actions are listed in docs/keys.md and by ? in earshot",
+            "keys.toml:3: unknown action clam in [queue] (did you mean claim or class?); the actions are listed in docs/keys.md and by ? in earshot",
             "keys.toml:4: unknown action moveDown in [queue] (the action is called down); the actions are listed in docs/keys.md and by ? in earshot",
             #"keys.toml:5: claim in [queue] must be a key name or a list of them, like claim = "F5" or claim = ["F5", "C-x"]; claim keeps its default keys (c)"#,
             #"keys.toml:6: assign in [queue] must be a key name or a list of them, like assign = "F5" or assign = ["F5", "C-x"]; assign keeps its default keys (a)"#,

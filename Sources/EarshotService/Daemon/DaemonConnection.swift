@@ -141,6 +141,9 @@ public struct RemoteInbox: InboxAPI {
     public func setPriority(_ id: ConversationID, to priority: Priority) throws -> Conversation {
         try conversation("priority", id, ["priority": priority.name])
     }
+    public func setTriageClass(_ id: ConversationID, to triageClass: TriageClass) throws -> Conversation {
+        try conversation("class", id, ["class": triageClass.rawValue])
+    }
     public func label(_ id: ConversationID, _ label: String, add: Bool) throws -> Conversation {
         try conversation("label", id, ["label": label, "add": add])
     }

@@ -11,6 +11,8 @@ public protocol InboxAPI: Sendable {
     func reopen(_ id: ConversationID) throws -> Conversation
     func snooze(_ id: ConversationID, until: Timestamp) throws -> Conversation
     func setPriority(_ id: ConversationID, to priority: Priority) throws -> Conversation
+    /// Corrects the classifier; the class is kept when the customer writes again.
+    func setTriageClass(_ id: ConversationID, to triageClass: TriageClass) throws -> Conversation
     func label(_ id: ConversationID, _ label: String, add: Bool) throws -> Conversation
     func addNote(_ id: ConversationID, text: String) throws -> Note
     func saveDraft(_ id: ConversationID, text: String) throws -> Reply
@@ -81,6 +83,9 @@ public struct LocalInbox: InboxAPI {
     }
     public func label(_ id: ConversationID, _ label: String, add: Bool) throws -> Conversation {
         try service.label(id, label, add: add, by: login)
+    }
+    public func setTriageClass(_ id: ConversationID, to triageClass: TriageClass) throws -> Conversation {
+        try service.setTriageClass(id, to: triageClass, by: login)
     }
     public func addNote(_ id: ConversationID, text: String) throws -> Note { try service.addNote(id, text: text, by: login) }
     public func saveDraft(_ id: ConversationID, text: String) throws -> Reply { try service.saveDraft(id, text: text, by: login) }

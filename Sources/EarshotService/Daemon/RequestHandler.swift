@@ -63,6 +63,11 @@ struct RequestHandler {
                 throw RequestError(code: "bad_request", message: "priority must be low, normal, high or urgent")
             }
             return WireProtocol.object(try api.setPriority(conversation(), to: priority))
+        case "class":
+            guard let triageClass = TriageClass(rawValue: try string("class")) else {
+                throw RequestError(code: "bad_request", message: "class must be one of \(TriageClass.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return WireProtocol.object(try api.setTriageClass(conversation(), to: triageClass))
         case "label":
             return WireProtocol.object(try api.label(conversation(), string("label"), add: (params["add"] as? Bool) ?? true))
         case "note": return WireProtocol.object(try api.addNote(conversation(), text: string("text")))

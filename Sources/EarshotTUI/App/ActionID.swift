@@ -32,6 +32,8 @@ public enum ActionID: String, CaseIterable, Sendable, Hashable {
     case snooze
     case priority
     case label
+    /// Correct the classifier (bring a customer set aside back, or set a scam aside).
+    case triageClass = "class"
     /// Take back the reply just sent, during the undo window.
     case undoSend = "undo-send"
     /// Retry my failed reply in this conversation.

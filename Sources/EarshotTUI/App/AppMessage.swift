@@ -64,6 +64,7 @@ public enum Operation: Sendable, Equatable {
     case snooze(Timestamp)
     case priority(Priority)
     case label(String, add: Bool)
+    case triageClass(TriageClass)
 
     var pastTense: String {
         switch self {
@@ -75,6 +76,7 @@ public enum Operation: Sendable, Equatable {
         case let .snooze(until): "snoozed until \(until.iso8601)"
         case let .priority(priority): "priority \(priority.name)"
         case let .label(name, add): add ? "labelled \(name)" : "label \(name) removed"
+        case let .triageClass(triageClass): "class set to \(triageClass.rawValue)"
         }
     }
 }

@@ -35,7 +35,7 @@ extension AppModel {
         case .back: return back()
         case .quit: return quit()
         case .suspend: return draftSaveOnLeave() + [.suspend]
-        case .claim, .release, .resolve, .reopen, .assign, .snooze, .priority, .label:
+        case .claim, .release, .resolve, .reopen, .assign, .snooze, .priority, .label, .triageClass:
             guard let id = targetConversation else { return nothingSelected() }
             return operate(action, on: id, argument: argument)
         case .reply, .note:
@@ -145,6 +145,7 @@ extension AppModel {
         case .assign: "assign #\(id) to (login): "
         case .snooze: "snooze #\(id) for (45m, 2h, 1d) or until (2026-12-01T09:00): "
         case .priority: "priority of #\(id) (low, normal, high, urgent): "
+        case .triageClass: "class of #\(id) (\(TriageClass.allCases.map(\.rawValue).joined(separator: ", "))): "
         case .label: "label #\(id) (word adds, -word removes): "
         default: nil
         }
@@ -166,6 +167,9 @@ extension AppModel {
             guard let priority = Priority(name: name) else { return [] }
             operation = .priority(priority)
         case let (.label, .label(name, add)?): operation = .label(name, add: add)
+        case let (.triageClass, .choice(name)?):
+            guard let triageClass = TriageClass(rawValue: name) else { return [] }
+            operation = .triageClass(triageClass)
         default:
             return []
         }

@@ -110,6 +110,7 @@ public final class EffectRunner {
         case let .snooze(until): _ = try api.snooze(id, until: until)
         case let .priority(priority): _ = try api.setPriority(id, to: priority)
         case let .label(name, add): _ = try api.label(id, name, add: add)
+        case let .triageClass(triageClass): _ = try api.setTriageClass(id, to: triageClass)
         }
     }
 

@@ -34,6 +34,7 @@ extension ActionTable {
         Entry(.snooze, "Put aside until a time (2h, 1d, a date)", argument: .snoozeTime, changesState: true, defaults: work([.character("s")])),
         Entry(.priority, "Set the priority", argument: CommandArgument.priorities, changesState: true, defaults: work([.character("p")])),
         Entry(.label, "Add a label (or remove one: -label)", argument: .labelChange, changesState: true, defaults: work([.character("l")])),
+        Entry(.triageClass, "Correct the triage class (question, spam...)", argument: CommandArgument.triageClasses, changesState: true, defaults: work([.character("t")])),
         Entry(.undoSend, "Take back the reply just sent (undo window)", changesState: true, defaults: work([.character("U")])),
         Entry(.retrySend, "Retry my failed reply", changesState: true, defaults: work([.character("R")])),
         Entry(.supervisor, "Show or hide the supervisor pane", defaults: generic([.character("S")])),

@@ -35,6 +35,8 @@ public enum CommandArgument: Sendable, Hashable {
 
     /// Values `:priority` accepts, from the domain so they cannot drift.
     static var priorities: CommandArgument { .choice(Priority.allCases.map(\.name)) }
+    /// Values `:class` accepts.
+    static var triageClasses: CommandArgument { .choice(TriageClass.allCases.map(\.rawValue)) }
     /// Values `:availability` accepts.
     static var availabilities: CommandArgument { .choice(Availability.allCases.map(\.rawValue)) }
 }

@@ -16,6 +16,7 @@ enum SupervisorPane {
         canvas.draw(in: inner) { pane in
             var y = 0
             _ = pane.put(headline(snapshot, clock: state.screenClock), x: 0, y: y, style: .bold)
+            _ = pane.put(overrides(snapshot), x: 0, y: y + 1, style: .dim)
             y += 2
             let chartWidth = 12 * 3 + 2
             let teamWidth = max(20, pane.width - chartWidth - 2)
@@ -38,6 +39,14 @@ enum SupervisorPane {
         parts.append("FRT p50 \(frt[0]) p90 \(frt[1])")
         parts.append("SLA " + (s.slaAttainment.map { "\(Int(($0 * 100).rounded()))%" } ?? "-"))
         return parts.joined(separator: " · ")
+    }
+
+    /// How often people corrected the classifier today, per class.
+    static func overrides(_ s: SupervisorSnapshot) -> String {
+        guard !s.triageOverrides.isEmpty else { return "classifier: not corrected today" }
+        let total = s.triageOverrides.reduce(0) { $0 + $1.count }
+        return "classifier corrected \(total)× today: "
+            + s.triageOverrides.map { "\($0.from.rawValue)→\($0.to.rawValue) \($0.count)" }.joined(separator: ", ")
     }
 
     static func team(_ canvas: inout Canvas, _ s: SupervisorSnapshot, clock: ScreenClock) {
