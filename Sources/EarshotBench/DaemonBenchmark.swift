@@ -3,6 +3,7 @@ import EarshotIngest
 import EarshotService
 import EarshotStore
 import Foundation
+import Synchronization
 
 /// 50 clients connected to a daemon while mentions arrive at 200/s: how long from a change
 /// (its event's time) until every client has it, and how long a claim round trip takes.
@@ -100,20 +101,15 @@ struct IngestApplierFeed {
     }
 }
 
-final class Latencies: @unchecked Sendable {
-    // @unchecked: every access holds the lock.
-    private let lock = NSLock()
-    private var delivery: [Double] = []
-    private var claims: [Double] = []
-    func addDelivery(_ milliseconds: Int64) { lock.withLock { delivery.append(Double(milliseconds)) } }
-    func addClaim(_ milliseconds: Double) { lock.withLock { claims.append(milliseconds) } }
-    func sorted() -> ([Double], [Double]) { lock.withLock { (delivery.sorted(), claims.sorted()) } }
+final class Latencies: Sendable {
+    private let samples = Mutex((delivery: [Double](), claims: [Double]()))
+    func addDelivery(_ milliseconds: Int64) { samples.withLock { $0.delivery.append(Double(milliseconds)) } }
+    func addClaim(_ milliseconds: Double) { samples.withLock { $0.claims.append(milliseconds) } }
+    func sorted() -> ([Double], [Double]) { samples.withLock { ($0.delivery.sorted(), $0.claims.sorted()) } }
 }
 
-final class Flag: @unchecked Sendable {
-    // @unchecked: every access holds the lock.
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
 }

@@ -6,6 +6,7 @@ import EarshotService
 import EarshotStore
 import EarshotTUI
 import Foundation
+import Synchronization
 
 /// `earshot demo`, what `make run` starts: a live inbox on a throwaway database, with
 /// customers writing and teammates answering around the person running it (docs/demo.md).
@@ -240,8 +241,7 @@ final class DemoDriver: @unchecked Sendable {
 
 /// The demo's files: a private temporary directory holding the database (unless `--db`), the
 /// delivered replies and the log, removed at the end.
-final class DemoWorkspace: @unchecked Sendable {
-    // @unchecked: every property is immutable; `log` synchronises itself.
+final class DemoWorkspace: Sendable {
     let directory: String
     let database: String
     let sentFile: String
@@ -286,16 +286,12 @@ final class DemoWorkspace: @unchecked Sendable {
 
 /// Problems during the demo, kept in memory: the screen is the TUI's while it runs, so they
 /// are printed after it closes.
-final class DemoLog: @unchecked Sendable {
-    // @unchecked: `stored` is only touched under `lock`.
-    private let lock = NSLock()
-    private var stored: [String] = []
+final class DemoLog: Sendable {
+    private let stored = Mutex<[String]>([])
 
     func write(_ line: String) {
-        lock.withLock {
-            if stored.count < 1000 { stored.append(line) }
-        }
+        stored.withLock { if $0.count < 1000 { $0.append(line) } }
     }
 
-    var lines: [String] { lock.withLock { stored } }
+    var lines: [String] { stored.withLock { $0 } }
 }

@@ -1,23 +1,22 @@
 import Foundation
+import Synchronization
 
 /// Who is looking at or typing in which conversation, right now. Kept in the daemon's memory
 /// only (it is not history), per client connection, and cleared when a client goes away.
-final class PresenceBoard: @unchecked Sendable {
-    // @unchecked: all state is behind `lock`.
-    enum State: String { case viewing, composing }
+final class PresenceBoard: Sendable {
+    enum State: String, Sendable { case viewing, composing }
 
-    struct Entry: Equatable {
+    struct Entry: Equatable, Sendable {
         let login: String
         let state: State
     }
 
-    private let lock = NSLock()
     /// Session → (conversation, entry): one place per client connection.
-    private var places: [ObjectIdentifier: (conversation: Int64, entry: Entry)] = [:]
+    private let places = Mutex<[ObjectIdentifier: (conversation: Int64, entry: Entry)]>([:])
 
     /// Sets where a session is; returns the conversations whose presence changed.
     func set(_ session: ObjectIdentifier, login: String, conversation: Int64?, state: State?) -> [Int64] {
-        lock.withLock {
+        places.withLock { places in
             let previous = places[session]?.conversation
             if let conversation, let state {
                 places[session] = (conversation, Entry(login: login, state: state))
@@ -29,13 +28,13 @@ final class PresenceBoard: @unchecked Sendable {
     }
 
     func clear(_ session: ObjectIdentifier) -> Int64? {
-        lock.withLock { places.removeValue(forKey: session)?.conversation }
+        places.withLock { $0.removeValue(forKey: session)?.conversation }
     }
 
     /// Everyone in a conversation, composers first, each login once (its strongest state);
     /// `excluding` leaves out one connection (the one asking).
     func people(in conversation: Int64, excluding: ObjectIdentifier? = nil) -> [Entry] {
-        lock.withLock {
+        places.withLock { places in
             var strongest: [String: State] = [:]
             for (session, place) in places where place.conversation == conversation && session != excluding {
                 if strongest[place.entry.login] != .composing { strongest[place.entry.login] = place.entry.state }
