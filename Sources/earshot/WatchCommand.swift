@@ -9,6 +9,9 @@ struct WatchCommand: ParsableCommand {
         discussion: "Lines are: event id, time, kind, conversation (or -), actor. Stop with Ctrl-C.")
     @Option(help: ArgumentHelp("The daemon's socket.", valueName: "path")) var socket: String?
 
+    /// Error codes of a daemon that answered and said no.
+    static let refusals: Set<String> = ["not_a_responder", "version", "unknown_user", "hello_expected"]
+
     func run() throws {
         // Signals through a dispatch source, so Ctrl-C and SIGTERM work even when the parent
         // left them blocked in the mask this process inherited.
@@ -24,16 +27,26 @@ struct WatchCommand: ParsableCommand {
         while true {
             do {
                 let connection = try DaemonConnection(path: path)
+                defer { connection.close() }
                 if announced { FileHandle.standardError.write(Data("connected to \(path)\n".utf8)) }
                 announced = false
                 while true {
-                    let event = try connection.nextEvent()
+                    let event: [String: Any]
+                    do {
+                        event = try connection.nextEvent()
+                    } catch let error as DaemonConnection.RemoteError where error.code == "unreadable" {
+                        // The connection is at the next message again: say so and carry on.
+                        FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+                        continue
+                    }
                     let conversation = (event["conversation"] as? NSNumber).map { "\($0)" } ?? "-"
                     print("\(event["id"] ?? "?")\t\(event["at"] ?? "?")\t\(event["kind"] ?? "?")\t\(conversation)\t\(event["actor"] ?? "?")")
                     fflush(nil)
                 }
-            } catch let error as DaemonConnection.RemoteError where error.code != "closed" {
-                // Refused (not a responder, wrong version): retrying will not help.
+            } catch let error as DaemonConnection.RemoteError where Self.refusals.contains(error.code) {
+                // Refused at the hello (not a responder, wrong version): retrying will not help.
+                // Anything else (the daemon went away, or sent what the client cannot read) is
+                // retried, as docs/protocol.md promises.
                 throw CommandFailure(error.description)
             } catch {
                 if !announced {
