@@ -68,7 +68,8 @@ import Testing
         fake.arguments = ["-c", standIn, socket]
         fake.standardError = FileHandle.nullDevice
         try fake.run()
-        defer { fake.terminate(); fake.waitUntilExit() }
+        // SIGKILL: the test process may hand its children SIGTERM blocked.
+        defer { kill(fake.processIdentifier, SIGKILL); fake.waitUntilExit() }
         try CLITest.waitFor { FileManager.default.fileExists(atPath: socket) }
 
         let output = TemporaryDirectoryFile(home.file("watch.out"))
