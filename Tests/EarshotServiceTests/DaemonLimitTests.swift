@@ -59,13 +59,15 @@ import Testing
             #"{"id":6,"method":"whoami","params":[1]}"#,
             #"{"id":7,"method":"presence.set","params":{"conversation":true,"state":"viewing"}}"#,
             #"{"id":8,"method":"note","params":{"conversation":1,"text":7}}"#,
+            #"{"id":""# + String(repeating: "i", count: 2_000) + #"","method":"whoami"}"#,
         ])
-        #expect(replies.count == 8)
-        #expect(replies.allSatisfy { error($0).code == "bad_request" })
+        #expect(replies.count == 9)
+        #expect(replies.prefix(8).allSatisfy { error($0).code == "bad_request" })
+        #expect(error(replies[8]) == ("malformed", #"a request's "id" is over 1024 bytes; use a number"#))
         #expect(error(replies[0]).text == #"claim: "conversation" must be a conversation id (a whole number above 0), not true (docs/protocol.md)"#)
         #expect(error(replies[1]).text.contains(#""conversation" must be a conversation id"#))
         #expect(error(replies[2]).text == #"label: "add" must be true or false, not the number 1 (docs/protocol.md)"#)
-        #expect(error(replies[3]).text.contains(#""limit" must be a whole number from 1 to 10000, not a string"#))
+        #expect(error(replies[3]).text.contains(#""limit" must be a whole number from 1 to 10000, not the string "5""#))
         #expect(error(replies[4]).text.contains(#""limit""#))
         #expect(error(replies[5]).text == #""params" must be an object"#)
         #expect(error(replies[6]).text.contains(#""conversation" must be a conversation id"#))

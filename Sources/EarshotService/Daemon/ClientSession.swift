@@ -20,6 +20,8 @@ final class ClientSession: @unchecked Sendable {
     private var login: String?
     /// A client further behind than this is dropped rather than slowing the daemon.
     static let outboxLimit = 4 << 20
+    /// The most bytes a request's `id` may take as JSON.
+    static let idLimit = 1_024
 
     init(socket: UnixSocket, server: DaemonServer) {
         self.socket = socket
@@ -127,6 +129,11 @@ final class ClientSession: @unchecked Sendable {
             send(WireProtocol.encode(["error": ["code": "malformed", "message": "a request needs \"id\" and \"method\""]]))
             return true
         }
+        // Every answer echoes the id, so it must stay small for answers to fit a message.
+        guard ResponseBudget.size(of: id) <= Self.idLimit else {
+            send(WireProtocol.encode(["error": ["code": "malformed", "message": "a request's \"id\" is over \(Self.idLimit) bytes; use a number"]]))
+            return true
+        }
         guard let params = (message["params"] ?? [String: Any]()) as? [String: Any] else {
             send(WireProtocol.encode(["id": id, "error": ["code": "bad_request", "message": "\"params\" must be an object"]]))
             return true
@@ -164,9 +171,7 @@ final class ClientSession: @unchecked Sendable {
         guard encoded.count > WireProtocol.maximumMessageBytes else { return send(encoded) }
         let error: [String: Any] = ["code": "too_large", "message":
             "the answer to \(ServiceError.quoted(method)) is \(encoded.count) bytes, over the \(WireProtocol.maximumMessageBytes)-byte message limit; ask for less (a smaller limit)"]
-        // An id too big to echo would make the error too large as well.
-        let echoed = WireProtocol.encode(["id": id, "error": error])
-        send(echoed.count <= WireProtocol.maximumMessageBytes ? echoed : WireProtocol.encode(["error": error]))
+        send(WireProtocol.encode(["id": id, "error": error]))
     }
 
     /// `presence.set {conversation, state: viewing|composing|none}` and `presence.get {conversation}`.
@@ -178,10 +183,9 @@ final class ClientSession: @unchecked Sendable {
         do {
             conversation = try request.integer("conversation", "a conversation id (a whole number above 0)")
             stateName = try request.string("state", "viewing, composing or none") ?? ""
-        } catch let error as RequestHandler.RequestError {
-            send(WireProtocol.encode(["id": id, "error": ["code": error.code, "message": error.message]]))
-            return
         } catch {
+            let error = error as? RequestHandler.RequestError ?? .init(code: "internal", message: "\(error)")
+            send(WireProtocol.encode(["id": id, "error": ["code": error.code, "message": error.message]]))
             return
         }
         switch method {

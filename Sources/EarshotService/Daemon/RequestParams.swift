@@ -65,7 +65,7 @@ struct RequestParams {
         switch value {
         case let number as NSNumber where isBoolean(number): number.boolValue ? "true" : "false"
         case let number as NSNumber: "the number \(number)"
-        case is String: "a string"
+        case let text as String: "the string \"\(ServiceError.quoted(text))\""
         case is [Any]: "an array"
         case is [String: Any]: "an object"
         default: "null"
