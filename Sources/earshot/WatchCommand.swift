@@ -9,8 +9,8 @@ struct WatchCommand: ParsableCommand {
         discussion: "Lines are: event id, time, kind, conversation (or -), actor. Stop with Ctrl-C.")
     @Option(help: ArgumentHelp("The daemon's socket.", valueName: "path")) var socket: String?
 
-    /// Error codes of a daemon that answered and said no.
-    static let refusals: Set<String> = ["not_a_responder", "version", "unknown_user", "hello_expected"]
+    /// Hello failures that are not a refusal: the daemon went away or its answer was unreadable.
+    static let retried: Set<String> = ["closed", "protocol"]
 
     func run() throws {
         // Signals through a dispatch source, so Ctrl-C and SIGTERM work even when the parent
@@ -26,7 +26,14 @@ struct WatchCommand: ParsableCommand {
         var announced = false
         while true {
             do {
-                let connection = try DaemonConnection(path: path)
+                let connection: DaemonConnection
+                do {
+                    connection = try DaemonConnection(path: path)
+                } catch let error as DaemonConnection.RemoteError where !Self.retried.contains(error.code) {
+                    // The daemon answered the hello and said no (not a responder, wrong
+                    // version): retrying will not help.
+                    throw CommandFailure(error.description)
+                }
                 defer { connection.close() }
                 if announced { FileHandle.standardError.write(Data("connected to \(path)\n".utf8)) }
                 announced = false
@@ -43,12 +50,11 @@ struct WatchCommand: ParsableCommand {
                     print("\(event["id"] ?? "?")\t\(event["at"] ?? "?")\t\(event["kind"] ?? "?")\t\(conversation)\t\(event["actor"] ?? "?")")
                     fflush(nil)
                 }
-            } catch let error as DaemonConnection.RemoteError where Self.refusals.contains(error.code) {
-                // Refused at the hello (not a responder, wrong version): retrying will not help.
-                // Anything else (the daemon went away, or sent what the client cannot read) is
-                // retried, as docs/protocol.md promises.
-                throw CommandFailure(error.description)
+            } catch let failure as CommandFailure {
+                throw failure
             } catch {
+                // Anything after the hello (the daemon went away, or sent what the client cannot
+                // read) is retried, as docs/protocol.md promises.
                 if !announced {
                     FileHandle.standardError.write(Data("reconnecting to \(path)…\n".utf8))
                     announced = true

@@ -93,4 +93,28 @@ import Testing
         #expect(errors.text.contains("skipped a message from the daemon that could not be read (not a JSON object)"))
         #expect(errors.text.contains("reconnecting to \(socket)"))
     }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs python3 for a stand-in daemon"))
+    func watchStopsWhenTheDaemonRefusesItAtTheHello() throws {
+        let standIn = """
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.bind(sys.argv[1]); s.listen(4)
+            c, _ = s.accept()
+            c.makefile('rb').readline()
+            c.sendall(b'{"error":{"code":"not_a_responder","message":"me is not a responder; ask a supervisor"}}\\n')
+            c.recv(1)
+            """
+        let fake = Process()
+        fake.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        fake.arguments = ["-c", standIn, socket]
+        fake.standardError = FileHandle.nullDevice
+        try fake.run()
+        defer { kill(fake.processIdentifier, SIGKILL); fake.waitUntilExit() }
+        try CLITest.waitFor { FileManager.default.fileExists(atPath: socket) }
+        // timeout: a watch that retried a refusal would never end on its own.
+        let watch = try runProcess("/usr/bin/timeout", ["60", binary, "watch", "--socket", socket], environment: environment)
+        #expect(watch.status != 0)
+        #expect(watch.stderr.contains("me is not a responder; ask a supervisor"))
+    }
 }
