@@ -161,7 +161,10 @@ extension InboxService {
     /// `FieldLimits.label` characters, `FieldLimits.labelsPerConversation` on a conversation.
     @discardableResult
     public func label(_ id: ConversationID, _ label: String, add: Bool, by login: String) throws -> Conversation {
-        let name = try FieldLimits.clean(label, "a label", limit: FieldLimits.label).trimmingCharacters(in: .whitespaces).lowercased()
+        // Removing is not limited: a label stored before the limit is removed by the cut name
+        // clients were shown ("ééé…").
+        let name = try FieldLimits.clean(label, "a label", limit: add ? FieldLimits.label : .max)
+            .trimmingCharacters(in: .whitespaces).lowercased()
         guard !name.isEmpty, !name.contains(where: { $0 == "," || $0.isWhitespace }) else {
             throw ServiceError.invalid("label \"\(ServiceError.quoted(label))\" must be one word without commas")
         }
@@ -169,7 +172,10 @@ extension InboxService {
             let actor = try responder(login, in: writer)
             var conversation = try self.conversation(id, in: writer)
             var labels = Set(conversation.labels)
-            let changed = add ? labels.insert(name).inserted : labels.remove(name) != nil
+            let stored = add ? name : conversation.labels.first { $0 == name } ?? conversation.labels.first {
+                ReadClipping.clip($0, to: FieldLimits.label) == name
+            } ?? name
+            let changed = add ? labels.insert(name).inserted : labels.remove(stored) != nil
             guard changed else { return conversation }
             if add && labels.count > FieldLimits.labelsPerConversation {
                 throw ServiceError.invalid(

@@ -95,5 +95,8 @@ import Testing
         #expect(try fixture.service.thread(id, for: "dana").conversation.labels == row.conversation.labels)
         let events = try fixture.service.events(after: EventID(0), limit: 10_000, for: "dana").events
         #expect(events.allSatisfy { $0.detail.values.allSatisfy { $0.unicodeScalars.count <= 201 } })
+        // The cut name people see removes it.
+        let shown = String(repeating: "é", count: FieldLimits.label) + "…"
+        #expect(try fixture.service.label(id, shown, add: false, by: "dana").labels == ["refund"])
     }
 }
