@@ -173,19 +173,30 @@ extension InboxService {
         }
     }
 
-    /// Adds (`add: true`) or removes a label. Labels are words: no spaces or commas.
+    /// Adds (`add: true`) or removes a label. Labels are words: no spaces or commas, at most
+    /// `FieldLimits.label` characters, `FieldLimits.labelsPerConversation` on a conversation.
     @discardableResult
     public func label(_ id: ConversationID, _ label: String, add: Bool, by login: String) throws -> Conversation {
-        let name = label.trimmingCharacters(in: .whitespaces).lowercased()
+        // Removing is not limited: a label stored before the limit is removed by the cut name
+        // clients were shown ("ééé…").
+        let name = try FieldLimits.clean(label, "a label", limit: add ? FieldLimits.label : .max)
+            .trimmingCharacters(in: .whitespaces).lowercased()
         guard !name.isEmpty, !name.contains(where: { $0 == "," || $0.isWhitespace }) else {
-            throw ServiceError.invalid("label \"\(label)\" must be one word without commas")
+            throw ServiceError.invalid("label \"\(ServiceError.quoted(label))\" must be one word without commas")
         }
         return try store.write { writer in
             let actor = try responder(login, in: writer)
             var conversation = try self.conversation(id, in: writer)
             var labels = Set(conversation.labels)
-            let changed = add ? labels.insert(name).inserted : labels.remove(name) != nil
+            let stored = add ? name : conversation.labels.first { $0 == name } ?? conversation.labels.first {
+                ReadClipping.clip($0, to: FieldLimits.label) == name
+            } ?? name
+            let changed = add ? labels.insert(name).inserted : labels.remove(stored) != nil
             guard changed else { return conversation }
+            if add && labels.count > FieldLimits.labelsPerConversation {
+                throw ServiceError.invalid(
+                    "conversation \(id) already has \(conversation.labels.count) labels; the limit is \(FieldLimits.labelsPerConversation): remove one first")
+            }
             try writer.setLabels(Array(labels), on: id, because: event(add ? .labelAdded : .labelRemoved, by: actor, detail: ["label": name]))
             conversation.setLabels(Array(labels))
             return conversation
@@ -195,7 +206,7 @@ extension InboxService {
     /// An internal note: visible to the team, never sent. Counts as the assignee working on it.
     @discardableResult
     public func addNote(_ id: ConversationID, text: String, by login: String) throws -> Note {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = try FieldLimits.clean(text, "the note", limit: FieldLimits.note).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw ServiceError.invalid("a note needs some text") }
         return try store.write { writer in
             let actor = try responder(login, in: writer)

@@ -8,7 +8,8 @@ extension InboxService {
     /// Saves the author's draft for a conversation (one per author and conversation).
     @discardableResult
     public func saveDraft(_ id: ConversationID, text: String, by login: String) throws -> Reply {
-        try store.write { writer in
+        let text = try FieldLimits.clean(text, "the draft", limit: FieldLimits.draft)
+        return try store.write { writer in
             let actor = try responder(login, in: writer)
             let conversation = try self.conversation(id, in: writer)
             let now = clock.now()

@@ -15,7 +15,7 @@ extension InboxService {
     public func sendReply(
         _ id: ConversationID, text: String, basedOn: Timestamp? = nil, confirmed: Bool = false, by login: String
     ) throws -> Reply {
-        let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = try FieldLimits.clean(text, "the reply", limit: FieldLimits.draft).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !body.isEmpty else { throw ServiceError.invalid("a reply needs some text") }
         let result = try store.write { writer -> Reply in
             let actor = try responder(login, in: writer)

@@ -9,9 +9,10 @@ extension InboxService {
     /// today (UTC). Served from the view's index range whatever the anchor and filter.
     public func queueWindow(_ request: QueueWindowRequest, for login: String) throws -> [QueueRow] {
         guard Self.queueViews.contains(request.view) else {
-            throw ServiceError.invalid("no queue view \"\(request.view)\"; use one of \(Self.queueViews.joined(separator: ", "))")
+            throw ServiceError.invalid("no queue view \"\(ServiceError.quoted(request.view))\"; use one of \(Self.queueViews.joined(separator: ", "))")
         }
         guard (1...10_000).contains(request.limit) else { throw ServiceError.invalid("limit must be between 1 and 10000") }
+        let filter = try checked(request.filter)
         let now = clock.now()
         return try store.read { reader in
             let me = try responder(login, in: reader)
@@ -24,13 +25,13 @@ extension InboxService {
             }
             let channels = try reader.channels()
             let conversations = try reader.queue(
-                view, from: start, narrowedBy: narrowing(request.filter, channels: channels), limit: request.limit)
+                view, from: start, narrowedBy: narrowing(filter, channels: channels), limit: request.limit)
             var names = Names(reader: reader)
             let handles = Dictionary(uniqueKeysWithValues: channels.map { ($0.id, $0.handle) })
             return try conversations.map { conversation in
                 let cursor = QueueCursor(after: conversation, in: view)
                 return QueueRow(
-                    conversation: conversation, customer: try names.customer(conversation.customerID),
+                    conversation: ReadClipping.conversation(conversation), customer: try names.customer(conversation.customerID),
                     assignee: try conversation.assigneeID.flatMap { try names.login(of: $0) },
                     position: QueuePosition(sortKey: cursor.sortKey, id: cursor.id),
                     channel: handles[conversation.channelID] ?? "?", sla: slaMark(of: conversation, at: now))
@@ -72,9 +73,10 @@ extension InboxService {
                     notes: try reader.noteCount(in: other.id))
             }
             return ConversationThread(
-                conversation: conversation, channel: channel, customer: customer,
-                assignee: try conversation.assigneeID.flatMap { try names.login(of: $0) }, entries: entries, earlier: earlier,
-                presence: [], myDraft: try reader.draft(in: id, by: me.id).flatMap { $0.text.isEmpty ? nil : $0 },
+                conversation: ReadClipping.conversation(conversation), channel: channel, customer: customer,
+                assignee: try conversation.assigneeID.flatMap { try names.login(of: $0) }, entries: entries.map(ReadClipping.entry),
+                earlier: earlier, presence: [],
+                myDraft: try reader.draft(in: id, by: me.id).flatMap { $0.text.isEmpty ? nil : ReadClipping.reply($0) },
                 sla: slaMark(of: conversation, at: now))
         }
     }
@@ -85,7 +87,7 @@ extension InboxService {
         return try store.read { reader in
             let me = try responder(login, in: reader)
             return InboxSummary(
-                me: me, mine: try reader.countOpen(assignedTo: me.id), unassigned: try reader.countUnassigned(),
+                me: ReadClipping.responder(me), mine: try reader.countOpen(assignedTo: me.id), unassigned: try reader.countUnassigned(),
                 breached: try reader.countBreached(at: now), oldestWaitSince: try reader.waitingSummary().oldest, now: now)
         }
     }
@@ -97,7 +99,7 @@ extension InboxService {
         return try store.read { reader in
             _ = try responder(login, in: reader)
             guard let after else { return EventBatch(events: [], lastID: try reader.latestEventID()) }
-            let events = try reader.events(after: after, limit: limit)
+            let events = try reader.events(after: after, limit: limit).map(ReadClipping.event)
             return EventBatch(events: events, lastID: events.last?.id ?? after)
         }
     }
@@ -124,6 +126,15 @@ extension InboxService {
         case "resolved": .resolved(since: Timestamp(secondsSinceEpoch: now.millisecondsSinceEpoch.floorDivided(by: 86_400_000) * 86_400))
         default: .unassigned
         }
+    }
+
+    /// The filter with its text fields within `FieldLimits.filter` and free of control characters.
+    private func checked(_ filter: QueueFilter) throws -> QueueFilter {
+        var checked = filter
+        checked.search = try filter.search.map { try FieldLimits.clean($0, "the search text", limit: FieldLimits.filter, oneLine: true) }
+        checked.channel = try filter.channel.map { try FieldLimits.clean($0, "the channel filter", limit: FieldLimits.filter, oneLine: true) }
+        checked.label = try filter.label.map { try FieldLimits.clean($0, "the label filter", limit: FieldLimits.filter, oneLine: true) }
+        return checked
     }
 
     /// The store's form of a filter: the channel handle as ids, the label as stored.

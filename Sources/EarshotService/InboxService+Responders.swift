@@ -27,6 +27,8 @@ extension InboxService {
     /// whoever owns it may add the first ones (bootstrap).
     @discardableResult
     public func addResponder(_ new: NewResponder, by login: String) throws -> Responder {
+        var new = new
+        new.displayName = try FieldLimits.clean(new.displayName, "the name", limit: FieldLimits.displayName, oneLine: true)
         try validate(login: new.login, initials: new.initials, capacity: new.capacity)
         let added = try store.write { writer in
             let actor = try requireSupervisorUnlessBootstrap(login, action: "adding responders", in: writer)
@@ -42,6 +44,10 @@ extension InboxService {
     /// anyone else, is for supervisors.
     @discardableResult
     public func updateResponder(_ target: String, _ changes: ResponderChanges, by login: String) throws -> Responder {
+        var changes = changes
+        changes.displayName = try changes.displayName.map {
+            try FieldLimits.clean($0, "the name", limit: FieldLimits.displayName, oneLine: true)
+        }
         if let capacity = changes.capacity, capacity < 0 { throw ServiceError.invalid("capacity must be 0 or more, got \(capacity)") }
         if let initials = changes.initials { try validate(login: target, initials: initials, capacity: 0) }
         let onlyOwnAvailability = target == login && changes == ResponderChanges(availability: changes.availability)
@@ -110,7 +116,7 @@ extension InboxService {
     public func responders(includingRemoved: Bool = false) throws -> [(Responder, load: Int)] {
         try store.read { reader in
             let loads = try reader.openLoads()
-            return try reader.responders(includingRemoved: includingRemoved).map { ($0, loads[$0.id] ?? 0) }
+            return try reader.responders(includingRemoved: includingRemoved).map { (ReadClipping.responder($0), loads[$0.id] ?? 0) }
         }
     }
 
@@ -139,10 +145,10 @@ extension InboxService {
         guard !login.isEmpty, login.count <= 32, login.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }),
               login.first.map({ $0.isLetter || $0 == "_" }) == true
         else {
-            throw ServiceError.invalid("\"\(login)\" is not a Unix login name (letters, digits, . _ -, starting with a letter)")
+            throw ServiceError.invalid("\"\(ServiceError.quoted(login))\" is not a Unix login name (at most 32 letters, digits, . _ -, starting with a letter)")
         }
         guard (1...4).contains(initials.count), initials.allSatisfy({ $0.isLetter }) else {
-            throw ServiceError.invalid("initials \"\(initials)\" must be 1 to 4 letters (they sign replies as ^\(initials.uppercased()))")
+            throw ServiceError.invalid("initials \"\(ServiceError.quoted(initials))\" must be 1 to 4 letters (they sign replies as ^AB)")
         }
         guard capacity >= 0 else { throw ServiceError.invalid("capacity must be 0 or more, got \(capacity)") }
     }

@@ -20,7 +20,7 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unknownConversation(id):
             return "no conversation \(id); `earshot queue` lists them"
         case let .unknownResponder(login):
-            return "no responder \(login); `earshot responder list` shows who there is"
+            return "no responder \(Self.quoted(login)); `earshot responder list` shows who there is"
         case let .alreadyClaimed(conversation, name):
             return "conversation \(conversation) is already claimed by \(name)"
         case let .notYours(conversation, owner, action):
@@ -34,4 +34,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "read it again, then send with confirmation (`earshot reply \(conversation) --confirm ...`)"
         }
     }
+
+    /// A value the person sent, echoed in a message: cut, so an error about a megabyte of
+    /// text is not itself a megabyte.
+    static func quoted(_ value: String) -> String { ReadClipping.clip(value, to: 64) }
 }

@@ -9,6 +9,9 @@ struct WatchCommand: ParsableCommand {
         discussion: "Lines are: event id, time, kind, conversation (or -), actor. Stop with Ctrl-C.")
     @Option(help: ArgumentHelp("The daemon's socket.", valueName: "path")) var socket: String?
 
+    /// Hello failures that are not a refusal: the daemon went away or its answer was unreadable.
+    static let retried: Set<String> = ["closed", "protocol"]
+
     func run() throws {
         // Signals through a dispatch source, so Ctrl-C and SIGTERM work even when the parent
         // left them blocked in the mask this process inherited.
@@ -23,20 +26,36 @@ struct WatchCommand: ParsableCommand {
         var announced = false
         while true {
             do {
-                let connection = try DaemonConnection(path: path)
+                let connection: DaemonConnection
+                do {
+                    connection = try DaemonConnection(path: path)
+                } catch let error as DaemonConnection.RemoteError where !Self.retried.contains(error.code) {
+                    // The daemon answered the hello and said no (not a responder, wrong
+                    // version): retrying will not help.
+                    throw CommandFailure(error.description)
+                }
+                defer { connection.close() }
                 if announced { FileHandle.standardError.write(Data("connected to \(path)\n".utf8)) }
                 announced = false
                 while true {
-                    let event = try connection.nextEvent()
+                    let event: [String: Any]
+                    do {
+                        event = try connection.nextEvent()
+                    } catch let error as DaemonConnection.RemoteError where error.code == "unreadable" {
+                        // The connection is at the next message again: say so and carry on.
+                        FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+                        continue
+                    }
                     let conversation = (event["conversation"] as? NSNumber).map { "\($0)" } ?? "-"
                     let fields = [event["id"], event["at"], event["kind"]].map { "\($0 ?? "?")" } + [conversation, "\(event["actor"] ?? "?")"]
                     print(fields.map(SafeOutput.field).joined(separator: "\t"))
                     fflush(nil)
                 }
-            } catch let error as DaemonConnection.RemoteError where error.code != "closed" {
-                // Refused (not a responder, wrong version): retrying will not help.
-                throw CommandFailure(error.description)
+            } catch let failure as CommandFailure {
+                throw failure
             } catch {
+                // Anything after the hello (the daemon went away, or sent what the client cannot
+                // read) is retried, as docs/protocol.md promises.
                 if !announced {
                     FileHandle.standardError.write(Data("reconnecting to \(path)…\n".utf8))
                     announced = true

@@ -20,6 +20,8 @@ final class ClientSession: @unchecked Sendable {
     private var login: String?
     /// A client further behind than this is dropped rather than slowing the daemon.
     static let outboxLimit = 4 << 20
+    /// The most bytes a request's `id` may take as JSON.
+    static let idLimit = 1_024
 
     init(socket: UnixSocket, server: DaemonServer) {
         self.socket = socket
@@ -127,7 +129,15 @@ final class ClientSession: @unchecked Sendable {
             send(WireProtocol.encode(["error": ["code": "malformed", "message": "a request needs \"id\" and \"method\""]]))
             return true
         }
-        let params = message["params"] as? [String: Any] ?? [:]
+        // Every answer echoes the id, so it must stay small for answers to fit a message.
+        guard ResponseBudget.size(of: id) <= Self.idLimit else {
+            send(WireProtocol.encode(["error": ["code": "malformed", "message": "a request's \"id\" is over \(Self.idLimit) bytes; use a number"]]))
+            return true
+        }
+        guard let params = (message["params"] ?? [String: Any]()) as? [String: Any] else {
+            send(WireProtocol.encode(["id": id, "error": ["code": "bad_request", "message": "\"params\" must be an object"]]))
+            return true
+        }
         if method.hasPrefix("presence.") {
             handlePresence(method, params, id: id, login: login)
             return true
@@ -139,8 +149,7 @@ final class ClientSession: @unchecked Sendable {
                 .map { PresenceEntry(login: $0.login, state: $0.state.rawValue) }
         }
         do {
-            let result = try handler.handle(method: method, params: params)
-            send(WireProtocol.encode(["id": id, "result": result]))
+            respond(id: id, method: method, try handler.handle(method: method, params: params))
         } catch let error as ServiceError {
             send(WireProtocol.encode(["id": id, "error": ["code": RequestHandler.code(for: error), "message": error.description]]))
         } catch let error as RequestHandler.RequestError {
@@ -151,13 +160,36 @@ final class ClientSession: @unchecked Sendable {
         return true
     }
 
+    /// Sends a result, with `"partial": true` when it was cut to fit. An answer still over the
+    /// client's limit is refused with `too_large` rather than sent: the client could not read it.
+    private func respond(id: Any, method: String, _ result: Any) {
+        var response: [String: Any] = ["id": id, "result": result]
+        if let partial = result as? ResponseBudget.Partial {
+            response = ["id": id, "result": partial.result, "partial": true]
+        }
+        let encoded = WireProtocol.encode(response)
+        guard encoded.count > WireProtocol.maximumMessageBytes else { return send(encoded) }
+        let error: [String: Any] = ["code": "too_large", "message":
+            "the answer to \(ServiceError.quoted(method)) is \(encoded.count) bytes, over the \(WireProtocol.maximumMessageBytes)-byte message limit; ask for less (a smaller limit)"]
+        send(WireProtocol.encode(["id": id, "error": error]))
+    }
+
     /// `presence.set {conversation, state: viewing|composing|none}` and `presence.get {conversation}`.
     /// With `none` the conversation may be left out: the client is nowhere now.
     private func handlePresence(_ method: String, _ params: [String: Any], id: Any, login: String) {
-        let conversation = (params["conversation"] as? NSNumber)?.int64Value
+        let request = RequestParams(method: method, values: params)
+        let conversation: Int64?
+        let stateName: String
+        do {
+            conversation = try request.integer("conversation", "a conversation id (a whole number above 0)")
+            stateName = try request.string("state", "viewing, composing or none") ?? ""
+        } catch {
+            let error = error as? RequestHandler.RequestError ?? .init(code: "internal", message: "\(error)")
+            send(WireProtocol.encode(["id": id, "error": ["code": error.code, "message": error.message]]))
+            return
+        }
         switch method {
         case "presence.set":
-            let stateName = params["state"] as? String ?? ""
             let state = PresenceBoard.State(rawValue: stateName)
             guard stateName == "none" || (state != nil && conversation != nil) else {
                 send(WireProtocol.encode(["id": id, "error": [
@@ -178,13 +210,15 @@ final class ClientSession: @unchecked Sendable {
             let people = server.presence.people(in: conversation).map { ["login": $0.login, "state": $0.state.rawValue] }
             send(WireProtocol.encode(["id": id, "result": people]))
         default:
-            send(WireProtocol.encode(["id": id, "error": ["code": "unknown_method", "message": "no method \"\(method)\"; see docs/protocol.md"]]))
+            send(WireProtocol.encode(["id": id, "error": ["code": "unknown_method", "message": "no method \"\(ServiceError.quoted(method))\"; see docs/protocol.md"]]))
         }
     }
 
     /// The first message: the protocol version. Identity comes from the kernel, not from it.
     private func hello(_ message: [String: Any]) -> Bool {
-        guard let hello = message["hello"] as? [String: Any], let version = hello["protocol"] as? Int else {
+        guard let hello = message["hello"] as? [String: Any], let number = hello["protocol"] as? NSNumber,
+              !RequestParams.isBoolean(number), let version = Int(exactly: number.doubleValue)
+        else {
             send(WireProtocol.encode(["error": ["code": "hello_expected", "message": "the first message must be {\"hello\": {\"protocol\": \(WireProtocol.version)}}"]]))
             return false
         }

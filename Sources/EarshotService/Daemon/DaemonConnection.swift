@@ -21,6 +21,13 @@ public final class DaemonConnection: @unchecked Sendable {
     public var keepsPushedMessages = true
     /// The most pushed messages kept; older ones are dropped.
     static let pushedLimit = 10_000
+    /// Whether the last response was cut to fit one message (`"partial": true`): ask again
+    /// from where it stopped.
+    public private(set) var lastWasPartial = false
+    /// Stands in the queue of received messages for one that could not be read.
+    private static let unreadableKey = "\u{0}unreadable"
+    /// Marks an unreadable message that began as a pushed event or presence update would.
+    private static let pushedKey = "\u{0}pushed"
 
     /// An error the daemon sent back; its message is written for the person.
     public struct RemoteError: Error, CustomStringConvertible, Equatable {
@@ -55,6 +62,13 @@ public final class DaemonConnection: @unchecked Sendable {
         try socket.write(WireProtocol.encode(["id": id, "method": method, "params": params]))
         while true {
             let message = try Self.nextMessage(socket, &framer, &pendingMessages)
+            if let reason = message[Self.unreadableKey] as? String {
+                // A pushed message is not the answer: wait on. Otherwise it may have been ours;
+                // either way the connection is at the next message again, and a late answer to
+                // this request is skipped by its id.
+                if (message[Self.pushedKey] as? Bool) == true { continue }
+                throw RemoteError(code: "unreadable", description: "the daemon's answer to \(method) could not be read (\(reason)); try again")
+            }
             if let event = message["event"] as? [String: Any] {
                 if keepsPushedMessages { Self.keep(event, in: &events) }
                 continue
@@ -64,7 +78,9 @@ public final class DaemonConnection: @unchecked Sendable {
                 continue
             }
             guard (message["id"] as? NSNumber)?.intValue == id else {
-                if let error = message["error"] as? [String: Any] {
+                // An error without an id is about the connection; one with another id answers
+                // an earlier request that already gave up.
+                if message["id"] == nil, let error = message["error"] as? [String: Any] {
                     throw RemoteError(code: error["code"] as? String ?? "error", description: error["message"] as? String ?? "error")
                 }
                 continue
@@ -72,15 +88,20 @@ public final class DaemonConnection: @unchecked Sendable {
             if let error = message["error"] as? [String: Any] {
                 throw RemoteError(code: error["code"] as? String ?? "error", description: error["message"] as? String ?? "error")
             }
+            lastWasPartial = (message["partial"] as? Bool) == true
             return message["result"] ?? NSNull()
         }
     }
 
-    /// Waits for the next pushed event (for live clients and tests).
+    /// Waits for the next pushed event (for live clients and tests). A message that cannot be
+    /// read throws `unreadable`; the connection is still good for the next one.
     public func nextEvent() throws -> [String: Any] {
         if !events.isEmpty { return events.removeFirst() }
         while true {
             let message = try Self.nextMessage(socket, &framer, &pendingMessages)
+            if let reason = message[Self.unreadableKey] as? String {
+                throw RemoteError(code: "unreadable", description: "skipped a message from the daemon that could not be read (\(reason))")
+            }
             if let event = message["event"] as? [String: Any] { return event }
             if let presence = message["presence"] as? [String: Any] { presenceUpdates.append(presence) }
         }
@@ -108,9 +129,14 @@ public final class DaemonConnection: @unchecked Sendable {
             let bytes = try socket.read()
             if bytes.isEmpty { throw RemoteError(code: "closed", description: "the daemon closed the connection") }
             for output in framer.feed(bytes) {
+                // What cannot be read is kept in its place, not thrown here: throwing would lose
+                // the messages read after it in the same chunk.
                 switch output {
-                case let .message(line): pending.append(try WireProtocol.decode(line))
-                case .tooLong: throw RemoteError(code: "too_large", description: "the daemon sent an oversized message")
+                case let .message(line):
+                    pending.append((try? WireProtocol.decode(line)) ?? [unreadableKey: "not a JSON object"])
+                case let .tooLong(start):
+                    let pushed = [#"{"event""#, #"{"presence""#].contains { start.starts(with: Array($0.utf8)) }
+                    pending.append([unreadableKey: "over the \(WireProtocol.maximumMessageBytes)-byte message limit", pushedKey: pushed])
                 }
             }
         }
@@ -191,10 +217,23 @@ public struct RemoteInbox: InboxAPI {
         try connection.call("responder.login", ["responder": responder.rawValue]) as? String
     }
     public func queue(_ view: String, limit: Int) throws -> [QueueRow] {
-        try WireProtocol.value([QueueRow].self, from: try connection.call("queue", ["view": view, "limit": limit]))
+        let rows = try WireProtocol.value([QueueRow].self, from: try connection.call("queue", ["view": view, "limit": limit]))
+        return try rest(of: rows, QueueWindowRequest(view: view, limit: limit))
     }
     public func queueWindow(_ request: QueueWindowRequest) throws -> [QueueRow] {
-        try WireProtocol.value([QueueRow].self, from: try connection.call("queue.window", ["request": WireProtocol.object(request)]))
+        let rows = try WireProtocol.value([QueueRow].self, from: try connection.call("queue.window", ["request": WireProtocol.object(request)]))
+        return try rest(of: rows, request)
+    }
+    /// A window the daemon cut to fit one message goes on after its last row until it has what was asked.
+    private func rest(of first: [QueueRow], _ request: QueueWindowRequest) throws -> [QueueRow] {
+        var rows = first
+        while connection.lastWasPartial, rows.count < request.limit, let last = rows.last {
+            var next = request
+            next.anchor = .after(last.position)
+            next.limit = request.limit - rows.count
+            rows += try WireProtocol.value([QueueRow].self, from: try connection.call("queue.window", ["request": WireProtocol.object(next)]))
+        }
+        return rows
     }
     public func thread(_ id: ConversationID) throws -> ConversationThread {
         try WireProtocol.value(ConversationThread.self, from: try connection.call("thread", ["conversation": id.rawValue]))

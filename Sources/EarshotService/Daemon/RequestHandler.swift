@@ -22,46 +22,39 @@ struct RequestHandler {
             return try dispatch(method: method, params: params)
         } catch let malformed as WireProtocol.Malformed {
             throw RequestError(code: "bad_request", message: "\(method): \(malformed)")
-        } catch is DecodingError {
-            throw RequestError(code: "bad_request", message: "\(method): its params do not have the documented shape (docs/protocol.md)")
+        } catch let error as DecodingError {
+            throw RequestError(code: "bad_request", message: "\(method): \(Self.explain(error)) (docs/protocol.md)")
         }
     }
 
-    private func dispatch(method: String, params: [String: Any]) throws -> Any {
+    private func dispatch(method: String, params values: [String: Any]) throws -> Any {
         let api = LocalInbox(service: service, login: login)
-        func conversation() throws -> ConversationID {
-            guard let number = (params["conversation"] as? NSNumber)?.int64Value, number > 0 else {
-                throw RequestError(code: "bad_request", message: "\(method) needs \"conversation\": a conversation id")
-            }
-            return ConversationID(number)
+        let params = RequestParams(method: method, values: values)
+        func conversation() throws -> ConversationID { ConversationID(try params.id("conversation", "a conversation id (a whole number above 0)")) }
+        func replyID() throws -> ReplyID { ReplyID(try params.id("reply", "a reply id (a whole number above 0)")) }
+        func time(_ key: String) throws -> Timestamp? {
+            guard let text = try params.string(key, "an ISO 8601 time") else { return nil }
+            guard let (time, _) = TimestampParsing.iso8601(text) else { throw params.wrongType(key, "an ISO 8601 time", text) }
+            return time
         }
-        func replyID() throws -> ReplyID {
-            guard let number = (params["reply"] as? NSNumber)?.int64Value, number > 0 else {
-                throw RequestError(code: "bad_request", message: "\(method) needs \"reply\": a reply id")
-            }
-            return ReplyID(number)
-        }
-        func string(_ key: String) throws -> String {
-            guard let value = params[key] as? String, !value.isEmpty else {
-                throw RequestError(code: "bad_request", message: "\(method) needs \"\(key)\": a string")
-            }
-            return value
+        func limit(default fallback: Int) throws -> Int {
+            guard let number = try params.integer("limit", "a whole number from 1 to 10000") else { return fallback }
+            return Int(clamping: number)
         }
         switch method {
         case "claim": return WireProtocol.object(try api.claim(conversation()))
-        case "assign": return WireProtocol.object(try api.assign(conversation(), to: string("to")))
+        case "assign": return WireProtocol.object(try api.assign(conversation(), to: params.required("to", "a login")))
         case "release": return WireProtocol.object(try api.release(conversation()))
         case "resolve": return WireProtocol.object(try api.resolve(conversation()))
         case "reopen": return WireProtocol.object(try api.reopen(conversation()))
         case "snooze":
-            guard let (until, _) = TimestampParsing.iso8601(try string("until")) else {
+            guard let until = try time("until") else {
                 throw RequestError(code: "bad_request", message: "snooze needs \"until\": an ISO 8601 time")
             }
             return WireProtocol.object(try api.snooze(conversation(), until: until))
         case "priority":
-            guard let priority = Priority(name: try string("priority")) else {
-                throw RequestError(code: "bad_request", message: "priority must be low, normal, high or urgent")
-            }
+            let name = try params.required("priority", "low, normal, high or urgent")
+            guard let priority = Priority(name: name) else { throw params.wrongType("priority", "low, normal, high or urgent", name) }
             return WireProtocol.object(try api.setPriority(conversation(), to: priority))
         case "class":
             guard let triageClass = TriageClass(rawValue: try string("class")) else {
@@ -69,23 +62,19 @@ struct RequestHandler {
             }
             return WireProtocol.object(try api.setTriageClass(conversation(), to: triageClass))
         case "label":
-            return WireProtocol.object(try api.label(conversation(), string("label"), add: (params["add"] as? Bool) ?? true))
-        case "note": return WireProtocol.object(try api.addNote(conversation(), text: string("text")))
+            return WireProtocol.object(try api.label(conversation(), params.required("label", "a label"), add: params.bool("add", default: true)))
+        case "note": return WireProtocol.object(try api.addNote(conversation(), text: params.required("text", "the note's text")))
         case "draft.save":
-            guard let text = params["text"] as? String else {
+            guard let text = try params.string("text", "a string (empty clears the draft)") else {
                 throw RequestError(code: "bad_request", message: "draft.save needs \"text\": a string (empty clears the draft)")
             }
             return WireProtocol.object(try api.saveDraft(conversation(), text: text))
         case "draft.get":
             return try api.draft(of: conversation()).map { WireProtocol.object($0) } ?? NSNull()
         case "reply.send":
-            let basedOn = try (params["based_on"] as? String).map { text in
-                guard let (time, _) = TimestampParsing.iso8601(text) else {
-                    throw RequestError(code: "bad_request", message: "reply.send: \"based_on\" must be an ISO 8601 time")
-                }
-                return time
-            }
-            let reply = try api.sendReply(conversation(), text: string("text"), basedOn: basedOn, confirmed: (params["confirmed"] as? Bool) ?? false)
+            let reply = try api.sendReply(
+                conversation(), text: params.required("text", "the reply's text"), basedOn: time("based_on"),
+                confirmed: params.bool("confirmed", default: false))
             outboxChanged()
             return WireProtocol.object(reply)
         case "reply.cancel": return WireProtocol.object(try api.cancelReply(replyID()))
@@ -94,33 +83,26 @@ struct RequestHandler {
             outboxChanged()
             return WireProtocol.object(reply)
         case "reply.get": return WireProtocol.object(try api.reply(replyID()))
-        case "outbox": return WireProtocol.object(try api.outbox(all: (params["all"] as? Bool) ?? false))
+        case "outbox": return WireProtocol.object(try api.outbox(all: params.bool("all", default: false)))
         case "supervisor": return WireProtocol.object(try api.supervisor())
         case "stats":
-            guard let grouping = StatsGrouping(rawValue: (params["by"] as? String) ?? "responder") else {
-                throw RequestError(code: "bad_request", message: "stats: \"by\" must be responder, channel, hour or day")
-            }
-            func time(_ key: String) throws -> Timestamp? {
-                guard let text = params[key] as? String else { return nil }
-                guard let (time, _) = TimestampParsing.iso8601(text) else {
-                    throw RequestError(code: "bad_request", message: "stats: \"\(key)\" must be an ISO 8601 time")
-                }
-                return time
-            }
+            let by = try params.string("by", "responder, channel, hour or day") ?? "responder"
+            guard let grouping = StatsGrouping(rawValue: by) else { throw params.wrongType("by", "responder, channel, hour or day", by) }
             return WireProtocol.object(try api.stats(grouping: grouping, since: time("since"), until: time("until")))
         case "route":
-            let policy = (params["policy"] as? String).flatMap(RoutingPolicy.init(rawValue:))
+            let policy = try params.string("policy", "round_robin or balanced").map { name in
+                guard let policy = RoutingPolicy(rawValue: name) else { throw params.wrongType("policy", "round_robin or balanced", name) }
+                return policy
+            }
             return WireProtocol.object(try api.route(policy: policy))
         case "responder.login":
-            guard let number = (params["responder"] as? NSNumber)?.int64Value else {
-                throw RequestError(code: "bad_request", message: "responder.login needs \"responder\": an id")
-            }
-            return try api.login(of: ResponderID(number)) ?? NSNull()
+            return try api.login(of: ResponderID(params.id("responder", "a responder id (a whole number above 0)"))) ?? NSNull()
         case "queue":
-            let limit = (params["limit"] as? NSNumber)?.intValue ?? 50
-            return WireProtocol.object(try api.queue(try string("view"), limit: limit))
+            let rows = WireProtocol.object(try api.queue(try params.required("view", "a queue view name"), limit: limit(default: 50)))
+            return ResponseBudget.rows(rows)
         case "queue.window":
-            return WireProtocol.object(try api.queueWindow(try WireProtocol.value(QueueWindowRequest.self, from: params["request"])))
+            let request = try WireProtocol.value(QueueWindowRequest.self, from: params.given("request"))
+            return ResponseBudget.rows(WireProtocol.object(try api.queueWindow(request)))
         case "thread":
             let id = try conversation()
             var thread = try api.thread(id)
@@ -129,30 +111,42 @@ struct RequestHandler {
         case "summary":
             return WireProtocol.object(try api.summary())
         case "events":
-            let after = try params["after"].flatMap { value -> EventID? in
-                if value is NSNull { return nil }
-                guard let number = (value as? NSNumber)?.int64Value, number >= 0 else {
-                    throw RequestError(code: "bad_request", message: "events: \"after\" must be an event id or null")
-                }
+            let after = try params.integer("after", "an event id (a whole number, 0 or more) or null").map { number in
+                guard number >= 0 else { throw params.wrongType("after", "an event id (a whole number, 0 or more) or null", NSNumber(value: number)) }
                 return EventID(number)
             }
-            return WireProtocol.object(try api.events(after: after, limit: (params["limit"] as? NSNumber)?.intValue ?? 100))
+            return ResponseBudget.events(try api.events(after: after, limit: limit(default: 100)))
         case "responder.add":
-            return WireProtocol.object(try api.addResponder(try WireProtocol.value(NewResponder.self, from: params["responder"])))
+            return WireProtocol.object(try api.addResponder(try WireProtocol.value(NewResponder.self, from: params.given("responder"))))
         case "responder.set":
-            let changes = try WireProtocol.value(ResponderChanges.self, from: params["changes"])
-            return WireProtocol.object(try api.updateResponder(string("login"), changes))
+            let changes = try WireProtocol.value(ResponderChanges.self, from: params.given("changes"))
+            return WireProtocol.object(try api.updateResponder(params.required("login", "a login"), changes))
         case "responder.remove":
-            return WireProtocol.object(try api.removeResponder(string("login")))
+            return WireProtocol.object(try api.removeResponder(params.required("login", "a login")))
         case "responder.list":
-            return WireProtocol.object(try api.responders(includingRemoved: (params["all"] as? Bool) ?? false))
+            return WireProtocol.object(try api.responders(includingRemoved: params.bool("all", default: false)))
         case "activity":
             try service.reportActivity(of: login)
             return ["ok": true]
         case "whoami":
             return ["login": login]
         default:
-            throw RequestError(code: "unknown_method", message: "no method \"\(method)\"; see docs/protocol.md")
+            throw RequestError(code: "unknown_method", message: "no method \"\(ServiceError.quoted(method))\"; see docs/protocol.md")
+        }
+    }
+
+    /// Which field of a nested param was wrong, and how.
+    static func explain(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let names = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
+            return names.isEmpty ? "the params" : "\"" + names.joined(separator: ".") + "\""
+        }
+        switch error {
+        case let .typeMismatch(type, context): return "\(path(context)) must be of type \(type)"
+        case let .valueNotFound(type, context): return "\(path(context)) needs a value of type \(type)"
+        case let .keyNotFound(key, _): return "\"\(key.stringValue)\" is missing"
+        case let .dataCorrupted(context): return "\(path(context)): \(context.debugDescription)"
+        @unknown default: return "its params do not have the documented shape"
         }
     }
 

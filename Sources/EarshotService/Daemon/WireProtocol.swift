@@ -48,26 +48,31 @@ public enum WireProtocol {
 }
 
 /// Splits a byte stream into newline-terminated messages, refusing any longer than the limit.
+/// After a message that is too long, the rest of it is skipped up to its newline, so a reader
+/// that carries on (a client) is at the next message boundary again.
 struct MessageFramer {
     private var pending: [UInt8] = []
+    private var skipping = false
 
     enum Output {
         case message([UInt8])
-        case tooLong
+        /// With the message's first bytes, enough to tell a pushed `{"event"...` (keys are sorted).
+        case tooLong(start: [UInt8])
     }
 
     mutating func feed(_ bytes: [UInt8]) -> [Output] {
         var outputs: [Output] = []
         for byte in bytes {
             if byte == 0x0A {
-                if !pending.isEmpty { outputs.append(.message(pending)) }
+                if !pending.isEmpty && !skipping { outputs.append(.message(pending)) }
                 pending.removeAll(keepingCapacity: true)
-            } else {
+                skipping = false
+            } else if !skipping {
                 pending.append(byte)
                 if pending.count > WireProtocol.maximumMessageBytes {
+                    outputs.append(.tooLong(start: Array(pending.prefix(16))))
                     pending.removeAll()
-                    outputs.append(.tooLong)
-                    return outputs
+                    skipping = true
                 }
             }
         }

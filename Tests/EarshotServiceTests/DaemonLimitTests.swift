@@ -1,0 +1,247 @@
+import EarshotCore
+@testable import EarshotService
+import EarshotStore
+import EarshotTestSupport
+import Foundation
+import Testing
+
+/// What the daemon takes and gives over a real socket: params of the wrong JSON type are
+/// refused, no answer is bigger than a client accepts (long ones come in pages), and a client
+/// that receives something it cannot read says so and carries on (docs/protocol.md, Limits).
+@Suite(.serialized) struct DaemonLimitTests {
+    let fixture: ServiceFixture
+    let server: DaemonServer
+    let me: String
+
+    init() throws {
+        fixture = try ServiceFixture { $0.routing = .manual }
+        me = try #require(loginName(of: getuid()))
+        try fixture.service.addResponder(
+            NewResponder(login: me, displayName: "Me", initials: "ME", role: .supervisor, availability: .available, capacity: 5),
+            by: "admin")
+        server = DaemonServer(service: fixture.service, socketPath: fixture.directory.file("earshot.sock"), log: { _ in })
+        server.pollInterval = 0.01
+        try server.start()
+    }
+
+    /// Raw lines in after a hello, the answers to them out (pushed messages left out).
+    func answers(_ lines: [String]) throws -> [[String: Any]] {
+        let socket = try UnixSocket.connect(to: server.socketPath)
+        defer { socket.close() }
+        try socket.write(Array(([#"{"hello":{"protocol":1}}"#] + lines).joined(separator: "\n").utf8) + [0x0A])
+        var framer = MessageFramer()
+        var messages: [[String: Any]] = []
+        while messages.count < lines.count + 1 {
+            let bytes = try socket.read()
+            if bytes.isEmpty { break }
+            for case let .message(line) in framer.feed(bytes) {
+                let message = try WireProtocol.decode(line)
+                if message["event"] == nil && message["presence"] == nil { messages.append(message) }
+            }
+        }
+        return Array(messages.dropFirst())
+    }
+
+    func error(_ message: [String: Any]) -> (code: String?, text: String) {
+        let error = message["error"] as? [String: Any]
+        return (error?["code"] as? String, error?["message"] as? String ?? "")
+    }
+
+    @Test func paramsOfTheWrongJSONTypeAreBadRequestsNamingTheParamAndTheType() throws {
+        defer { server.stop() }
+        let id = try fixture.conversation()
+        let replies = try answers([
+            #"{"id":1,"method":"claim","params":{"conversation":true}}"#,
+            #"{"id":2,"method":"claim","params":{"conversation":1.5}}"#,
+            #"{"id":3,"method":"label","params":{"conversation":1,"label":"refund","add":1}}"#,
+            #"{"id":4,"method":"events","params":{"after":null,"limit":"5"}}"#,
+            #"{"id":5,"method":"queue.window","params":{"request":{"view":"open","limit":true}}}"#,
+            #"{"id":6,"method":"whoami","params":[1]}"#,
+            #"{"id":7,"method":"presence.set","params":{"conversation":true,"state":"viewing"}}"#,
+            #"{"id":8,"method":"note","params":{"conversation":1,"text":7}}"#,
+            #"{"id":""# + String(repeating: "i", count: 2_000) + #"","method":"whoami"}"#,
+        ])
+        #expect(replies.count == 9)
+        #expect(replies.prefix(8).allSatisfy { error($0).code == "bad_request" })
+        #expect(error(replies[8]) == ("malformed", #"a request's "id" is over 1024 bytes; use a number"#))
+        #expect(error(replies[0]).text == #"claim: "conversation" must be a conversation id (a whole number above 0), not true (docs/protocol.md)"#)
+        #expect(error(replies[1]).text.contains(#""conversation" must be a conversation id"#))
+        #expect(error(replies[2]).text == #"label: "add" must be true or false, not the number 1 (docs/protocol.md)"#)
+        #expect(error(replies[3]).text.contains(#""limit" must be a whole number from 1 to 10000, not the string "5""#))
+        #expect(error(replies[4]).text.contains(#""limit""#))
+        #expect(error(replies[5]).text == #""params" must be an object"#)
+        #expect(error(replies[6]).text.contains(#""conversation" must be a conversation id"#))
+        #expect(error(replies[7]).text.contains(#""text" must be the note's text, not the number 7"#))
+        // Nothing happened to conversation 1.
+        #expect(try fixture.assignee(id) == nil)
+        #expect(try fixture.get(id).labels.isEmpty)
+
+        let hello = try UnixSocket.connect(to: server.socketPath)
+        defer { hello.close() }
+        try hello.write(Array(#"{"hello":{"protocol":true}}"#.utf8) + [0x0A])
+        var framer = MessageFramer()
+        var answer: [String: Any] = [:]
+        while answer.isEmpty {
+            let bytes = try hello.read()
+            if bytes.isEmpty { break }
+            for case let .message(line) in framer.feed(bytes) { answer = try WireProtocol.decode(line) }
+        }
+        #expect(error(answer).code == "hello_expected")
+    }
+
+    @Test func eventsComeInPagesThatEachFitOneMessage() throws {
+        defer { server.stop() }
+        let id = try fixture.conversation()
+        let at = fixture.clock.now()
+        // 10,000 events of about 330 bytes each: over 3 MB, three times what a client accepts.
+        try fixture.store.write { writer in
+            for number in 0..<10_000 {
+                try writer.setLabels(["l"], on: id, because: EventDraft(
+                    .labelAdded, by: .system, at: at, conversation: id, detail: ["label": String(repeating: "x", count: 190), "n": "\(number)"]))
+            }
+        }
+        let stored = try fixture.store.read { try $0.events(after: EventID(0), limit: 100_000) }.map(\.id)
+        let remote = RemoteInbox(connection: try DaemonConnection(path: server.socketPath))
+        var read: [EventID] = []
+        var after = EventID(0)
+        var pages = 0
+        while true {
+            let batch = try remote.events(after: after, limit: 10_000)
+            if batch.events.isEmpty { break }
+            pages += 1
+            read += batch.events.map(\.id)
+            #expect(batch.lastID == batch.events.last?.id)
+            after = try #require(batch.lastID)
+        }
+        #expect(pages > 1)
+        #expect(read == stored)
+    }
+
+    @Test func aQueueWindowOverOneMessageArrivesWholeInPages() throws {
+        defer { server.stop() }
+        let at = fixture.clock.now()
+        let customer = try fixture.customer()
+        try fixture.store.write { writer in
+            for _ in 0..<2_000 {
+                _ = try writer.insertConversation(
+                    NewConversation(
+                        channelID: fixture.channel.id, customerID: customer, priority: .normal, triageClass: .question,
+                        startedAt: at, slaDueAt: nil, preview: String(repeating: "p", count: 200)),
+                    because: EventDraft(.opened, by: .ingest, at: at))
+            }
+        }
+        let connection = try DaemonConnection(path: server.socketPath)
+        let first = try #require(try connection.call("queue", ["view": "open", "limit": 2_000]) as? [Any])
+        #expect(connection.lastWasPartial)
+        #expect(first.count < 2_000)
+        let rows = try RemoteInbox(connection: connection).queue("open", limit: 2_000)
+        let local = try fixture.service.queue("open", limit: 2_000, for: me)
+        #expect(rows.map(\.conversation.id) == local.map(\.conversation.id))
+        #expect(rows.count == 2_000)
+    }
+
+    @Test func anOversizedLabelStoredBeforeTheLimitsDoesNotBreakTheQueueOrEvents() throws {
+        defer { server.stop() }
+        let id = try fixture.conversation()
+        let huge = String(repeating: "é", count: 900_000)  // 1.8 MB of UTF-8
+        let at = fixture.clock.now()
+        try fixture.store.write { writer in
+            try writer.setLabels([huge], on: id, because: EventDraft(.labelAdded, by: .system, at: at, conversation: id, detail: ["label": huge]))
+        }
+        let remote = RemoteInbox(connection: try DaemonConnection(path: server.socketPath))
+        let rows = try remote.queue("open", limit: 50)
+        #expect(rows.first?.conversation.labels == [String(repeating: "é", count: FieldLimits.label) + "…"])
+        #expect(try remote.thread(id).conversation.labels == rows.first?.conversation.labels)
+        #expect(try remote.events(after: EventID(0), limit: 10_000).events.count > 1)
+        // A new one that long is refused (100,000 characters: a request must fit in a message too).
+        do {
+            _ = try remote.label(id, String(repeating: "é", count: 100_000), add: true)
+            Issue.record("a 100,000-character label was taken")
+        } catch let error as DaemonConnection.RemoteError {
+            #expect(error.code == "invalid")
+            #expect(error.description == "a label is 100000 characters; the limit is 64: shorten it (docs/protocol.md, Limits)")
+        }
+    }
+
+    @Test func anAnswerThatCannotFitIsRefusedAndTheConnectionCarriesOn() throws {
+        defer { server.stop() }
+        let id = try fixture.conversation()
+        let author = try #require(try fixture.store.read { try $0.responder(login: me) }).id
+        let at = fixture.clock.now()
+        // 150 notes at the limit, of two-byte characters: a 1.2 MB thread.
+        try fixture.store.write { writer in
+            for _ in 0..<150 {
+                _ = try writer.insertNote(
+                    conversation: id, author: author, text: String(repeating: "é", count: FieldLimits.note), at: at,
+                    because: EventDraft(.noted, by: .system, at: at, conversation: id))
+            }
+        }
+        let remote = RemoteInbox(connection: try DaemonConnection(path: server.socketPath))
+        do {
+            _ = try remote.thread(id)
+            Issue.record("a 1.2 MB thread was sent")
+        } catch let error as DaemonConnection.RemoteError {
+            #expect(error.code == "too_large")
+            #expect(error.description.hasPrefix("the answer to thread is "))
+        }
+        #expect(try remote.summary().me.login == me)
+    }
+}
+
+/// A client facing a daemon that sends what cannot be read: a stand-in daemon on a socket.
+@Suite struct UnreadableMessageTests {
+    @Test func aClientSaysWhatItCouldNotReadAndTheConnectionCarriesOn() throws {
+        let directory = try TemporaryDirectory("earshot-fake")
+        let listener = try UnixSocket.listen(at: directory.file("fake.sock"))
+        defer { listener.close() }
+        let oversized = String(repeating: "x", count: WireProtocol.maximumMessageBytes + 100)
+        // For each line the client sends, what the stand-in answers.
+        let script = [
+            #"{"hello":{"protocol":1,"login":"dana","role":"agent"}}"#,
+            oversized + "\n" + #"{"id":1,"result":{"late":true}}"#,
+            #"{"event":{"id":5,"kind":"claimed"}}"# + "\n" + #"{"event":{"detail":""# + oversized + "\n"
+                + #"{"id":2,"result":{"login":"dana"}}"# + "\n"
+                + "not json\n" + #"{"event":{"id":6,"kind":"released"}}"#,
+        ]
+        let served = Thread { Self.serve(listener, script) }
+        served.start()
+        let connection = try DaemonConnection(path: directory.file("fake.sock"))
+        do {
+            _ = try connection.call("whoami")
+            Issue.record("an oversized answer was taken")
+        } catch let error as DaemonConnection.RemoteError {
+            #expect(error.code == "unreadable")
+            #expect(error.description == "the daemon's answer to whoami could not be read (over the 1048576-byte message limit); try again")
+        }
+        // The late answer to request 1 is skipped, and so is an oversized pushed event (it
+        // cannot be the answer); request 2 gets its own.
+        let answer = try #require(try connection.call("whoami") as? [String: Any])
+        #expect(answer["login"] as? String == "dana")
+        #expect(try connection.nextEvent()["id"] as? NSNumber == 5)
+        do {
+            _ = try connection.nextEvent()
+            Issue.record("a line that is not JSON was taken")
+        } catch let error as DaemonConnection.RemoteError {
+            #expect(error.code == "unreadable")
+            #expect(error.description == "skipped a message from the daemon that could not be read (not a JSON object)")
+        }
+        #expect(try connection.nextEvent()["id"] as? NSNumber == 6)
+        connection.close()
+    }
+
+    /// Accepts one client and answers each line it sends with the next entry of `script`.
+    static func serve(_ listener: UnixSocket, _ script: [String]) {
+        guard let client = try? listener.accept() else { return }
+        defer { client.close() }
+        var framer = MessageFramer()
+        var next = 0
+        while next < script.count, let bytes = try? client.read(), !bytes.isEmpty {
+            for case .message(_) in framer.feed(bytes) where next < script.count {
+                try? client.write(Array(script[next].utf8) + [0x0A])
+                next += 1
+            }
+        }
+        // Keep the connection open until the client is done.
+        _ = try? client.read()
+    }
+}
