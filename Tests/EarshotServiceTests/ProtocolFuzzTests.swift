@@ -44,6 +44,7 @@ import Testing
         #"{"id":29,"method":"responder.list","params":{"all":true}}"#,
         #"{"id":30,"method":"responder.set","params":{"login":"dana","changes":{"capacity":4}}}"#,
         #"{"id":31,"method":"activity"}"#,
+        #"{"id":32,"method":"class","params":{"conversation":2,"class":"question"}}"#,
     ]
 
     @Test func mutatedRequestsNeverCrashHangOrStopTheDaemon() throws {

@@ -57,9 +57,9 @@ struct RequestHandler {
             guard let priority = Priority(name: name) else { throw params.wrongType("priority", "low, normal, high or urgent", name) }
             return WireProtocol.object(try api.setPriority(conversation(), to: priority))
         case "class":
-            guard let triageClass = TriageClass(rawValue: try string("class")) else {
-                throw RequestError(code: "bad_request", message: "class must be one of \(TriageClass.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            let classes = TriageClass.allCases.map(\.rawValue).joined(separator: ", ")
+            let name = try params.required("class", classes)
+            guard let triageClass = TriageClass(rawValue: name) else { throw params.wrongType("class", classes, name) }
             return WireProtocol.object(try api.setTriageClass(conversation(), to: triageClass))
         case "label":
             return WireProtocol.object(try api.label(conversation(), params.required("label", "a label"), add: params.bool("add", default: true)))
