@@ -21,7 +21,7 @@ import Testing
         let environment = ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": home.file("twcs.sqlite")]
         let earshot = try BuiltProducts.executable("earshot")
         let ingest = try runProcess(earshot, ["ingest", "--rejects-dir", home.path, try #require(Self.sample)], environment: environment)
-        #expect(ingest.status == 1)  // the 33 documented rejects
+        #expect(ingest.status == 0, "\(ingest.stderr)")  // brand posts and notes are not errors
         let stats = try runProcess(earshot, ["stats", "--by", "channel", "--format", "json"], environment: environment)
         #expect(stats.status == 0, "\(stats.stderr)")
         let independent = try runProcess(try #require(Self.python), [Self.script, try #require(Self.sample)])

@@ -278,4 +278,18 @@ import Testing
         fixture.wait(milliseconds: 500)
         #expect(fixture.screen.contains("classifier corrected 1× today: question→spam 1"), "\(fixture.screen)")
     }
+
+    /// A queue that cannot be read says so in the pane, not "nothing in VIEW" while work waits.
+    @Test func aQueueThatCannotBeReadSaysSoInThePane() throws {
+        let fixture = try busyFixture()
+        fixture.start()
+        fixture.app.model.state.queue.rows = []
+        var model = fixture.app.model
+        _ = model.handle(.queueFailed("the daemon's answer to queue.window could not be read; try again"))
+        fixture.app.model = model
+        fixture.drain()
+        fixture.app.step(waiting: 0)
+        #expect(fixture.screen.contains("could not read mine: the daemon's answer to queue.window could not be read"), "\(fixture.screen)")
+        #expect(!fixture.screen.contains("nothing assigned to you"))
+    }
 }

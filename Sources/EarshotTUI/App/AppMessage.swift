@@ -13,6 +13,8 @@ public enum AppMessage: Sendable {
     /// An operation worked; show this and re-read what it changed.
     case succeeded(String, ConversationID?)
     case failed(String)
+    /// The queue window could not be read (the pane says so instead of "nothing in VIEW").
+    case queueFailed(String)
     case replyQueued(Reply)
     /// The conversation changed since the draft began: ask before sending `text`.
     case replyNeedsConfirmation(ConversationID, text: String, reason: String)

@@ -55,8 +55,13 @@ public struct AppModel: Sendable {
             state.supervisor = supervisor
             return []
         case let .queueLoaded(rows, load):
+            state.queue.loadError = nil
             applyQueue(rows, load)
             return []
+        case let .queueFailed(text):
+            state.queue.loadError = text
+            show(text, error: true)
+            return [.bell]
         case let .threadLoaded(thread):
             guard state.thread?.id == thread.conversation.id else { return [] }
             state.thread?.thread = thread

@@ -57,6 +57,8 @@ public struct QueueState: Sendable {
     public var moreAfter = false
     /// How the window was read, so a live reload reads the same stretch of the view.
     public var anchor: QueueAnchor = .first
+    /// Why the last read of the window failed; cleared by the next one that works.
+    public var loadError: String?
 
     public var selectedRow: QueueRow? { rows.indices.contains(selected) ? rows[selected] : nil }
 }

@@ -44,6 +44,7 @@ public final class EffectRunner {
             if needsConfirmation(error), case let .sendReply(id, text, _, _) = effect {
                 return [.replyNeedsConfirmation(id, text: text, reason: Self.reason(of: error))]
             }
+            if case .loadQueue = effect { return [.queueFailed(Self.describe(error))] }
             return [.failed(Self.describe(error))]
         }
     }
