@@ -1,3 +1,4 @@
+import EarshotService
 import EarshotTestSupport
 import Foundation
 import GRDB
@@ -181,6 +182,18 @@ struct TUIShiftTests {
         #expect(claim.status == 0, "\(claim.stderr)")
         let (gone, screen) = tmux.wait { !$0.contains("@lee") }
         #expect(gone, "a claimed conversation leaves the unassigned view within a second:\n\(screen)")
+        // Reading kim's conversation: teammates see me there.
+        tmux.send("g")
+        tmux.send("Enter")
+        expectScreen(tmux, "Where is my order?")
+        let me = try #require(loginName(of: getuid()))
+        func viewers(of conversation: Int) -> [String] {
+            guard let client = try? DaemonConnection(path: home.file("earshot.sock")) else { return [] }
+            defer { client.close() }
+            let people = (try? client.call("presence.get", ["conversation": conversation])) as? [[String: Any]] ?? []
+            return people.compactMap { $0["login"] as? String }
+        }
+        try CLITest.waitFor { viewers(of: 1).contains(me) }
         // The daemon goes away: the TUI says so, and carries on when it is back.
         kill(daemon.processIdentifier, SIGKILL)
         daemon.waitUntilExit()
@@ -189,6 +202,8 @@ struct TUIShiftTests {
         expectScreen(tmux, "RECONNECTING")
         daemon = try startDaemon()
         expectScreen(tmux, "reconnected")
+        // The new daemon knew nobody's presence: the TUI told it again.
+        try CLITest.waitFor { viewers(of: 1).contains(me) }
         tmux.send("q")
     }
 }

@@ -95,7 +95,13 @@ public struct AppModel: Sendable {
             state.connection = connection
             if wasReconnecting, case .daemon = connection {
                 show("reconnected")
-                return reloadAfterChange(state.thread?.id)
+                // A restarted daemon knows nobody's presence: say again where I am.
+                var presence: [AppEffect] = []
+                if let id = state.thread?.id {
+                    let composing = state.composer.map { $0.conversation == id && $0.kind == .reply } ?? false
+                    presence = [.setPresence(id, composing: composing)]
+                }
+                return reloadAfterChange(state.thread?.id) + presence
             }
             return []
         }
