@@ -1,19 +1,8 @@
 import EarshotCore
 import EarshotService
 import EarshotStore
+import EarshotTestSupport
 import Testing
-
-/// Deterministic pseudo-random numbers (SplitMix64), so a failing seed can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random operation sequences with the manual clock; after every step the invariants of
 /// issue 4 are checked against the store itself.
@@ -30,7 +19,7 @@ struct SeededGenerator: RandomNumberGenerator {
 
     /// Runs one sequence, checking the invariants after every step.
     func runSequence(seed: UInt64, length: Int) throws {
-        var random = SeededGenerator(state: seed)
+        var random = SeededRandom(seed: seed)
         let policies: [RoutingPolicy] = [.roundRobin, .balanced, .manual]
         let fixture = try ServiceFixture {
             $0.routing = policies[Int(seed % 3)]

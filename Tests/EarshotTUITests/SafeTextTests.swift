@@ -1,5 +1,6 @@
 import Testing
 @testable import EarshotTUI
+import EarshotTestSupport
 
 /// What a hostile customer sends: an OSC that retitles the window, a clear-screen CSI, a DCS
 /// that asks the terminal to report a capability, the right-to-left override, and an 8-bit CSI.
@@ -106,7 +107,7 @@ struct SafeTextTests {
 
     @Test("The quick check never skips text that the full pass would change")
     func quickCheckIsSound() {
-        var generator = SplitMix64(seed: 11)
+        var generator = SeededRandom(seed: 11)
         let tricky: [UInt32] = [0x61, 0x20, 0x301, 0x93F, 0x94D, 0x915, 0x200D, 0x200C, 0xFE0F, 0x1F469, 0x1F3FD, 0x1F1EF, 0x1F1F5,
                                 0x1F3F4, 0xE0067, 0xE007F, 0x1100, 0x1161, 0x11A8, 0xAC00, 0x0E33, 0xFF9E, 0x0600, 0x0D4E, 0x9B, 0x1B, 0x0A,
                                 0x202E, 0x2028, 0xE000, 0x0378, 0x3099, 0x3040, 0x3100, 0x302A, 0x30FC, 0x6F22, 0x05D0, 0x0627, 0x20E3, 0x31]
@@ -123,7 +124,7 @@ struct SafeTextTests {
 
     @Test("Random scalars never survive as controls")
     func randomized() {
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededRandom(seed: 7)
         for _ in 0..<500 {
             var raw = ""
             for _ in 0..<12 {
@@ -140,18 +141,5 @@ struct SafeTextTests {
             #expect(isInert(safe), "\(raw.unicodeScalars.map { String($0.value, radix: 16) })")
             #expect(safe.allSatisfy { DisplayWidth.width(of: $0) > 0 }, "\(raw.unicodeScalars.map { String($0.value, radix: 16) })")
         }
-    }
-}
-
-/// A small deterministic generator, so a failing randomized test fails the same way again.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
