@@ -26,9 +26,10 @@ struct TUICommand: ParsableCommand {
         var deliverer: OutboxDeliverer?
         if let remote = api as? RemoteInbox {
             remote.connection.keepsPushedMessages = false
-            let path = SocketPaths.resolve(flag: options.socket, environment: environment)
-            runner = EffectRunner(api: remote, socketPath: path) {
-                let connection = try DaemonConnection(path: path)
+            let socket = options.daemonSocket
+            runner = EffectRunner(api: remote, socketPath: socket.path) {
+                // Checked again each time: whoever answers after a restart must still be the daemon.
+                let connection = try DaemonConnection(path: socket.path, trust: try SocketTrust.forClient(socket))
                 connection.keepsPushedMessages = false
                 return RemoteInbox(connection: connection)
             }

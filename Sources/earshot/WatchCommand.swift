@@ -19,11 +19,12 @@ struct WatchCommand: ParsableCommand {
             source.resume()
             ServeCommand.keep.append(source)
         }
-        let path = SocketPaths.resolve(flag: socket, environment: ProcessInfo.processInfo.environment)
+        let daemonSocket = SocketPaths.locate(flag: socket, environment: ProcessInfo.processInfo.environment)
+        let path = daemonSocket.path
         var announced = false
         while true {
             do {
-                let connection = try DaemonConnection(path: path)
+                let connection = try DaemonConnection(path: path, trust: try SocketTrust.forClient(daemonSocket))
                 if announced { FileHandle.standardError.write(Data("connected to \(path)\n".utf8)) }
                 announced = false
                 while true {
@@ -32,7 +33,10 @@ struct WatchCommand: ParsableCommand {
                     print("\(event["id"] ?? "?")\t\(event["at"] ?? "?")\t\(event["kind"] ?? "?")\t\(conversation)\t\(event["actor"] ?? "?")")
                     fflush(nil)
                 }
-            } catch let error as DaemonConnection.RemoteError where error.code != "closed" {
+            } catch let refusal as SocketTrust.Refusal {
+                // Not the daemon, or a folder anyone could fill: waiting will not make it trustworthy.
+                throw CommandFailure(refusal.description)
+            } catch let error as DaemonConnection.RemoteError where error.code != "closed" && error.code != "full" {
                 // Refused (not a responder, wrong version): retrying will not help.
                 throw CommandFailure(error.description)
             } catch {
