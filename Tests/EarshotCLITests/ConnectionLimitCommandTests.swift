@@ -12,16 +12,13 @@ struct ConnectionLimitCommandTests {
     let binary: String
     var socket: String { home.file("earshot.sock") }
     var environment: [String: String] {
-        ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": home.file("inbox.sqlite"), "EARSHOT_CONFIG": home.file("config.toml")]
+        ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": home.file("inbox.sqlite")]
     }
 
     init() throws {
-        home = try TemporaryDirectory("earshot-limits")
+        home = try TemporaryDirectory("earshot-connlimits")
         binary = try BuiltProducts.executable("earshot")
         let me = try #require(String(validatingCString: getpwuid(geteuid()).pointee.pw_name))
-        // Descriptors, not the per-user cap, are what runs out here.
-        try "[daemon]\nhello_timeout_seconds = 3\nconnections_per_user = 100000\n"
-            .write(toFile: home.file("config.toml"), atomically: true, encoding: .utf8)
         let add = try runProcess(binary, ["responder", "add", me, "--name", "Me", "--initials", "ME", "--role", "supervisor",
                                           "--availability", "available"], environment: environment)
         #expect(add.status == 0, "\(add.stderr)")
@@ -29,9 +26,10 @@ struct ConnectionLimitCommandTests {
         #expect(try runProcess(binary, ["ingest", home.file("feed.jsonl")], environment: environment).status == 0)
     }
 
-    /// The error code the daemon sent on `connection` before closing it, or nil.
-    static func finalError(_ connection: UnixSocket) throws -> String? {
-        try connection.setTimeout(30)
+    /// The error code the daemon sent on `connection` before closing it, or nil (also when it
+    /// is still open at `deadline`).
+    static func finalError(_ connection: UnixSocket, by deadline: Date) throws -> String? {
+        try connection.setTimeout(max(0.1, deadline.timeIntervalSinceNow))
         var received: [UInt8] = []
         while let bytes = try? connection.read(), !bytes.isEmpty { received += bytes }
         guard let last = received.split(separator: 0x0A).last,
@@ -44,7 +42,8 @@ struct ConnectionLimitCommandTests {
         #expect(FileManager.default.createFile(atPath: log, contents: nil))
         let daemon = Process()
         daemon.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-        // Soft 64, hard 128: the daemon raises its own limit to 128 at start.
+        // Soft 64, hard 128: the daemon raises its own limit to 128 at start, which leaves room
+        // for 64 connections (the defaults: 64 per user, a 5 s hello timeout).
         daemon.arguments = ["--nofile=64:128", binary, "serve", "--socket", socket, "--tick", "60"]
         daemon.environment = environment
         daemon.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -55,21 +54,22 @@ struct ConnectionLimitCommandTests {
         #expect(limits.split(separator: "\n").contains { $0.hasPrefix("Max open files") && $0.split(separator: " ").dropFirst(3).prefix(2) == ["128", "128"] },
                 "\(limits)")
 
-        // More connections than 128 descriptors allow, none of which ever says hello.
+        // More connections than that, none of which ever says hello.
         let idle = try (0..<150).map { _ in try UnixSocket.connect(to: socket, timeout: 30) }
         defer { for connection in idle { connection.close() } }
         // A real command meanwhile is answered or refused with a message, not left waiting.
-        // (Under timeout(1): before the fix it hung in the backlog.)
-        let during = try runProcess("/usr/bin/timeout", ["60", binary, "queue", "--view", "open", "--socket", socket], environment: environment)
+        // (Under timeout(1), SIGKILL as the test leaves SIGTERM blocked: before the fix it hung in the backlog.)
+        let during = try runProcess("/usr/bin/timeout", ["-s", "KILL", "60", binary, "queue", "--view", "open", "--socket", socket], environment: environment)
         #expect(during.status == 0 || during.stderr.contains("the earshot daemon has as many connections as it can hold"),
                 "status \(during.status): \(during.stderr)")
         // Every idle connection is told why it ends: refused at once (full) or dropped after the hello timeout.
-        let codes = try idle.map { try Self.finalError($0) }
+        let deadline = Date().addingTimeInterval(30)
+        let codes = try idle.map { try Self.finalError($0, by: deadline) }
         #expect(codes.filter { $0 == "full" }.count >= 1)
         #expect(codes.filter { $0 == "hello_timeout" }.count >= 1)
         #expect(codes.allSatisfy { $0 == "full" || $0 == "hello_timeout" }, "\(codes)")
         // Room again: a real command is answered.
-        let after = try runProcess("/usr/bin/timeout", ["60", binary, "queue", "--view", "open", "--socket", socket], environment: environment)
+        let after = try runProcess("/usr/bin/timeout", ["-s", "KILL", "60", binary, "queue", "--view", "open", "--socket", socket], environment: environment)
         #expect(after.status == 0, "\(after.stderr)")
         #expect(after.stdout.split(separator: "\n").contains { $0.hasPrefix("1\topen\t") })
         // The log says so in a few lines, not one per connection and never a spin.

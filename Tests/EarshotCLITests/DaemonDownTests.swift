@@ -88,7 +88,7 @@ import Testing
         var environment = client
         environment["EARSHOT_SOCKET"] = socket
         // Under timeout(1): before the fix the client waited for the hello forever.
-        let queue = try runProcess("/usr/bin/timeout", ["60", binary, "queue"], environment: environment)
+        let queue = try runProcess("/usr/bin/timeout", ["-s", "KILL", "60", binary, "queue"], environment: environment)
         #expect(queue.status == 1)
         #expect(queue.stderr.contains("The daemon is down (it did not answer within 10 seconds"), "\(queue.stderr)")
     }

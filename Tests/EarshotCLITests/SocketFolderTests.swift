@@ -37,7 +37,7 @@ import Testing
             return try runProcess("/usr/sbin/runuser", ["-u", user, "--", "/usr/bin/env", "-i"] + environment + arguments)
         }
         func earshot(as user: String, _ arguments: String...) throws -> ProcessResult {
-            try run(as: user, ["/usr/bin/timeout", "30", binary] + arguments)
+            try run(as: user, ["/usr/bin/timeout", "-s", "KILL", "30", binary] + arguments)
         }
 
         // Mallory makes Alice's folder first and serves a database where Alice is a supervisor.
