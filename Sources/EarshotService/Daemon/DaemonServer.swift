@@ -148,12 +148,10 @@ public final class DaemonServer: @unchecked Sendable {
     }
 
     func forget(_ session: ClientSession) {
-        let removed = lock.withLock { sessions.removeValue(forKey: ObjectIdentifier(session)) }
-        if removed != nil, let uid = session.uid {
-            lock.withLock {
-                perUser[uid, default: 1] -= 1
-                if perUser[uid] == 0 { perUser[uid] = nil }
-            }
+        lock.withLock {
+            guard sessions.removeValue(forKey: ObjectIdentifier(session)) != nil, let uid = session.uid else { return }
+            perUser[uid, default: 1] -= 1
+            if perUser[uid] == 0 { perUser[uid] = nil }
         }
         if let conversation = presence.clear(ObjectIdentifier(session)) { announcePresence(in: [conversation]) }
     }
