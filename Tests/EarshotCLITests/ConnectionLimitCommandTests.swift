@@ -79,4 +79,40 @@ struct ConnectionLimitCommandTests {
         #expect(lines.filter { $0.contains("refused a connection") }.count <= 2, "\(lines)")
         #expect(lines.filter { $0.contains("sent no hello") }.count <= 2, "\(lines)")
     }
+
+    @Test(.enabled(if: UnixAccountTests.isRoot, "needs root to create a second Unix account (CI runs as root)"))
+    func oneUserAtTheCapIsRefusedWhileAnotherIsServed() throws {
+        let other = "escap\(getpid() % 100_000)"
+        defer { _ = try? runProcess("/usr/sbin/userdel", [other]) }
+        #expect(try runProcess("/usr/sbin/useradd", ["-M", "-N", "-s", "/bin/sh", other]).status == 0)
+        // The binary where the other account can run it (copied by cp: see UnixAccountTests).
+        chmod(home.path, 0o755)
+        let copy = home.file("earshot")
+        #expect(try runProcess("/bin/cp", [binary, copy]).status == 0)
+        chmod(copy, 0o755)
+        try "[daemon]\nconnections_per_user = 5\nhello_timeout_seconds = 60\n".write(toFile: home.file("config.toml"), atomically: true, encoding: .utf8)
+        var daemonEnvironment = environment
+        daemonEnvironment["EARSHOT_CONFIG"] = home.file("config.toml")
+        #expect(try runProcess(binary, ["responder", "add", other, "--name", "O", "--initials", "OT"], environment: environment).status == 0)
+        let daemon = try CLITest.startDaemon(binary, ["--socket", socket, "--tick", "60"], environment: daemonEnvironment, socket: socket)
+        defer { daemon.terminate(); daemon.waitUntilExit() }
+        chmod(socket, 0o666)  // reachable by the other account (a team uses the staff group instead)
+
+        // This user holds five idle connections: a sixth is refused, with the reason.
+        let idle = try (0..<5).map { _ in try UnixSocket.connect(to: socket, timeout: 30) }
+        defer { for connection in idle { connection.close() } }
+        let mine = try runProcess("/usr/bin/timeout", ["-s", "KILL", "60", binary, "queue", "--view", "open", "--socket", socket], environment: environment)
+        #expect(mine.status == 1)
+        #expect(mine.stderr.contains("already has 5 connections to the earshot daemon, the most one user may have"), "\(mine.stderr)")
+        // Everyone else is served as usual.
+        let theirs = try runProcess("/usr/sbin/runuser", ["-u", other, "--", "/usr/bin/env", "-i", "HOME=\(home.path)", "PATH=/usr/bin:/bin",
+                                                          "/usr/bin/timeout", "-s", "KILL", "60", copy, "queue", "--view", "open", "--socket", socket])
+        #expect(theirs.status == 0, "\(theirs.stderr)")
+        #expect(theirs.stdout.split(separator: "\n").contains { $0.hasPrefix("1\topen\t") })
+        // Closing one connection makes room again.
+        idle[0].close()
+        try CLITest.waitFor {
+            try runProcess(binary, ["queue", "--view", "open", "--socket", socket], environment: environment).status == 0
+        }
+    }
 }
