@@ -7,6 +7,7 @@ public struct EarshotConfig: Equatable, Sendable {
     public var assignment = AssignmentPolicy()
     public var sla = SLAPolicy()
     public var delivery = DeliveryPolicy()
+    public var daemon = ConnectionLimits()
 
     public init() {}
 }
@@ -45,6 +46,12 @@ public enum ConfigLoader {
                 config.assignment.returnToQueueMinutes = try minutes(value, where_)
             },
             "anyone_can_assign": { config, value, where_ in config.assignment.anyoneCanAssign = try bool(value, where_) },
+        ],
+        "daemon": [
+            "connections_per_user": { config, value, where_ in
+                config.daemon.connectionsPerUser = try seconds(value, where_, minimum: 1, unit: "connections")
+            },
+            "hello_timeout_seconds": { config, value, where_ in config.daemon.helloTimeoutSeconds = try seconds(value, where_, minimum: 1) },
         ],
         "delivery": [
             "command": { config, value, where_ in config.delivery.command = try argv(value, where_) },

@@ -30,23 +30,24 @@ struct ServeCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let (service, config) = try store.loadService()
         let inbox = service.store
-        var path = SocketPaths.resolve(flag: socket, environment: environment)
-        if socket == nil && environment["EARSHOT_SOCKET"] == nil && path == "/run/earshot/earshot.sock" {
-            // That is the system daemon's socket; a personal daemon listens elsewhere.
-            path = environment["XDG_RUNTIME_DIR"].map { $0 + "/earshot.sock" } ?? "/tmp/earshot-\(getuid())/earshot.sock"
-        }
-        let directory = (path as NSString).deletingLastPathComponent
-        if !FileManager.default.fileExists(atPath: directory) {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
+        let inherited = UnixSocket.inheritedFromSystemd(environment: environment)
+        var socket = SocketPaths.locate(flag: self.socket, environment: environment)
+        // The system daemon's socket is configured with --socket; without it, a personal daemon listens elsewhere.
+        if socket.kind == .system { socket = SocketPaths.personal(environment: environment) }
+        let path = socket.path
+        if inherited == nil { try Self.prepareFolder(socket) }
         let log: @Sendable (String) -> Void = { message in
             SafeOutput.error("earshot serve: \(message)")
         }
+        // Each client holds a descriptor; the usual soft limit (1,024) is far below what the system allows.
+        let descriptors = DescriptorLimit.raiseToHard()
+        log("descriptor limit \(descriptors): up to \(ConnectionLimits.total(forDescriptorLimit: descriptors)) connections, \(config.daemon.connectionsPerUser) per user")
         let server = DaemonServer(service: service, socketPath: path, log: log)
+        server.limits = config.daemon
         let deliverer = OutboxDeliverer(service: service, log: log)
         server.deliverer = deliverer
         deliverer.start()
-        try server.start(inherited: UnixSocket.inheritedFromSystemd(environment: environment))
+        try server.start(inherited: inherited)
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -76,6 +77,20 @@ struct ServeCommand: ParsableCommand {
                 log("\(error)")
             }
             Thread.sleep(forTimeInterval: tick)
+        }
+    }
+
+    /// Makes the socket's folder if it is missing (mode 0700: a personal /tmp/earshot-UID must
+    /// not be anyone else's to fill), then refuses one that another user owns or can write.
+    static func prepareFolder(_ socket: DaemonSocket) throws {
+        let folder = socket.folder
+        if mkdir(folder, 0o700) != 0 && errno == ENOENT {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        do {
+            try SocketTrust.checkForServer(socket)
+        } catch let refusal as SocketTrust.Refusal {
+            throw CommandFailure("not listening at \(socket.path): \(refusal)")
         }
     }
 

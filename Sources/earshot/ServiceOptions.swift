@@ -13,21 +13,16 @@ struct ServiceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The daemon's socket (default: $EARSHOT_SOCKET, /run/earshot/earshot.sock, $XDG_RUNTIME_DIR/earshot.sock).", valueName: "path"))
     var socket: String?
 
-    /// The inbox as this user: through the daemon when one answers on the socket, else the
-    /// service in this process (single-user mode, the user's own database).
+    /// The inbox as this user: through the daemon when a team socket is configured or present
+    /// (an error, not a fallback, when nobody answers there), else the service in this process
+    /// (single-user mode, the user's own database).
     func api() throws -> any InboxAPI {
-        let path = SocketPaths.resolve(flag: socket, environment: ProcessInfo.processInfo.environment)
-        do {
-            return RemoteInbox(connection: try DaemonConnection(path: path))
-        } catch let failure as UnixSocket.Failure where failure.code == ENOENT || failure.code == ECONNREFUSED {
-            // Nobody serves this socket: single-user mode.
-            if socket != nil { throw CommandFailure("no earshot daemon answers at \(path): start it with `earshot serve --socket \(path)`") }
-            return LocalInbox(service: try service(), login: Self.currentLogin)
-        } catch let failure as UnixSocket.Failure where failure.code == EACCES {
-            throw CommandFailure(
-                "permission denied on \(path): only the support staff group may use earshot here; ask an admin to add \(Self.currentLogin) (docs/admin.md)")
-        }
+        if let connection = try DaemonLink.connect(daemonSocket) { return RemoteInbox(connection: connection) }
+        return LocalInbox(service: try service(), login: Self.currentLogin)
     }
+
+    /// The socket this command uses, and why (flag, environment, system install, personal).
+    var daemonSocket: DaemonSocket { SocketPaths.locate(flag: socket, environment: ProcessInfo.processInfo.environment) }
 
     /// The service over the database, with the configured policies.
     func service() throws -> InboxService {

@@ -10,8 +10,9 @@ struct TUICommand: ParsableCommand {
         commandName: "tui",
         abstract: "Work the inbox in the terminal (the default when earshot is run without a subcommand).",
         discussion: """
-            Talks to the daemon when one answers on the socket, else runs the service in this process on \
-            your own database (single-user mode, which also delivers your replies). ? shows the keys; \
+            Talks to the team's daemon when a socket is configured or present (and says so when it is \
+            down), else runs the service in this process on your own database (single-user mode, which \
+            also delivers your replies). ? shows the keys; \
             keys can be rebound in $XDG_CONFIG_HOME/earshot/keys.toml (docs/keys.md).
             """)
     @OptionGroup var options: ServiceOptions
@@ -26,9 +27,10 @@ struct TUICommand: ParsableCommand {
         var deliverer: OutboxDeliverer?
         if let remote = api as? RemoteInbox {
             remote.connection.keepsPushedMessages = false
-            let path = SocketPaths.resolve(flag: options.socket, environment: environment)
-            runner = EffectRunner(api: remote, socketPath: path) {
-                let connection = try DaemonConnection(path: path)
+            let socket = options.daemonSocket
+            runner = EffectRunner(api: remote, socketPath: socket.path) {
+                // Checked again each time: whoever answers after a restart must still be the daemon.
+                let connection = try DaemonConnection(path: socket.path, trust: try SocketTrust.forClient(socket))
                 connection.keepsPushedMessages = false
                 return RemoteInbox(connection: connection)
             }

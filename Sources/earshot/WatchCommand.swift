@@ -9,8 +9,9 @@ struct WatchCommand: ParsableCommand {
         discussion: "Lines are: event id, time, kind, conversation (or -), actor. Stop with Ctrl-C.")
     @Option(help: ArgumentHelp("The daemon's socket.", valueName: "path")) var socket: String?
 
-    /// Hello failures that are not a refusal: the daemon went away or its answer was unreadable.
-    static let retried: Set<String> = ["closed", "protocol"]
+    /// Hello failures that are not a refusal: the daemon went away, its answer was unreadable,
+    /// or it is full for now.
+    static let retried: Set<String> = ["closed", "protocol", "full"]
 
     func run() throws {
         // Signals through a dispatch source, so Ctrl-C and SIGTERM work even when the parent
@@ -22,13 +23,17 @@ struct WatchCommand: ParsableCommand {
             source.resume()
             ServeCommand.keep.append(source)
         }
-        let path = SocketPaths.resolve(flag: socket, environment: ProcessInfo.processInfo.environment)
+        let daemonSocket = SocketPaths.locate(flag: socket, environment: ProcessInfo.processInfo.environment)
+        let path = daemonSocket.path
         var announced = false
         while true {
             do {
                 let connection: DaemonConnection
                 do {
-                    connection = try DaemonConnection(path: path)
+                    connection = try DaemonConnection(path: path, trust: try SocketTrust.forClient(daemonSocket))
+                } catch let refusal as SocketTrust.Refusal {
+                    // Not the daemon, or a folder anyone could fill: waiting will not make it trustworthy.
+                    throw CommandFailure(refusal.description)
                 } catch let error as DaemonConnection.RemoteError where !Self.retried.contains(error.code) {
                     // The daemon answered the hello and said no (not a responder, wrong
                     // version): retrying will not help.

@@ -20,8 +20,11 @@ import Testing
         binary = try BuiltProducts.executable("earshot")
         let me = try #require(String(validatingCString: getpwuid(getuid()).pointee.pw_name))
         try configure(["--fail-attempts", "1"])
+        // No daemon yet: the database is set up in single-user mode (EARSHOT_SOCKET set would require one).
+        var setup = environment
+        setup["EARSHOT_SOCKET"] = nil
         let add = try runProcess(binary, ["responder", "add", me, "--name", "Me", "--initials", "ME", "--role", "supervisor",
-                                          "--availability", "offline"], environment: environment)
+                                          "--availability", "offline"], environment: setup)
         #expect(add.status == 0, "\(add.stderr)")
         let feed = (1...2).map {
             #"{"platform":"x","external_id":"\#($0)","channel":"Acme","author":"kim\#($0)","text":"where is my order \#($0)?","created_at":"2024-01-15T12:00:00Z"}"#

@@ -13,7 +13,7 @@ struct TUIShiftTests {
     let me: String
     var environment: [String: String] {
         ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": home.file("inbox.sqlite"),
-         "EARSHOT_CONFIG": home.file("config.toml"), "EARSHOT_SOCKET": home.file("no-daemon.sock"),
+         "EARSHOT_CONFIG": home.file("config.toml"), "XDG_RUNTIME_DIR": home.path,  // no daemon there: single-user mode
          "XDG_CONFIG_HOME": home.file("config"), "TZ": "UTC", "LANG": "C.UTF-8", "TERM": "xterm-256color"]
     }
 

@@ -163,6 +163,23 @@ import Testing
         }
     }
 
+    /// Pushed events are cut like answers: an event whose detail holds a huge value (an
+    /// ingested record's id, say) reaches every client readable, not as an oversized line.
+    @Test func aPushedEventWithAHugeDetailArrivesCut() throws {
+        defer { server.stop() }
+        let client = try DaemonConnection(path: server.socketPath)
+        defer { client.close() }
+        let huge = String(repeating: "x", count: 2_000_000)
+        try fixture.store.write { writer in
+            _ = try writer.appendEvent(EventDraft(.ingested, by: .ingest, at: fixture.clock.now(), detail: ["mention": huge]))
+        }
+        let event = try client.nextEvent()
+        let detail = try #require(event["detail"] as? [String: Any])
+        let value = try #require(detail["mention"] as? String)
+        #expect(value.count <= 201)
+        #expect(value.hasSuffix("…"))
+    }
+
     @Test func anAnswerThatCannotFitIsRefusedAndTheConnectionCarriesOn() throws {
         defer { server.stop() }
         let id = try fixture.conversation()

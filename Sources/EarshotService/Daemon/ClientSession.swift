@@ -18,14 +18,17 @@ final class ClientSession: @unchecked Sendable {
     /// Set when the connection should end once what is queued has been written (a final error).
     private var closing = false
     private var login: String?
+    /// The Unix user on the other end (SO_PEERCRED at accept), for the per-user cap.
+    let uid: uid_t?
     /// A client further behind than this is dropped rather than slowing the daemon.
     static let outboxLimit = 4 << 20
     /// The most bytes a request's `id` may take as JSON.
     static let idLimit = 1_024
 
-    init(socket: UnixSocket, server: DaemonServer) {
+    init(socket: UnixSocket, server: DaemonServer, uid: uid_t? = nil) {
         self.socket = socket
         self.server = server
+        self.uid = uid
     }
 
     var isIdentified: Bool { lock.withLock { login != nil && !closed } }
@@ -33,6 +36,16 @@ final class ClientSession: @unchecked Sendable {
     func start() {
         Thread.detachNewThread { [self] in readLoop() }
         Thread.detachNewThread { [self] in writeLoop() }
+        // Unidentified connections hold a descriptor each and cost nothing to open: they get a few seconds.
+        let timeout = server.limits.helloTimeoutSeconds
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeout)) { [weak self] in self?.dropIfUnidentified(after: timeout) }
+    }
+
+    private func dropIfUnidentified(after seconds: Int) {
+        guard lock.withLock({ login == nil && !closed }) else { return }
+        server.quietLog.note("hello_timeout", "dropped a connection that sent no hello within \(seconds) s")
+        send(WireProtocol.encode(["error": ["code": "hello_timeout", "message": "no hello within \(seconds) seconds: the first message must be {\"hello\": {\"protocol\": \(WireProtocol.version)}}"]]))
+        finish()
     }
 
     /// Queues a message; never blocks. A client whose queue overflows is disconnected.

@@ -35,14 +35,34 @@ public final class DaemonConnection: @unchecked Sendable {
         public let description: String
     }
 
-    /// Connects and says hello. Throws `UnixSocket.Failure` when nobody listens at `path`.
-    public init(path: String) throws {
-        socket = try UnixSocket.connect(to: path)
-        try socket.write(WireProtocol.encode(["hello": ["protocol": WireProtocol.version, "client": "earshot"]]))
+    /// How long connecting and the hello may take: a daemon that accepts but never answers is down.
+    public static let helloTimeout: TimeInterval = 10
+
+    /// Connects and says hello. Throws `UnixSocket.Failure` when nobody listens at `path`
+    /// (EAGAIN: no answer within `helloTimeout`), `SocketTrust.Refusal` when the daemon runs as
+    /// someone `trust` does not expect (checked before anything is sent).
+    public init(path: String, trust: SocketTrust? = nil) throws {
+        socket = try UnixSocket.connect(to: path, timeout: Self.helloTimeout)
+        if let trust { try trust.checkPeer(uid: try socket.peer().uid) }
+        // A daemon that refuses the connection (full, too many) writes why and closes at once,
+        // so the hello may not go through while the refusal is already there to be read.
+        let helloFailure: Error?
+        do {
+            try socket.write(WireProtocol.encode(["hello": ["protocol": WireProtocol.version, "client": "earshot"]]))
+            helloFailure = nil
+        } catch {
+            helloFailure = error
+        }
         var framer = MessageFramer()
         var pending: [[String: Any]] = []
-        var reply = try Self.nextMessage(socket, &framer, &pending)
+        var reply: [String: Any]
+        do {
+            reply = try Self.nextMessage(socket, &framer, &pending)
+        } catch let closed as RemoteError where closed.code == "closed" {
+            throw helloFailure ?? closed
+        }
         while reply["event"] != nil || reply["presence"] != nil { reply = try Self.nextMessage(socket, &framer, &pending) }
+        try socket.setTimeout(nil)  // after the hello, waiting for events is normal
         self.framer = framer
         self.pendingMessages = pending
         if let error = reply["error"] as? [String: Any] {
@@ -265,18 +285,5 @@ public struct RemoteInbox: InboxAPI {
     }
     public func responders(includingRemoved: Bool) throws -> [ResponderLoad] {
         try WireProtocol.value([ResponderLoad].self, from: try connection.call("responder.list", ["all": includingRemoved]))
-    }
-}
-
-/// Where the daemon's socket is: `--socket`, `EARSHOT_SOCKET`, the system install's
-/// `/run/earshot/earshot.sock` when it exists, else a personal one in `$XDG_RUNTIME_DIR`
-/// (or `/tmp/earshot-UID/`).
-public enum SocketPaths {
-    public static func resolve(flag: String?, environment: [String: String]) -> String {
-        if let flag, !flag.isEmpty { return flag }
-        if let fromEnvironment = environment["EARSHOT_SOCKET"], !fromEnvironment.isEmpty { return fromEnvironment }
-        if FileManager.default.fileExists(atPath: "/run/earshot/earshot.sock") { return "/run/earshot/earshot.sock" }
-        if let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") { return runtime + "/earshot.sock" }
-        return "/tmp/earshot-\(getuid())/earshot.sock"
     }
 }

@@ -15,6 +15,13 @@ public final class DaemonServer: @unchecked Sendable {
     let log: @Sendable (String) -> Void
     private let lock = NSLock()
     private var sessions: [ObjectIdentifier: ClientSession] = [:]
+    /// Open connections per Unix user, for `limits.connectionsPerUser`.
+    private var perUser: [uid_t: Int] = [:]
+    /// The most connections at once: the descriptor limit less a reserve (set by `start`).
+    private var connectionLimit = Int.max
+    /// A descriptor kept open to be given up when the table is full, so a connection can still
+    /// be accepted and told why it is refused instead of waiting in the backlog.
+    private var reserveDescriptor: Int32 = -1
     private var listener: UnixSocket?
     private var running = false
     /// False under socket activation: systemd owns the socket file.
@@ -24,11 +31,16 @@ public final class DaemonServer: @unchecked Sendable {
     public var deliverer: OutboxDeliverer?
     /// How often the broadcaster looks at the event log.
     public var pollInterval: TimeInterval = 0.05
+    /// Per-user cap and hello timeout. Set before `start`.
+    public var limits = ConnectionLimits()
+    /// Refusals and dropped connections: logged, but not once per connection.
+    let quietLog: RateLimitedLog
 
     public init(service: InboxService, socketPath: String, log: @escaping @Sendable (String) -> Void) {
         self.service = service
         self.socketPath = socketPath
         self.log = log
+        quietLog = RateLimitedLog(log: log)
     }
 
     /// Listens on `socketPath`, or on a socket systemd passed in (socket activation).
@@ -39,6 +51,8 @@ public final class DaemonServer: @unchecked Sendable {
             self.listener = listener
             running = true
             ownsSocketFile = inherited == nil
+            connectionLimit = ConnectionLimits.total(forDescriptorLimit: DescriptorLimit.current)
+            reserveDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
         }
         Thread.detachNewThread { [self] in acceptLoop(listener) }
         Thread.detachNewThread { [self] in broadcastLoop(after: Int64(lastEvent)) }
@@ -53,6 +67,10 @@ public final class DaemonServer: @unchecked Sendable {
         }
         listener?.close()
         for session in sessions { session.close() }
+        lock.withLock {
+            if reserveDescriptor >= 0 { Glibc.close(reserveDescriptor) }
+            reserveDescriptor = -1
+        }
         if lock.withLock({ ownsSocketFile }) { unlink(socketPath) }
     }
 
@@ -74,21 +92,67 @@ public final class DaemonServer: @unchecked Sendable {
                     stop()
                     exit(1)
                 }
-                // Out of descriptors or memory: wait a little rather than spin.
-                log("accept failed (\(failure)); retrying")
+                if [EMFILE, ENFILE].contains(failure.code), refuseWithReserve(listener) { continue }
+                // Out of memory, or the whole system out of descriptors: wait a little rather than spin.
+                quietLog.note("accept", "accept failed (\(failure)); retrying")
                 Thread.sleep(forTimeInterval: 0.1)
                 continue
             } catch {
                 continue
             }
-            let session = ClientSession(socket: socket, server: self)
-            lock.withLock { sessions[ObjectIdentifier(session)] = session }
+            let uid = try? socket.peer().uid
+            let session = ClientSession(socket: socket, server: self, uid: uid)
+            let refusal = lock.withLock { () -> (code: String, message: String)? in
+                if sessions.count >= connectionLimit { return ("full", Self.fullMessage) }
+                if let uid, perUser[uid, default: 0] >= limits.connectionsPerUser { return ("too_many_connections", tooManyMessage(uid)) }
+                sessions[ObjectIdentifier(session)] = session
+                if let uid { perUser[uid, default: 0] += 1 }
+                return nil
+            }
+            if let refusal {
+                quietLog.note(refusal.code, "refused a connection from \(uid.map { loginName(of: $0) ?? "uid \($0)" } ?? "an unknown user"): \(refusal.message)")
+                Self.refuse(socket, code: refusal.code, message: refusal.message)
+                continue
+            }
             session.start()
         }
     }
 
+    static let fullMessage = "the earshot daemon has as many connections as it can hold; try again in a moment, and tell an admin (docs/admin.md#connections)"
+
+    private func tooManyMessage(_ uid: uid_t) -> String {
+        "\(loginName(of: uid) ?? "uid \(uid)") already has \(limits.connectionsPerUser) connections to the earshot daemon, the most one user may have: close some (other earshot sessions, watchers, scripts) and try again; an admin can raise [daemon] connections_per_user (docs/config.md)"
+    }
+
+    /// Out of descriptors: frees the reserve to accept one waiting connection and tell it so,
+    /// rather than leave it hanging in the backlog. False when even that fails.
+    private func refuseWithReserve(_ listener: UnixSocket) -> Bool {
+        let reserve = lock.withLock { () -> Int32 in
+            defer { reserveDescriptor = -1 }
+            return reserveDescriptor
+        }
+        guard reserve >= 0 else { return false }
+        Glibc.close(reserve)
+        defer { lock.withLock { reserveDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC) } }
+        guard let socket = try? listener.accept() else { return false }
+        quietLog.note("full", "refused a connection: out of file descriptors (limit \(DescriptorLimit.current))")
+        Self.refuse(socket, code: "full", message: Self.fullMessage)
+        return true
+    }
+
+    /// Tells a connection why it is refused (one error line, as after a failed hello) and closes it.
+    private static func refuse(_ socket: UnixSocket, code: String, message: String) {
+        try? socket.setTimeout(0.5)  // a fresh socket's buffer takes the line at once; never wait on it
+        try? socket.write(WireProtocol.encode(["error": ["code": code, "message": message]]))
+        socket.close()
+    }
+
     func forget(_ session: ClientSession) {
-        _ = lock.withLock { sessions.removeValue(forKey: ObjectIdentifier(session)) }
+        lock.withLock {
+            guard sessions.removeValue(forKey: ObjectIdentifier(session)) != nil, let uid = session.uid else { return }
+            perUser[uid, default: 1] -= 1
+            if perUser[uid] == 0 { perUser[uid] = nil }
+        }
         if let conversation = presence.clear(ObjectIdentifier(session)) { announcePresence(in: [conversation]) }
     }
 
@@ -121,7 +185,7 @@ public final class DaemonServer: @unchecked Sendable {
     static func describe(_ event: Event) -> [String: Any] {
         var object: [String: Any] = [
             "id": event.id.rawValue, "kind": event.kind.rawValue, "actor": event.actor.description, "at": event.at.iso8601,
-            "detail": event.detail,
+            "detail": ReadClipping.event(event).detail,
         ]
         if let conversation = event.conversationID { object["conversation"] = conversation.rawValue }
         return object

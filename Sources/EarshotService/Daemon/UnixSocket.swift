@@ -43,14 +43,28 @@ public final class UnixSocket: @unchecked Sendable {
         return UnixSocket(descriptor: 3)
     }
 
-    public static func connect(to path: String) throws -> UnixSocket {
+    /// Connects to `path`. With a `timeout`, connecting (a daemon whose backlog is full) and
+    /// later reads and writes fail with EAGAIN after that long, until `setTimeout(nil)`.
+    public static func connect(to path: String, timeout: TimeInterval? = nil) throws -> UnixSocket {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw Failure("socket") }
         let socket = UnixSocket(descriptor: descriptor)
+        try socket.setTimeout(timeout)
         try withAddress(path) { address, length in
             guard Glibc.connect(descriptor, address, length) == 0 else { throw Failure("connect", path) }
         }
         return socket
+    }
+
+    /// Bounds each blocking read, write and connect (they then fail with EAGAIN); nil waits forever.
+    public func setTimeout(_ seconds: TimeInterval?) throws {
+        let whole = seconds.map { max($0, 0.001) } ?? 0
+        var value = timeval(tv_sec: Int(whole), tv_usec: Int((whole - whole.rounded(.down)) * 1_000_000))
+        for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
+            guard setsockopt(descriptor, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
+                throw Failure("setsockopt(SO_RCVTIMEO/SO_SNDTIMEO)")
+            }
+        }
     }
 
     public func accept() throws -> UnixSocket {
