@@ -17,7 +17,7 @@ import Testing
     let binary: String
     var environment: [String: String] {
         ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": home.file("inbox.sqlite"),
-         "EARSHOT_SOCKET": home.file("no-daemon.sock"), "TZ": "UTC", "LANG": "C.UTF-8", "TERM": "xterm-256color"]
+         "XDG_RUNTIME_DIR": home.path, "TZ": "UTC", "LANG": "C.UTF-8", "TERM": "xterm-256color"]
     }
 
     init() throws {

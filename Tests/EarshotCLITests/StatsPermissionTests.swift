@@ -27,7 +27,7 @@ import Testing
         let home = try TemporaryDirectory("earshot-stats-rights")
         let binary = try BuiltProducts.executable("earshot")
         let owner = ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": home.file("inbox.sqlite"),
-                     "EARSHOT_SOCKET": home.file("no-daemon.sock")]
+                     "XDG_RUNTIME_DIR": home.path]
         func run(as login: String?, _ arguments: String...) throws -> ProcessResult {
             var environment = owner
             environment["EARSHOT_LOGIN"] = login
@@ -67,7 +67,8 @@ import Testing
         chmod(binary, 0o755)
         let database = root.file("earshot.sqlite")
         let socket = root.file("earshot.sock")
-        let adminEnvironment = ["HOME": root.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": database, "EARSHOT_SOCKET": socket]
+        // Set up in single-user mode (the daemon is started with --socket below).
+        let adminEnvironment = ["HOME": root.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": database, "XDG_RUNTIME_DIR": root.path]
         func admin(_ arguments: String...) throws -> ProcessResult { try runProcess(binary, arguments, environment: adminEnvironment) }
         try Self.history.write(toFile: root.file("history.csv"), atomically: true, encoding: .utf8)
         #expect(try admin("ingest", root.file("history.csv")).status == 0)

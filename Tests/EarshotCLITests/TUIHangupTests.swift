@@ -13,9 +13,10 @@ struct TUIHangupTests {
         let home = try TemporaryDirectory("earshot-hangup")
         let binary = try BuiltProducts.executable("earshot")
         let me = try #require(String(validatingCString: getpwuid(getuid()).pointee.pw_name))
-        let socket = home.file(throughDaemon ? "earshot.sock" : "no-daemon.sock")
+        // The personal socket in a private runtime folder: single-user mode until a daemon listens there.
+        let socket = home.file("earshot.sock")
         let environment = ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": home.file("inbox.sqlite"),
-                           "EARSHOT_SOCKET": socket, "XDG_CONFIG_HOME": home.file("config"),
+                           "XDG_RUNTIME_DIR": home.path, "XDG_CONFIG_HOME": home.file("config"),
                            "TZ": "UTC", "LANG": "C.UTF-8", "TERM": "xterm-256color"]
         #expect(try runProcess(binary, ["responder", "add", me, "--name", "Me", "--initials", "ME", "--availability", "available"],
                                environment: environment).status == 0)
