@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // The daemon's long-running parts run as services: one SIGTERM drains them in order.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -37,6 +40,8 @@ let package = Package(
             dependencies: [
                 "EarshotCore", "EarshotStore", "CPeerCredentials",
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The live demo's simulation: generated customers go in through ingest, simulated
@@ -51,6 +56,7 @@ let package = Package(
             dependencies: [
                 "EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotDemo", "EarshotTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(

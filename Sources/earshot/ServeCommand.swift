@@ -4,6 +4,8 @@ import EarshotIngest
 import EarshotService
 import EarshotStore
 import Foundation
+import ServiceLifecycle
+import Synchronization
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +15,8 @@ struct ServeCommand: ParsableCommand {
             Clients are identified by the kernel (SO_PEERCRED): a Unix user who is not a responder is refused. \
             Runs the clock rules (snoozes, idle-away, return-to-queue, routing) every --tick seconds, delivers the \
             outbox with the [delivery] command, and, with \
-            --spool, ingests what a fetcher drops there. See docs/admin.md and docs/protocol.md.
+            --spool, ingests what a fetcher drops there. SIGTERM stops it in order: requests, then the clock, \
+            then delivery finishes the reply in flight. See docs/admin.md and docs/protocol.md.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -46,19 +49,6 @@ struct ServeCommand: ParsableCommand {
         server.limits = config.daemon
         let deliverer = OutboxDeliverer(service: service, log: log)
         server.deliverer = deliverer
-        deliverer.start()
-        try server.start(inherited: inherited)
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler {
-                server.stop()
-                log("stopped")
-                Foundation.exit(0)
-            }
-            source.resume()
-            Self.keep.append(source)
-        }
         let spoolPipeline = try spool.map { directory -> (SpoolDirectory, IngestPipeline) in
             let spoolDirectory = SpoolDirectory(root: directory)
             try spoolDirectory.prepare()
@@ -66,9 +56,10 @@ struct ServeCommand: ParsableCommand {
             applier.sla = config.sla
             return (spoolDirectory, IngestPipeline(store: inbox, applier: applier, options: .init(), report: log))
         }
-        while true {
+        nonisolated(unsafe) let spoolWork = spoolPipeline  // used by the clock's one thread at a time
+        let clock = ClockService(interval: .milliseconds(Int64(tick * 1000)), log: log) {
             do {
-                if let (directory, pipeline) = spoolPipeline, !(try directory.processWaiting(with: pipeline)).isEmpty,
+                if let (directory, pipeline) = spoolWork, !(try directory.processWaiting(with: pipeline)).isEmpty,
                    service.policy.routing != .manual {
                     try service.route()
                 }
@@ -76,8 +67,38 @@ struct ServeCommand: ParsableCommand {
             } catch {
                 log("\(error)")
             }
-            Thread.sleep(forTimeInterval: tick)
         }
+        // Started in this order and shut down in the reverse one on SIGTERM or SIGINT: requests
+        // stop first, then the clock, then delivery finishes the reply in flight.
+        Self.unblockShutdownSignals()
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [DeliveryService(deliverer: deliverer), clock, SocketServerService(server: server, inherited: inherited)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: ForwardingLogHandler.logger(label: "earshot.serve", write: log)))
+        try Self.runToCompletion(group)
+        log("stopped")
+    }
+
+    /// A parent (a test runner, a shell script) may hand this process SIGTERM and SIGINT blocked;
+    /// a daemon that cannot be asked to stop would be killed mid-delivery instead.
+    static func unblockShutdownSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+    }
+
+    /// Runs the service group from this synchronous command until every service has stopped.
+    static func runToCompletion(_ group: ServiceGroup) throws {
+        let outcome = Mutex<(any Error)?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { try await group.run() } catch { outcome.withLock { $0 = error } }
+            done.signal()
+        }
+        done.wait()
+        if let failure = outcome.withLock({ $0 }) { throw failure }
     }
 
     /// Makes the socket's folder if it is missing (mode 0700: a personal /tmp/earshot-UID must
@@ -94,6 +115,6 @@ struct ServeCommand: ParsableCommand {
         }
     }
 
-    /// Signal sources must outlive `run()`'s scope.
+    /// Signal sources must outlive `run()`'s scope (`watch` keeps its own here).
     nonisolated(unsafe) static var keep: [DispatchSourceSignal] = []
 }

@@ -12,6 +12,8 @@ public final class OutboxDeliverer: @unchecked Sendable {
     private let condition = NSCondition()
     private var stopped = false
     private var woken = false
+    /// Set by the delivery thread when it has left its loop (nothing is in flight any more).
+    private var finished = false
     /// The longest sleep between looks: replies queued by another process (a single-user
     /// CLI beside a TUI) are noticed within this.
     public var maximumSleep: Duration = .milliseconds(500)
@@ -70,7 +72,16 @@ public final class OutboxDeliverer: @unchecked Sendable {
 
     private var isStopped: Bool { condition.withLock { stopped } }
 
+    /// Stops, then waits for the reply in flight (if any) to be delivered and recorded.
+    public func stopAndWait() async {
+        stop()
+        while !condition.withLock({ finished }) {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     private func loop() {
+        defer { condition.withLock { finished = true } }
         while !isStopped {
             var sleep = maximumSleep
             do {
