@@ -1,6 +1,7 @@
 import EarshotCore
 import EarshotStore
 import Foundation
+import Synchronization
 
 /// `earshot serve`: the one process that owns the database. Every TUI and CLI command on the
 /// box connects to its Unix socket; the kernel tells it who each client is (SO_PEERCRED).
@@ -8,31 +9,52 @@ import Foundation
 /// Threads: one accepts; each client has a reader (requests are handled in order) and a
 /// writer draining a bounded queue, so a client that stops reading is dropped without
 /// blocking anyone else; a broadcaster pushes every new event of the log to every client.
-public final class DaemonServer: @unchecked Sendable {
-    // @unchecked: mutable state (`sessions`, `running`) is only touched under `lock`.
+public final class DaemonServer: Sendable {
     public let service: InboxService
     public let socketPath: String
     let log: @Sendable (String) -> Void
-    private let lock = NSLock()
-    private var sessions: [ObjectIdentifier: ClientSession] = [:]
-    /// Open connections per Unix user, for `limits.connectionsPerUser`.
-    private var perUser: [uid_t: Int] = [:]
-    /// The most connections at once: the descriptor limit less a reserve (set by `start`).
-    private var connectionLimit = Int.max
-    /// A descriptor kept open to be given up when the table is full, so a connection can still
-    /// be accepted and told why it is refused instead of waiting in the backlog.
-    private var reserveDescriptor: Int32 = -1
-    private var listener: UnixSocket?
-    private var running = false
-    /// False under socket activation: systemd owns the socket file.
-    private var ownsSocketFile = true
+
+    /// What the accept thread, the sessions and `stop` share.
+    private struct State {
+        var sessions: [ObjectIdentifier: ClientSession] = [:]
+        /// Open connections per Unix user, for `limits.connectionsPerUser`.
+        var perUser: [uid_t: Int] = [:]
+        /// The most connections at once: the descriptor limit less a reserve (set by `start`).
+        var connectionLimit = Int.max
+        /// A descriptor kept open to be given up when the table is full, so a connection can
+        /// still be accepted and told why it is refused instead of waiting in the backlog.
+        var reserveDescriptor: Int32 = -1
+        var listener: UnixSocket?
+        var running = false
+        /// False under socket activation: systemd owns the socket file.
+        var ownsSocketFile = true
+    }
+    private let state = Mutex(State())
+
+    /// Set before `start` (tests and `earshot serve`).
+    private struct Settings {
+        var deliverer: OutboxDeliverer?
+        var pollInterval: TimeInterval = 0.05
+        var limits = ConnectionLimits()
+    }
+    private let settings = Mutex(Settings())
+
     let presence = PresenceBoard()
-    /// Delivers the outbox; woken when a client queues a reply. Set before `start`.
-    public var deliverer: OutboxDeliverer?
+    /// Delivers the outbox; woken when a client queues a reply.
+    public var deliverer: OutboxDeliverer? {
+        get { settings.withLock { $0.deliverer } }
+        set { settings.withLock { $0.deliverer = newValue } }
+    }
     /// How often the broadcaster looks at the event log.
-    public var pollInterval: TimeInterval = 0.05
-    /// Per-user cap and hello timeout. Set before `start`.
-    public var limits = ConnectionLimits()
+    public var pollInterval: TimeInterval {
+        get { settings.withLock { $0.pollInterval } }
+        set { settings.withLock { $0.pollInterval = newValue } }
+    }
+    /// Per-user cap and hello timeout.
+    public var limits: ConnectionLimits {
+        get { settings.withLock { $0.limits } }
+        set { settings.withLock { $0.limits = newValue } }
+    }
     /// Refusals and dropped connections: logged, but not once per connection.
     let quietLog: RateLimitedLog
 
@@ -47,12 +69,12 @@ public final class DaemonServer: @unchecked Sendable {
     public func start(inherited: UnixSocket? = nil) throws {
         let listener = try inherited ?? UnixSocket.listen(at: socketPath)
         let lastEvent = try service.store.read { try $0.counts().events }
-        lock.withLock {
-            self.listener = listener
-            running = true
-            ownsSocketFile = inherited == nil
-            connectionLimit = ConnectionLimits.total(forDescriptorLimit: DescriptorLimit.current)
-            reserveDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        state.withLock { state in
+            state.listener = listener
+            state.running = true
+            state.ownsSocketFile = inherited == nil
+            state.connectionLimit = ConnectionLimits.total(forDescriptorLimit: DescriptorLimit.current)
+            state.reserveDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
         }
         Thread.detachNewThread { [self] in acceptLoop(listener) }
         Thread.detachNewThread { [self] in broadcastLoop(after: Int64(lastEvent)) }
@@ -60,24 +82,24 @@ public final class DaemonServer: @unchecked Sendable {
     }
 
     public func stop() {
-        let (listener, sessions) = lock.withLock { () -> (UnixSocket?, [ClientSession]) in
-            running = false
-            defer { self.sessions.removeAll() }
-            return (self.listener, Array(self.sessions.values))
+        let (listener, sessions) = state.withLock { state -> (UnixSocket?, [ClientSession]) in
+            state.running = false
+            defer { state.sessions.removeAll() }
+            return (state.listener, Array(state.sessions.values))
         }
         listener?.close()
         for session in sessions { session.close() }
-        lock.withLock {
-            if reserveDescriptor >= 0 { Glibc.close(reserveDescriptor) }
-            reserveDescriptor = -1
+        state.withLock { state in
+            if state.reserveDescriptor >= 0 { Glibc.close(state.reserveDescriptor) }
+            state.reserveDescriptor = -1
         }
-        if lock.withLock({ ownsSocketFile }) { unlink(socketPath) }
+        if state.withLock({ $0.ownsSocketFile }) { unlink(socketPath) }
     }
 
-    var isRunning: Bool { lock.withLock { running } }
+    var isRunning: Bool { state.withLock { $0.running } }
 
     /// Clients connected now.
-    var clientCount: Int { lock.withLock { sessions.count } }
+    var clientCount: Int { state.withLock { $0.sessions.count } }
 
     private func acceptLoop(_ listener: UnixSocket) {
         while isRunning {
@@ -102,11 +124,12 @@ public final class DaemonServer: @unchecked Sendable {
             }
             let uid = try? socket.peer().uid
             let session = ClientSession(socket: socket, server: self, uid: uid)
-            let refusal = lock.withLock { () -> (code: String, message: String)? in
-                if sessions.count >= connectionLimit { return ("full", Self.fullMessage) }
-                if let uid, perUser[uid, default: 0] >= limits.connectionsPerUser { return ("too_many_connections", tooManyMessage(uid)) }
-                sessions[ObjectIdentifier(session)] = session
-                if let uid { perUser[uid, default: 0] += 1 }
+            let perUserCap = limits.connectionsPerUser
+            let refusal = state.withLock { state -> (code: String, message: String)? in
+                if state.sessions.count >= state.connectionLimit { return ("full", Self.fullMessage) }
+                if let uid, state.perUser[uid, default: 0] >= perUserCap { return ("too_many_connections", Self.tooManyMessage(uid, cap: perUserCap)) }
+                state.sessions[ObjectIdentifier(session)] = session
+                if let uid { state.perUser[uid, default: 0] += 1 }
                 return nil
             }
             if let refusal {
@@ -120,20 +143,20 @@ public final class DaemonServer: @unchecked Sendable {
 
     static let fullMessage = "the earshot daemon has as many connections as it can hold; try again in a moment, and tell an admin (docs/admin.md#connections)"
 
-    private func tooManyMessage(_ uid: uid_t) -> String {
-        "\(loginName(of: uid) ?? "uid \(uid)") already has \(limits.connectionsPerUser) connections to the earshot daemon, the most one user may have: close some (other earshot sessions, watchers, scripts) and try again; an admin can raise [daemon] connections_per_user (docs/config.md)"
+    private static func tooManyMessage(_ uid: uid_t, cap: Int) -> String {
+        "\(loginName(of: uid) ?? "uid \(uid)") already has \(cap) connections to the earshot daemon, the most one user may have: close some (other earshot sessions, watchers, scripts) and try again; an admin can raise [daemon] connections_per_user (docs/config.md)"
     }
 
     /// Out of descriptors: frees the reserve to accept one waiting connection and tell it so,
     /// rather than leave it hanging in the backlog. False when even that fails.
     private func refuseWithReserve(_ listener: UnixSocket) -> Bool {
-        let reserve = lock.withLock { () -> Int32 in
-            defer { reserveDescriptor = -1 }
-            return reserveDescriptor
+        let reserve = state.withLock { state -> Int32 in
+            defer { state.reserveDescriptor = -1 }
+            return state.reserveDescriptor
         }
         guard reserve >= 0 else { return false }
         Glibc.close(reserve)
-        defer { lock.withLock { reserveDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC) } }
+        defer { state.withLock { $0.reserveDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC) } }
         guard let socket = try? listener.accept() else { return false }
         quietLog.note("full", "refused a connection: out of file descriptors (limit \(DescriptorLimit.current))")
         Self.refuse(socket, code: "full", message: Self.fullMessage)
@@ -148,17 +171,17 @@ public final class DaemonServer: @unchecked Sendable {
     }
 
     func forget(_ session: ClientSession) {
-        lock.withLock {
-            guard sessions.removeValue(forKey: ObjectIdentifier(session)) != nil, let uid = session.uid else { return }
-            perUser[uid, default: 1] -= 1
-            if perUser[uid] == 0 { perUser[uid] = nil }
+        state.withLock { state in
+            guard state.sessions.removeValue(forKey: ObjectIdentifier(session)) != nil, let uid = session.uid else { return }
+            state.perUser[uid, default: 1] -= 1
+            if state.perUser[uid] == 0 { state.perUser[uid] = nil }
         }
         if let conversation = presence.clear(ObjectIdentifier(session)) { announcePresence(in: [conversation]) }
     }
 
     /// Tells every client who is now viewing or composing in these conversations.
     func announcePresence(in conversations: [Int64]) {
-        let targets = lock.withLock { Array(sessions.values) }
+        let targets = state.withLock { Array($0.sessions.values) }
         for conversation in conversations {
             let message = WireProtocol.encode(PresenceBoard.message(conversation: conversation, people: presence.people(in: conversation)))
             for session in targets where session.isIdentified { session.send(message) }
@@ -168,17 +191,18 @@ public final class DaemonServer: @unchecked Sendable {
     /// Pushes each new event of the log to every identified client, in order.
     private func broadcastLoop(after start: Int64) {
         var last = EventID(start)
+        let interval = pollInterval
         while isRunning {
             let events = (try? service.store.read { try $0.events(after: last, limit: 1_000) }) ?? []
             if let newest = events.last { last = newest.id }
             if !events.isEmpty {
-                let targets = lock.withLock { Array(sessions.values) }
+                let targets = state.withLock { Array($0.sessions.values) }
                 for event in events {
                     let message = WireProtocol.encode(["event": Self.describe(event)])
                     for session in targets where session.isIdentified { session.send(message) }
                 }
             }
-            if events.count < 1_000 { Thread.sleep(forTimeInterval: pollInterval) }
+            if events.count < 1_000 { Thread.sleep(forTimeInterval: interval) }
         }
     }
 

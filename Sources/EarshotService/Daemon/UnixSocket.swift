@@ -1,13 +1,13 @@
 import CPeerCredentials
 import Foundation
+import Synchronization
 
 /// A connected or listening Unix stream socket: the few system calls the daemon and its
 /// clients need, with errors that say which call failed and why.
-public final class UnixSocket: @unchecked Sendable {
-    // @unchecked: `descriptor` is immutable; `close()` is idempotent through the lock.
+public final class UnixSocket: Sendable {
     public let descriptor: Int32
-    private let lock = NSLock()
-    private var closed = false
+    /// `close()` is idempotent: the descriptor number may be reused once closed.
+    private let closed = Mutex(false)
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -113,7 +113,7 @@ public final class UnixSocket: @unchecked Sendable {
     }
 
     public func close() {
-        lock.withLock {
+        closed.withLock { closed in
             guard !closed else { return }
             closed = true
             shutdown(descriptor, Int32(SHUT_RDWR))

@@ -1,22 +1,22 @@
 import EarshotCore
 import Foundation
+import Synchronization
 
 /// Delivers the outbox on a thread of its own, one reply at a time, so a slow platform
 /// never holds up a claim or an ingest. Runs inside the daemon, and inside a single-user
 /// TUI or demo; `deliverDue()` is the same work done once, for `earshot outbox deliver`.
-public final class OutboxDeliverer: @unchecked Sendable {
-    // @unchecked: `stopped` and `woken` are only touched under `condition`.
+public final class OutboxDeliverer: Sendable {
     public let service: InboxService
     let command: DeliveryCommand?
     let log: @Sendable (String) -> Void
-    private let condition = NSCondition()
-    private var stopped = false
-    private var woken = false
-    /// Set by the delivery thread when it has left its loop (nothing is in flight any more).
-    private var finished = false
+    /// `stopped` asks the delivery thread to leave its loop; it sets `finished` when it has
+    /// (nothing is in flight any more).
+    private let state = Mutex((stopped: false, finished: false))
+    /// Signalled to look at the outbox before the sleep is over (a reply queued, or stop).
+    private let wakeup = DispatchSemaphore(value: 0)
     /// The longest sleep between looks: replies queued by another process (a single-user
     /// CLI beside a TUI) are noticed within this.
-    public var maximumSleep: Duration = .milliseconds(500)
+    public let maximumSleep: Duration = .milliseconds(500)
 
     public init(service: InboxService, log: @escaping @Sendable (String) -> Void) {
         self.service = service
@@ -40,18 +40,11 @@ public final class OutboxDeliverer: @unchecked Sendable {
     }
 
     /// Looks at the outbox now (a reply was just queued or retried).
-    public func wake() {
-        condition.withLock {
-            woken = true
-            condition.signal()
-        }
-    }
+    public func wake() { wakeup.signal() }
 
     public func stop() {
-        condition.withLock {
-            stopped = true
-            condition.signal()
-        }
+        state.withLock { $0.stopped = true }
+        wakeup.signal()
     }
 
     /// Delivers every reply that is due now; returns how many attempts ran.
@@ -70,18 +63,18 @@ public final class OutboxDeliverer: @unchecked Sendable {
         return attempts
     }
 
-    private var isStopped: Bool { condition.withLock { stopped } }
+    private var isStopped: Bool { state.withLock { $0.stopped } }
 
     /// Stops, then waits for the reply in flight (if any) to be delivered and recorded.
     public func stopAndWait() async {
         stop()
-        while !condition.withLock({ finished }) {
+        while !state.withLock({ $0.finished }) {
             try? await Task.sleep(for: .milliseconds(10))
         }
     }
 
     private func loop() {
-        defer { condition.withLock { finished = true } }
+        defer { state.withLock { $0.finished = true } }
         while !isStopped {
             var sleep = maximumSleep
             do {
@@ -93,12 +86,8 @@ public final class OutboxDeliverer: @unchecked Sendable {
             } catch {
                 log("outbox: \(error)")
             }
-            condition.withLock {
-                if !woken && !stopped {
-                    _ = condition.wait(until: Date(timeIntervalSinceNow: Double(sleep.components.seconds) + Double(sleep.components.attoseconds) / 1e18))
-                }
-                woken = false
-            }
+            let seconds = Double(sleep.components.seconds) + Double(sleep.components.attoseconds) / 1e18
+            _ = wakeup.wait(timeout: .now() + seconds)
         }
     }
 }
