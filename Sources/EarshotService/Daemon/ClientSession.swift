@@ -1,23 +1,26 @@
 import EarshotCore
 import Foundation
+import Synchronization
 
 /// One connected client: its identity (from the kernel), its reader and its writer.
-final class ClientSession: @unchecked Sendable {
-    // @unchecked: mutable state is guarded by `lock`; the socket is thread-safe for one
-    // reader and one writer.
+final class ClientSession: Sendable {
+    /// Thread-safe for one reader and one writer.
     let socket: UnixSocket
     /// Strong: a session's threads may still be finishing a request after the server was
     /// stopped and let go of (tests do this); the server lives until its last session closes,
     /// and `server.forget(self)` on close breaks the cycle.
     let server: DaemonServer
-    private let lock = NSLock()
-    private let ready = NSCondition()
-    private var outbox: [[UInt8]] = []
-    private var outboxBytes = 0
-    private var closed = false
-    /// Set when the connection should end once what is queued has been written (a final error).
-    private var closing = false
-    private var login: String?
+    private struct State {
+        var outbox: [[UInt8]] = []
+        var outboxBytes = 0
+        var closed = false
+        /// The connection ends once what is queued has been written (a final error).
+        var closing = false
+        var login: String?
+    }
+    private let state = Mutex(State())
+    /// Signalled whenever the writer has something to do (a message queued, closing, closed).
+    private let ready = DispatchSemaphore(value: 0)
     /// The Unix user on the other end (SO_PEERCRED at accept), for the per-user cap.
     let uid: uid_t?
     /// A client further behind than this is dropped rather than slowing the daemon.
@@ -31,7 +34,7 @@ final class ClientSession: @unchecked Sendable {
         self.uid = uid
     }
 
-    var isIdentified: Bool { lock.withLock { login != nil && !closed } }
+    var isIdentified: Bool { state.withLock { $0.login != nil && !$0.closed } }
 
     func start() {
         Thread.detachNewThread { [self] in readLoop() }
@@ -42,7 +45,7 @@ final class ClientSession: @unchecked Sendable {
     }
 
     private func dropIfUnidentified(after seconds: Int) {
-        guard lock.withLock({ login == nil && !closed }) else { return }
+        guard state.withLock({ $0.login == nil && !$0.closed }) else { return }
         server.quietLog.note("hello_timeout", "dropped a connection that sent no hello within \(seconds) s")
         send(WireProtocol.encode(["error": ["code": "hello_timeout", "message": "no hello within \(seconds) seconds: the first message must be {\"hello\": {\"protocol\": \(WireProtocol.version)}}"]]))
         finish()
@@ -50,55 +53,58 @@ final class ClientSession: @unchecked Sendable {
 
     /// Queues a message; never blocks. A client whose queue overflows is disconnected.
     func send(_ message: [UInt8]) {
-        ready.lock()
-        defer { ready.unlock() }
-        guard !lock.withLock({ closed }) else { return }
-        if outboxBytes + message.count > Self.outboxLimit {
-            server.log("dropping a client that stopped reading (\(lock.withLock { login ?? "unidentified" }))")
-            ready.unlock()
-            close()
-            ready.lock()
-            return
+        enum Outcome { case queued, closed, overflow(String) }
+        let outcome = state.withLock { state -> Outcome in
+            guard !state.closed else { return .closed }
+            if state.outboxBytes + message.count > Self.outboxLimit { return .overflow(state.login ?? "unidentified") }
+            state.outbox.append(message)
+            state.outboxBytes += message.count
+            return .queued
         }
-        outbox.append(message)
-        outboxBytes += message.count
-        ready.signal()
+        switch outcome {
+        case .queued: ready.signal()
+        case .closed: break
+        case let .overflow(who):
+            server.log("dropping a client that stopped reading (\(who))")
+            close()
+        }
     }
 
     func close() {
-        let wasOpen = lock.withLock { () -> Bool in
-            defer { closed = true }
-            return !closed
+        let wasOpen = state.withLock { state -> Bool in
+            defer { state.closed = true }
+            return !state.closed
         }
         guard wasOpen else { return }
         socket.close()
-        ready.lock()
-        ready.broadcast()
-        ready.unlock()
+        ready.signal()
         server.forget(self)
     }
 
     /// Ends the connection after the queued messages are written, so a final error reaches the client.
     func finish() {
-        ready.lock()
-        closing = true
-        ready.broadcast()
-        ready.unlock()
+        state.withLock { $0.closing = true }
+        ready.signal()
     }
 
     private func writeLoop() {
         while true {
-            ready.lock()
-            while outbox.isEmpty && !closing && !lock.withLock({ closed }) { ready.wait() }
-            if lock.withLock({ closed }) || (outbox.isEmpty && closing) {
-                ready.unlock()
+            let (batch, end) = state.withLock { state -> ([[UInt8]], Bool) in
+                if state.closed || (state.outbox.isEmpty && state.closing) { return ([], true) }
+                defer {
+                    state.outbox.removeAll()
+                    state.outboxBytes = 0
+                }
+                return (state.outbox, false)
+            }
+            if end {
                 close()
                 return
             }
-            let batch = outbox
-            outbox.removeAll()
-            outboxBytes = 0
-            ready.unlock()
+            if batch.isEmpty {
+                ready.wait()
+                continue
+            }
             do {
                 for message in batch { try socket.write(message) }
             } catch {
@@ -116,7 +122,7 @@ final class ClientSession: @unchecked Sendable {
             for output in framer.feed(bytes) {
                 // A dropped client's remaining requests (a read can hold hundreds) are not served:
                 // the work would be wasted, and would outlive a server that is stopping.
-                guard !lock.withLock({ closed }) else { return }
+                guard !state.withLock({ $0.closed }) else { return }
                 switch output {
                 case .tooLong:
                     send(WireProtocol.encode(["error": ["code": "too_large", "message": "a message is over \(WireProtocol.maximumMessageBytes) bytes"]]))
@@ -137,7 +143,7 @@ final class ClientSession: @unchecked Sendable {
             send(WireProtocol.encode(["error": ["code": "malformed", "message": "\(error)"]]))
             return true
         }
-        guard let login = lock.withLock({ login }) else { return hello(message) }
+        guard let login = state.withLock({ $0.login }) else { return hello(message) }
         guard let id = message["id"], let method = message["method"] as? String else {
             send(WireProtocol.encode(["error": ["code": "malformed", "message": "a request needs \"id\" and \"method\""]]))
             return true
@@ -251,7 +257,7 @@ final class ClientSession: @unchecked Sendable {
         send(WireProtocol.encode(["hello": [
             "protocol": WireProtocol.version, "login": responder.login, "name": responder.displayName, "role": responder.role.rawValue,
         ]]))
-        lock.withLock { login = name }
+        state.withLock { $0.login = name }
         return true
     }
 }
