@@ -17,6 +17,32 @@ enum CLITest {
         return daemon
     }
 
+    /// `earshot watch --socket SOCKET`, writing to files the test reads as it goes.
+    static func startWatcher(
+        _ binary: String, socket: String, environment: [String: String], output: TemporaryDirectoryFile, errors: TemporaryDirectoryFile
+    ) throws -> Process {
+        let watcher = Process()
+        watcher.executableURL = URL(fileURLWithPath: binary)
+        watcher.arguments = ["watch", "--socket", socket]
+        watcher.environment = environment
+        watcher.standardOutput = try output.handle()
+        watcher.standardError = try errors.handle()
+        try watcher.run()
+        return watcher
+    }
+
+    /// A Python stand-in for a daemon (a script given `socket` as its argument), for what a
+    /// real daemon never sends; returns once it listens.
+    static func startStandIn(_ script: String, socket: String) throws -> Process {
+        let fake = Process()
+        fake.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        fake.arguments = ["-c", script, socket]
+        fake.standardError = FileHandle.nullDevice
+        try fake.run()
+        try waitFor { FileManager.default.fileExists(atPath: socket) }
+        return fake
+    }
+
     /// Polls `condition` every 20 ms for up to `timeout` seconds; records an issue if it never holds.
     static func waitFor(timeout: TimeInterval = 30, _ condition: () throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let deadline = Date().addingTimeInterval(timeout)

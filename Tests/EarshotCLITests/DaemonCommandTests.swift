@@ -121,13 +121,7 @@ extension DaemonCommandTests {
         var daemon = try startDaemon()
         let output = TemporaryDirectoryFile(home.file("watch.out"))
         let errors = TemporaryDirectoryFile(home.file("watch.err"))
-        let watcher = Process()
-        watcher.executableURL = URL(fileURLWithPath: binary)
-        watcher.arguments = ["watch", "--socket", socket]
-        watcher.environment = environment
-        watcher.standardOutput = try output.handle()
-        watcher.standardError = try errors.handle()
-        try watcher.run()
+        let watcher = try CLITest.startWatcher(binary, socket: socket, environment: environment, output: output, errors: errors)
         defer {
             kill(watcher.processIdentifier, SIGKILL)
             watcher.waitUntilExit()

@@ -63,24 +63,13 @@ import Testing
                     c.sendall(event(8, 'released'))
                     c.recv(1)
             """
-        let fake = Process()
-        fake.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        fake.arguments = ["-c", standIn, socket]
-        fake.standardError = FileHandle.nullDevice
-        try fake.run()
+        let fake = try CLITest.startStandIn(standIn, socket: socket)
         // SIGKILL: the test process may hand its children SIGTERM blocked.
         defer { kill(fake.processIdentifier, SIGKILL); fake.waitUntilExit() }
-        try CLITest.waitFor { FileManager.default.fileExists(atPath: socket) }
 
         let output = TemporaryDirectoryFile(home.file("watch.out"))
         let errors = TemporaryDirectoryFile(home.file("watch.err"))
-        let watcher = Process()
-        watcher.executableURL = URL(fileURLWithPath: binary)
-        watcher.arguments = ["watch", "--socket", socket]
-        watcher.environment = environment
-        watcher.standardOutput = try output.handle()
-        watcher.standardError = try errors.handle()
-        try watcher.run()
+        let watcher = try CLITest.startWatcher(binary, socket: socket, environment: environment, output: output, errors: errors)
         defer {
             kill(watcher.processIdentifier, SIGKILL)
             watcher.waitUntilExit()
@@ -105,13 +94,8 @@ import Testing
             c.sendall(b'{"error":{"code":"not_a_responder","message":"me is not a responder; ask a supervisor"}}\\n')
             c.recv(1)
             """
-        let fake = Process()
-        fake.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        fake.arguments = ["-c", standIn, socket]
-        fake.standardError = FileHandle.nullDevice
-        try fake.run()
+        let fake = try CLITest.startStandIn(standIn, socket: socket)
         defer { kill(fake.processIdentifier, SIGKILL); fake.waitUntilExit() }
-        try CLITest.waitFor { FileManager.default.fileExists(atPath: socket) }
         // timeout: a watch that retried a refusal would never end on its own.
         let watch = try runProcess("/usr/bin/timeout", ["60", binary, "watch", "--socket", socket], environment: environment)
         #expect(watch.status != 0)

@@ -11,11 +11,7 @@ import Testing
 
     init() throws {
         fixture = try ServiceFixture { $0.routing = .manual }
-        let me = try #require(loginName(of: geteuid()))
-        try fixture.service.addResponder(
-            NewResponder(login: me, displayName: "Me", initials: "ME", role: .supervisor, availability: .available, capacity: 5),
-            by: "admin")
-        server = DaemonServer(service: fixture.service, socketPath: fixture.directory.file("earshot.sock"), log: { _ in })
+        server = try fixture.daemon().server
     }
 
     /// Everything the daemon sends on `socket` until it closes it (or 30 s pass).

@@ -13,12 +13,7 @@ import Testing
 
     init() throws {
         fixture = try ServiceFixture { $0.routing = .manual }
-        me = try #require(loginName(of: getuid()))
-        try fixture.service.addResponder(
-            NewResponder(login: me, displayName: "Me", initials: "ME", role: .supervisor, availability: .available, capacity: 5),
-            by: "admin")
-        server = DaemonServer(service: fixture.service, socketPath: fixture.directory.file("earshot.sock"), log: { _ in })
-        server.pollInterval = 0.01
+        (server, me) = try fixture.daemon()
         try server.start()
     }
 

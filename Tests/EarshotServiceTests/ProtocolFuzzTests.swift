@@ -51,13 +51,9 @@ import Testing
         let budget = FuzzBudget.fromEnvironment()
         print("fuzz protocol: seed \(budget.seed), \(budget.seconds) s")
         let fixture = try ServiceFixture { $0.routing = .manual }
-        let me = try #require(loginName(of: getuid()))
-        let supervisor = NewResponder(login: me, displayName: "Me", initials: "ME", role: .supervisor, availability: .available, capacity: 5)
-        try fixture.service.addResponder(supervisor, by: "admin")
+        let (server, me) = try fixture.daemon()
         try fixture.responder("dana")
         for _ in 0..<3 { _ = try fixture.conversation() }
-        let server = DaemonServer(service: fixture.service, socketPath: fixture.directory.file("earshot.sock"), log: { _ in })
-        server.pollInterval = 0.01
         try server.start()
         defer { server.stop() }
 
@@ -72,7 +68,7 @@ import Testing
         while Date() < deadline || connections < 10 {
             // A garbage request may remove or demote this very user: put them back, so the
             // well-formed probe below tests the daemon, not the fuzzer's luck.
-            try restore(supervisor, in: fixture.service)
+            try restore(me, in: fixture.service)
             let batch = (0..<Int.random(in: 1...24, using: &mutator.random)).map { _ in mutator.mutate(corpus) }
             // Usually a proper hello first, so the mutations reach the request handlers.
             let hello = Bool.random(using: &mutator.random) || connections % 3 != 0 ? [corpus[0]] : []
@@ -91,10 +87,10 @@ import Testing
         #expect(server.isRunning)
     }
 
-    private func restore(_ supervisor: NewResponder, in service: InboxService) throws {
-        let current = try service.store.read { try $0.responder(login: supervisor.login) }
+    private func restore(_ login: String, in service: InboxService) throws {
+        let current = try service.store.read { try $0.responder(login: login) }
         if current?.role != .supervisor || current?.availability != .available {
-            _ = try service.updateResponder(supervisor.login, ResponderChanges(role: .supervisor, availability: .available), by: "admin")
+            _ = try service.updateResponder(login, ResponderChanges(role: .supervisor, availability: .available), by: "admin")
         }
     }
 

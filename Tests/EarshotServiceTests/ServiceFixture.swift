@@ -1,7 +1,9 @@
+import Foundation
 import EarshotCore
 import EarshotService
 import EarshotStore
 import EarshotTestSupport
+import Testing
 
 /// A real store in a temp directory, a manual clock, and a service over them.
 final class ServiceFixture {
@@ -83,4 +85,16 @@ final class ServiceFixture {
     }
 }
 
-import Testing
+extension ServiceFixture {
+    /// A daemon over this fixture's service, on a socket in its folder (not started yet), with
+    /// this test process's own user as a supervisor: the daemon knows clients by the kernel.
+    func daemon() throws -> (server: DaemonServer, me: String) {
+        let me = try #require(loginName(of: geteuid()))
+        try service.addResponder(
+            NewResponder(login: me, displayName: "Me", initials: "ME", role: .supervisor, availability: .available, capacity: 5),
+            by: "admin")
+        let server = DaemonServer(service: service, socketPath: directory.file("earshot.sock"), log: { _ in })
+        server.pollInterval = 0.01
+        return (server, me)
+    }
+}
