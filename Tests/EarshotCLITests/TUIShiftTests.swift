@@ -70,7 +70,7 @@ struct TUIShiftTests {
         tmux.send("/")
         tmux.type("logs me out")
         tmux.send("Enter")
-        var screen = tmux.wait { $0.contains("search \"logs me out\"") && !$0.contains("@kim") }
+        var screen = tmux.wait { $0.contains("search \"logs me out\"") && !$0.contains("@kim") && !$0.contains("reading") }
         #expect(screen.matched, "\(screen.screen)")
         #expect(screen.screen.contains("@lee"))
         tmux.send("/")

@@ -63,6 +63,7 @@ final class AppFixture {
         let model = AppModel(login: login, keymap: .standard, size: terminal.size)
         app = App(terminal: terminal, model: model, runner: EffectRunner(api: LocalInbox(service: service, login: login)), clock: clock)
         app.start()
+        app.settle()
     }
 
     /// Feeds keys and runs the loop until they are all handled.
@@ -77,7 +78,9 @@ final class AppFixture {
     }
 
     func drain() {
+        // Effects run off the loop: the screen is looked at once their answers are in.
         while !terminal.pendingEvents.isEmpty { app.step(waiting: 0) }
+        app.settle()
     }
 
     /// Lets `milliseconds` pass on the clock, ticking as the real loop would.
@@ -88,6 +91,7 @@ final class AppFixture {
             clock.advance(milliseconds: step)
             left -= step
             app.step(waiting: 0)
+            app.settle()
         }
     }
 

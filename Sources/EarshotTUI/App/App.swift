@@ -3,20 +3,24 @@ import EarshotService
 import Foundation
 
 /// The loop: terminal events and clock ticks become messages, the model reduces them, the
-/// runner performs the effects, the view is drawn and only changed cells are presented.
+/// effect queue performs the effects off the loop (their answers come back as messages), the
+/// view is drawn and only changed cells are presented. A key never waits for I/O.
 public final class App {
     let terminal: any Terminal
     public var model: AppModel
-    let runner: EffectRunner
+    let effects: EffectQueue
+    /// How the runner reached the inbox when the app began (in-process or the daemon).
+    private let initialConnection: ConnectionState
     let clock: any Clock
     /// Milliseconds between ticks (event polling, draft saves, message expiry).
     public var tickInterval: Int64 = 250
     private var lastTick: Int64 = 0
 
-    public init(terminal: any Terminal, model: AppModel, runner: EffectRunner, clock: any Clock) {
+    public init(terminal: any Terminal, model: AppModel, runner: sending EffectRunner, clock: any Clock) {
         self.terminal = terminal
         self.model = model
-        self.runner = runner
+        initialConnection = runner.connection
+        effects = EffectQueue(runner: runner)
         self.clock = clock
     }
 
@@ -26,6 +30,9 @@ public final class App {
         while !model.state.quitting {
             step(waiting: Int(tickInterval))
         }
+        // What was asked last (a draft saved on leaving) reaches the inbox before we go.
+        effects.waitUntilIdle()
+        effects.stop()
         terminal.shutdown()
     }
 
@@ -35,7 +42,7 @@ public final class App {
         model.state.width = size.width
         model.state.height = size.height
         model.state.now = clock.now()
-        model.state.connection = runner.connection
+        model.state.connection = initialConnection
         process(model.start())
         lastTick = clock.now().millisecondsSinceEpoch
         render()
@@ -43,7 +50,15 @@ public final class App {
 
     /// One turn: an event (or none within `waiting` ms), a tick when due, a frame.
     public func step(waiting: Int) {
-        if let event = terminal.nextEvent(timeout: waiting) { dispatch(.terminal(event)) }
+        if effects.holdsKeys {
+            // The next key acts on an answer still out (a view loading): it waits in the
+            // terminal's input buffer, in order, while the answer is awaited.
+            effects.waitForAnswer(milliseconds: min(waiting, 10))
+        } else {
+            // While effects are out, look for their answers often; else sleep until a key or a tick.
+            let wait = effects.isBusy ? min(waiting, 10) : waiting
+            if let event = terminal.nextEvent(timeout: wait) { dispatch(.terminal(event)) }
+        }
         if terminal.isClosed {
             hangUp()
             return
@@ -52,8 +67,19 @@ public final class App {
         if now.millisecondsSinceEpoch - lastTick >= tickInterval {
             lastTick = now.millisecondsSinceEpoch
             dispatch(.tick(now))
-            for message in runner.maintain() { dispatch(message) }
+            effects.maintain()
         }
+        for message in effects.takeCompleted() { dispatch(message) }
+        render()
+    }
+
+    /// Waits for every effect asked for so far and applies its answers, then draws (tests and
+    /// benchmarks, which look at the screen once the answers are in).
+    public func settle() {
+        repeat {
+            effects.waitUntilIdle()
+            for message in effects.takeCompleted() { dispatch(message) }
+        } while effects.isBusy
         render()
     }
 
@@ -61,6 +87,7 @@ public final class App {
     /// answer). Leaving closes the daemon connection, and with it this responder's presence.
     private func hangUp() {
         process(model.draftSaveOnLeave())
+        effects.waitUntilIdle()
         model.state.quitting = true
     }
 
@@ -75,7 +102,7 @@ public final class App {
             case .bell: terminal.bell()
             case .suspend: terminal.suspend { _ = raise(SIGTSTP) }
             case .quit: model.state.quitting = true
-            default: for message in runner.run(effect) { dispatch(message) }
+            default: self.effects.submit(effect)
             }
         }
     }

@@ -57,6 +57,20 @@ public enum AppEffect: Sendable, Equatable {
     case suspend
     case bell
     case quit
+
+    /// Keys typed after this effect act on its answer (the view or thread it loads, the
+    /// composer a sent reply closes, the list a change reloads), so they wait for it, in the
+    /// terminal's own input buffer. Background reads (events, the summary, the supervisor
+    /// pane's statistics pass) never hold a key.
+    var holdsKeys: Bool {
+        switch self {
+        case .loadQueue(_, .replace), .loadQueue(_, .last), .loadThread, .sendReply, .perform, .cancelReply,
+             .retryFailedReply, .setAvailability:
+            true
+        default:
+            false
+        }
+    }
 }
 
 /// A change to one conversation.

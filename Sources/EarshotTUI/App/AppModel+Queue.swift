@@ -32,6 +32,7 @@ extension AppModel {
         state.queue.selected = 0
         state.queue.scrollTop = 0
         state.queue.anchor = .first
+        state.queue.reading = true
         return [loadWindow(anchor: .first, load: .replace(keep: nil, requested: windowSize))]
     }
 

@@ -56,10 +56,12 @@ public struct AppModel: Sendable {
             return []
         case let .queueLoaded(rows, load):
             state.queue.loadError = nil
+            state.queue.reading = false
             applyQueue(rows, load)
             return []
         case let .queueFailed(text):
             state.queue.loadError = text
+            state.queue.reading = false
             show(text, error: true)
             return [.bell]
         case let .threadLoaded(thread):

@@ -59,6 +59,9 @@ public struct QueueState: Sendable {
     public var anchor: QueueAnchor = .first
     /// Why the last read of the window failed; cleared by the next one that works.
     public var loadError: String?
+    /// A new view or filter is being read: until its rows arrive the pane says so, rather than
+    /// "nothing in VIEW".
+    public var reading = false
 
     public var selectedRow: QueueRow? { rows.indices.contains(selected) ? rows[selected] : nil }
 }
