@@ -46,6 +46,7 @@ struct TUIRun {
             runner: runner, clock: SystemClock())
         let wired = Self.monotonicNanoseconds()
         app.start()
+        app.settle()  // the first frame with the first window in it
         let framed = Self.monotonicNanoseconds()
         let rssFirst = Self.memory("VmRSS")
         try check(app, terminal, "the first frame")
@@ -63,6 +64,7 @@ struct TUIRun {
             let cpuStarted = Self.threadCPUNanoseconds()
             let started = Self.monotonicNanoseconds()
             app.step(waiting: 0)
+            app.settle()  // handled, its reads answered and drawn
             let seconds = Double(Self.monotonicNanoseconds() - started) / 1e9
             lastCPU = Double(Self.threadCPUNanoseconds() - cpuStarted) / 1e9
             let after = app.model.state.queue
@@ -105,13 +107,20 @@ struct TUIRun {
             guard app.model.state.thread?.thread != nil else { throw BenchUsage("Enter did not load the thread") }
         }
 
-        let result = TUIRunResult(
+        // Memory as a responder's session leaves it, before the load below (which ingests).
+        let (rssAfterKeys, peakRSS) = (Self.memory("VmRSS"), Self.memory("VmHWM"))
+        let underLoad = try TUIUnderLoad(app: app, terminal: terminal, store: store).run()
+
+        var result = TUIRunResult(
             toMain: Double(entered - origin) / 1e9, openStore: Double(opened - entered) / 1e9,
             deliverer: Double(delivering - opened) / 1e9, summary: Double(wired - delivering) / 1e9, appStart: Double(framed - wired) / 1e9,
             firstFrame: Double(framed - origin) / 1e9, firstRows: firstRows, view: "open", moved: moved, rowsAfterDown: rowsAfterDown,
             switchView: switchView, down: down, downCPU: downCPU, downReads: downReads, up: up, upCPU: upCPU, upReads: upReads,
             windowRead: windowRead, frame: frame, bottom: bottom, openThread: openThread, rssAfterFirstFrameMB: rssFirst,
-            rssAfterKeysMB: Self.memory("VmRSS"), peakRSSMB: Self.memory("VmHWM"))
+            rssAfterKeysMB: rssAfterKeys, peakRSSMB: peakRSS)
+        result.keysUnderLoad = underLoad.keys
+        result.supervisorRefreshes = underLoad.refreshes
+        result.arrivalsUnderLoad = underLoad.arrivals
         FileHandle.standardOutput.write(try JSONEncoder().encode(result))
     }
 
