@@ -45,6 +45,43 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: file + ".rejects"))
     }
 
+    /// Issue 13, items 5 and 10 through the real binary: one cut-off page, one unclosed quote and
+    /// one impossible date each cost their own record, said with the line and in words.
+    @Test func oneBadRecordCostsOnlyItselfThroughTheBinary() throws {
+        // Eight X v2 pages one per line, the fourth cut off mid-write.
+        var pages = (1...8).map { id in
+            #"{"data":[{"id":"\#(id)","author_id":"77","created_at":"2024-03-05T09:15:30.000Z","text":"@AcmeSupport where is order \#(id)?"}],"includes":{"users":[{"id":"77","username":"kim","name":"Kim"}]},"meta":{"result_count":1}}"#
+        }
+        pages[3] = String(pages[3].prefix(120))
+        let x = home.file("pages.json")
+        try (pages.joined(separator: "\n") + "\n").write(toFile: x, atomically: true, encoding: .utf8)
+        let pagesRun = try runProcess(binary, ["ingest", "--format", "x-v2", "--channel", "AcmeSupport", x], environment: environment)
+        #expect(pagesRun.status == 1)
+        #expect(pagesRun.stdout.hasPrefix("\(x): 7 mentions stored, 0 already stored, 1 rejected"), "\(pagesRun.stdout)")
+        #expect(pagesRun.stderr.hasPrefix("\(x):4: the record is cut off: the JSON ends inside a string"), "\(pagesRun.stderr)")
+
+        // 1,000 CSV rows, the second with a quote that is never closed.
+        let header = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"
+        var rows = (1...1_000).map { "\($0),\(100_000 + $0 % 50),True,Tue Oct 31 22:10:47 +0000 2017,@AcmeSupport where is order \($0)?,," }
+        rows[1] = "2,100002,True,Tue Oct 31 22:10:47 +0000 2017,\"@AcmeSupport this quote is never closed,,"
+        let csv = home.file("history.csv")
+        try ([header] + rows).joined(separator: "\n").appending("\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        let csvRun = try runProcess(binary, ["ingest", csv], environment: environment)
+        #expect(csvRun.status == 1)
+        #expect(csvRun.stdout.hasPrefix("\(csv): 999 mentions stored, 0 already stored, 1 rejected"), "\(csvRun.stdout)")
+        #expect(csvRun.stderr.hasPrefix("\(csv):3: a quoted field on this line is not closed"), "\(csvRun.stderr)")
+
+        // An offset of +25:00 is no time at all: that line alone is rejected, with the reason.
+        let dates = home.file("dates.jsonl")
+        try (Self.jsonl(9_000..<9_002) + #"{"platform":"x","external_id":"9100","channel":"AcmeSupport","author":"kim","text":"hi?","created_at":"2024-01-15T12:05:00+25:00"}"# + "\n")
+            .write(toFile: dates, atomically: true, encoding: .utf8)
+        let datesRun = try runProcess(binary, ["ingest", dates], environment: environment)
+        #expect(datesRun.status == 1)
+        #expect(datesRun.stdout.hasPrefix("\(dates): 2 mentions stored"), "\(datesRun.stdout)")
+        #expect(datesRun.stderr.hasPrefix("\(dates):3: "), "\(datesRun.stderr)")
+        #expect(datesRun.stderr.contains("+25:00"), "\(datesRun.stderr)")
+    }
+
     @Test func aFileGoesInAndTheSummaryAndExitStatusSaySo() throws {
         let file = home.file("feed.jsonl")
         try Self.jsonl(0..<5).write(toFile: file, atomically: true, encoding: .utf8)
