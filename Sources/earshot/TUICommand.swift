@@ -26,12 +26,10 @@ struct TUICommand: ParsableCommand {
         let runner: EffectRunner
         var deliverer: OutboxDeliverer?
         if let remote = api as? RemoteInbox {
-            remote.connection.keepsPushedMessages = false
             let socket = options.daemonSocket
             runner = EffectRunner(api: remote, socketPath: socket.path) {
                 // Checked again each time: whoever answers after a restart must still be the daemon.
                 let connection = try DaemonConnection(path: socket.path, trust: try SocketTrust.forClient(socket))
-                connection.keepsPushedMessages = false
                 return RemoteInbox(connection: connection)
             }
         } else {

@@ -76,9 +76,11 @@ final class ClientSession: Sendable {
             return !state.closed
         }
         guard wasOpen else { return }
+        // Forgotten before the socket closes: once the client sees the end, the server no
+        // longer counts the connection (against the per-user cap, or in its client count).
+        server.forget(self)
         socket.close()
         ready.signal()
-        server.forget(self)
     }
 
     /// Ends the connection after the queued messages are written, so a final error reaches the client.

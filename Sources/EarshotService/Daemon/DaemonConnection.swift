@@ -15,9 +15,9 @@ public final class DaemonConnection: @unchecked Sendable {
     public private(set) var presenceUpdates: [[String: Any]] = []
     public let login: String
     public let role: String
-    /// Whether pushed events and presence are kept for `nextEvent`/`nextPresence`. A client that
-    /// polls instead (the TUI reads `events` by request) turns this off, so a long shift does
-    /// not pile them up in memory.
+    /// Whether pushed events and presence are kept for `nextEvent`, `nextPresence` and
+    /// `takePushedEvents` (at most `pushedLimit` of each); a client that never reads them may
+    /// turn this off.
     public var keepsPushedMessages = true
     /// The most pushed messages kept; older ones are dropped.
     static let pushedLimit = 10_000
@@ -139,8 +139,48 @@ public final class DaemonConnection: @unchecked Sendable {
 
     public func close() { socket.close() }
 
+    /// The events the daemon has pushed so far, read without waiting: whatever is in the
+    /// socket now is read and sorted (presence kept for `nextPresence`). `complete` is false
+    /// when more arrived than are kept (`pushedLimit`): the caller reads the log instead.
+    public func takePushedEvents() throws -> (events: [[String: Any]], complete: Bool) {
+        while socket.isReadable() {
+            let bytes = try socket.read()
+            if bytes.isEmpty { throw RemoteError(code: "closed", description: "the daemon closed the connection") }
+            for output in framer.feed(bytes) {
+                if case let .message(line) = output, let message = try? WireProtocol.decode(line) {
+                    pendingMessages.append(message)
+                } else {
+                    droppedPushes = true  // unreadable: it was an event or nothing we asked for
+                }
+            }
+        }
+        var kept: [[String: Any]] = []
+        for message in pendingMessages {
+            if let event = message["event"] as? [String: Any] {
+                Self.keep(event, in: &events)
+            } else if let presence = message["presence"] as? [String: Any] {
+                Self.keep(presence, in: &presenceUpdates)
+            } else {
+                kept.append(message)
+            }
+        }
+        pendingMessages = kept
+        defer {
+            events.removeAll()
+            droppedPushes = false
+        }
+        return (events, !droppedPushes && events.count < Self.pushedLimit)
+    }
+
+    /// Whether pushed messages wait to be read (in the socket, or already read).
+    public var hasPushed: Bool { !events.isEmpty || socket.isReadable() }
+
+    /// Set when pushed events were lost (over `pushedLimit`, or unreadable) since the last take.
+    private var droppedPushes = false
+
     private static func keep(_ message: [String: Any], in list: inout [[String: Any]]) {
         if list.count >= pushedLimit { list.removeFirst(list.count - pushedLimit + 1) }
+        // (the caller learns of a loss from the count: `takePushedEvents` reports it)
         list.append(message)
     }
 

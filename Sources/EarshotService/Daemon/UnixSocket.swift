@@ -99,6 +99,12 @@ public final class UnixSocket: Sendable {
         }
     }
 
+    /// Whether a read would not block now (data, or the peer gone), waiting up to `milliseconds`.
+    public func isReadable(waitingMilliseconds milliseconds: Int32 = 0) -> Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, milliseconds) > 0
+    }
+
     /// Writes everything (blocking); fails if the peer went away.
     public func write(_ bytes: [UInt8]) throws {
         var offset = 0

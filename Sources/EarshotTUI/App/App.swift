@@ -55,8 +55,9 @@ public final class App {
             // terminal's input buffer, in order, while the answer is awaited.
             effects.waitForAnswer(milliseconds: min(waiting, 10))
         } else {
-            // While effects are out, look for their answers often; else sleep until a key or a tick.
-            let wait = effects.isBusy ? min(waiting, 10) : waiting
+            // While effects are out, look for their answers often; else wait for a key, but not
+            // longer than a pushed event may wait to be drawn.
+            let wait = effects.isBusy ? min(waiting, 10) : min(waiting, 30)
             if let event = terminal.nextEvent(timeout: wait) { dispatch(.terminal(event)) }
         }
         if terminal.isClosed {

@@ -97,7 +97,13 @@ final class EffectQueue: Sendable {
 
     private func loop() {
         while true {
-            work.wait()
+            // Idle, it looks every 20 ms for what the daemon pushed (an event: someone else's
+            // claim), so another client's change reaches the screen without a round trip.
+            if work.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+                if state.withLock({ $0.stopped }) { return }
+                if runner.withLock({ $0.hasPushed }) { enqueue(.effect(.pollEvents)) }
+                continue
+            }
             while let job = next() {
                 let messages = runner.withLock { runner in
                     switch job {

@@ -21,6 +21,12 @@ public final class EffectRunner {
         connection = socketPath.map { .daemon($0) } ?? .local
     }
 
+    /// Whether the daemon has pushed something not yet applied (the effect thread then polls).
+    var hasPushed: Bool {
+        guard eventsPrimed, case .daemon = connection, let remote = api as? RemoteInbox else { return false }
+        return remote.connection.hasPushed
+    }
+
     /// Called every tick: while the daemon is away, tries to reach it again.
     func maintain() -> [AppMessage] {
         guard case let .reconnecting(path) = connection, let reconnect else { return [] }
@@ -88,6 +94,17 @@ public final class EffectRunner {
             try api.setPresence(id, composing: composing)
             return []
         case .pollEvents:
+            // Through the daemon, the events it pushed; in-process (or after pushes were lost),
+            // the log read after the last one seen.
+            if eventsPrimed, let remote = api as? RemoteInbox {
+                let (pushed, complete) = try remote.connection.takePushedEvents()
+                if complete {
+                    let events = pushed.compactMap(Event.init(pushed:)).filter { $0.id > (lastEventID ?? EventID(0)) }
+                    guard let newest = events.last else { return [] }
+                    lastEventID = newest.id
+                    return [.eventsArrived(EventBatch(events: events, lastID: newest.id))]
+                }
+            }
             let batch = try api.events(after: lastEventID, limit: 500)
             defer { lastEventID = batch.lastID ?? lastEventID }
             // The first read only learns where the log ends.
