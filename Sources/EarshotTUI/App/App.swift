@@ -74,6 +74,9 @@ public final class App {
         render()
     }
 
+    /// Whether effects are out (the loop then waits at most 10 ms for a key, else 30 ms).
+    public var hasEffectsOut: Bool { effects.isBusy }
+
     /// Waits for every effect asked for so far and applies its answers, then draws (tests and
     /// benchmarks, which look at the screen once the answers are in).
     public func settle() {

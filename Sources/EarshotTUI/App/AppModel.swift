@@ -130,7 +130,7 @@ public struct AppModel: Sendable {
     }
 
     func reloadAfterChange(_ conversation: ConversationID?) -> [AppEffect] {
-        var effects: [AppEffect] = [.loadSummary, reloadQueue()]
+        var effects: [AppEffect] = [reloadQueue(), .loadSummary]
         if state.supervisor != nil { effects.append(.loadSupervisor) }
         if let open = state.thread?.id, conversation == nil || conversation == open { effects.append(.loadThread(open)) }
         return effects
@@ -158,7 +158,8 @@ public struct AppModel: Sendable {
 
     private mutating func eventsArrived(_ batch: EventBatch) -> [AppEffect] {
         guard !batch.events.isEmpty else { return [] }
-        var effects: [AppEffect] = [.loadSummary, reloadQueue()]
+        // The window first: it is what the person sees change.
+        var effects: [AppEffect] = [reloadQueue(), .loadSummary]
         if let open = state.thread?.id, batch.events.contains(where: { $0.conversationID == open || $0.conversationID == nil }) {
             effects.append(.loadThread(open))
         }

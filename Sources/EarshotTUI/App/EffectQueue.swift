@@ -36,10 +36,11 @@ final class EffectQueue: Sendable {
     }
 
     /// Reads asked for again while the same one still waits are asked once: a slow statistics
-    /// pass must not pile up a refresh per tick behind it.
+    /// pass must not pile up a refresh per tick behind it, nor a stream of pushed events a
+    /// reload of the window per event (the one waiting reads what they changed).
     private static func coalesces(_ effect: AppEffect) -> Bool {
         switch effect {
-        case .pollEvents, .loadSummary, .loadSupervisor, .reportActivity: true
+        case .pollEvents, .loadSummary, .loadSupervisor, .reportActivity, .loadQueue, .loadThread: true
         default: false
         }
     }
@@ -97,14 +98,14 @@ final class EffectQueue: Sendable {
 
     private func loop() {
         while true {
-            // Idle, it looks every 20 ms for what the daemon pushed (an event: someone else's
-            // claim), so another client's change reaches the screen without a round trip.
-            if work.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
-                if state.withLock({ $0.stopped }) { return }
-                if runner.withLock({ $0.hasPushed }) { enqueue(.effect(.pollEvents)) }
-                continue
-            }
+            // Between jobs, and every 20 ms when idle, it looks for what the daemon pushed (an
+            // event: someone else's claim), so another client's change reaches the screen
+            // without a round trip, however busy the queue is.
+            _ = work.wait(timeout: .now() + .milliseconds(20))
+            if state.withLock({ $0.stopped }) { return }
+            takePushedWhenDue()
             while let job = next() {
+                defer { takePushedWhenDue() }
                 let messages = runner.withLock { runner in
                     switch job {
                     case let .effect(effect): runner.run(effect)
@@ -117,8 +118,19 @@ final class EffectQueue: Sendable {
                 }
                 answered.signal()
             }
-            if state.withLock({ $0.stopped }) { return }
         }
+    }
+
+    /// When the worker last asked for pushed events: at most every 50 ms, so a stream of events
+    /// (200 mentions a second) is applied in batches, each one reload of the window, instead of
+    /// a reload per event that would keep the daemon busy for one screen.
+    private let lastPushPoll = Mutex<UInt64>(0)
+
+    private func takePushedWhenDue() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard lastPushPoll.withLock({ now - $0 >= 50_000_000 }), runner.withLock({ $0.hasPushed }) else { return }
+        lastPushPoll.withLock { $0 = now }
+        enqueue(.effect(.pollEvents))
     }
 
     private func next() -> Job? {
