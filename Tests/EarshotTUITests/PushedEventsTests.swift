@@ -46,4 +46,24 @@ import Testing
         }
         #expect(!fixture.screen.contains("@kim"), "the claim never reached the screen:\n\(fixture.screen)")
     }
+
+    /// A stream of others' changes reloads the window for every batch and the status bar's
+    /// counts at most once a second (the tick catches up): a busy inbox costs one screen two
+    /// round trips per batch no more.
+    @Test func aStreamOfEventsReadsTheCountsAtMostOnceASecond() {
+        var model = AppModel(login: "dana", keymap: .standard, size: (width: 120, height: 40))
+        let start = Timestamp(secondsSinceEpoch: 1_795_000_000)
+        _ = model.handle(.tick(start))
+        func batch(_ id: Int64) -> EventBatch {
+            EventBatch(events: [Event(id: EventID(id), at: start, kind: .claimed, actor: .responder(login: "eli"),
+                                      conversationID: ConversationID(1), detail: [:])], lastID: EventID(id))
+        }
+        let first = model.handle(.eventsArrived(batch(1)))
+        let second = model.handle(.eventsArrived(batch(2)))
+        #expect(first.contains(.loadSummary))
+        #expect(!second.contains(.loadSummary))
+        #expect(second.contains { if case .loadQueue = $0 { true } else { false } }, "the window is read for every batch")
+        #expect(!model.handle(.tick(start.adding(milliseconds: 500))).contains(.loadSummary))
+        #expect(model.handle(.tick(start.adding(milliseconds: 1_000))).contains(.loadSummary), "the tick catches up")
+    }
 }

@@ -139,6 +139,11 @@ public struct AppModel: Sendable {
     private mutating func tick(_ now: Timestamp) -> [AppEffect] {
         state.now = now
         var effects: [AppEffect] = [.pollEvents]
+        if state.summaryStale, now.milliseconds(since: state.summaryAskedAt) >= 1_000 {
+            state.summaryStale = false
+            state.summaryAskedAt = now
+            effects.append(.loadSummary)
+        }
         // The supervisor's picture costs a statistics pass: every 5 s while it is shown.
         if let supervisor = state.supervisor, now.millisecondsSinceEpoch - supervisor.requestedAt.millisecondsSinceEpoch >= 5_000 {
             state.supervisor?.requestedAt = now
@@ -158,8 +163,15 @@ public struct AppModel: Sendable {
 
     private mutating func eventsArrived(_ batch: EventBatch) -> [AppEffect] {
         guard !batch.events.isEmpty else { return [] }
-        // The window first: it is what the person sees change.
-        var effects: [AppEffect] = [reloadQueue(), .loadSummary]
+        // The window first: it is what the person sees change. The counts follow, at most once
+        // a second (the tick asks for them when a change is still waiting).
+        var effects: [AppEffect] = [reloadQueue()]
+        if state.now.milliseconds(since: state.summaryAskedAt) >= 1_000 {
+            state.summaryAskedAt = state.now
+            effects.append(.loadSummary)
+        } else {
+            state.summaryStale = true
+        }
         if let open = state.thread?.id, batch.events.contains(where: { $0.conversationID == open || $0.conversationID == nil }) {
             effects.append(.loadThread(open))
         }

@@ -23,6 +23,11 @@ public struct AppState: Sendable {
     public var lastSent: (reply: ReplyID, until: Timestamp)?
     /// The service's clock at the last summary, advanced by ticks: waits are shown against it.
     public var now: Timestamp = Timestamp(millisecondsSinceEpoch: 0)
+    /// When the summary was last asked for because of others' changes, and whether a change
+    /// since then still waits for it (the status bar's counts are read at most once a second
+    /// for a stream of events; the queue window is read for every batch).
+    public var summaryAskedAt = Timestamp(millisecondsSinceEpoch: 0)
+    public var summaryStale = false
     /// How waits and times are shown (the demo's compressed day; otherwise as they are).
     public var screenClock = ScreenClock.real
     public var quitting = false
