@@ -55,9 +55,10 @@ public final class App {
             // terminal's input buffer, in order, while the answer is awaited.
             effects.waitForAnswer(milliseconds: min(waiting, 10))
         } else {
-            // While effects are out, look for their answers often; else wait for a key, but not
-            // longer than a pushed event may wait to be drawn.
-            let wait = effects.isBusy ? min(waiting, 10) : min(waiting, 30)
+            // While effects are out, look for their answers often; else wait for a key, through
+            // the daemon not longer than a pushed event may wait to be drawn.
+            let pushed = if case .daemon = model.state.connection { true } else { false }
+            let wait = effects.isBusy ? min(waiting, 10) : (pushed ? min(waiting, 30) : waiting)
             if let event = terminal.nextEvent(timeout: wait) { dispatch(.terminal(event)) }
         }
         if terminal.isClosed {

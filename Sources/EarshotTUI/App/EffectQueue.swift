@@ -101,7 +101,12 @@ final class EffectQueue: Sendable {
             // Between jobs, and every 20 ms when idle, it looks for what the daemon pushed (an
             // event: someone else's claim), so another client's change reaches the screen
             // without a round trip, however busy the queue is.
-            _ = work.wait(timeout: .now() + .milliseconds(20))
+            // In-process nothing is pushed: the worker sleeps until there is work.
+            if runner.withLock({ $0.receivesPushes }) {
+                _ = work.wait(timeout: .now() + .milliseconds(20))
+            } else {
+                work.wait()
+            }
             if state.withLock({ $0.stopped }) { return }
             takePushedWhenDue()
             while let job = next() {

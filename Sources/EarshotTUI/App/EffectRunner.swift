@@ -21,6 +21,12 @@ public final class EffectRunner {
         connection = socketPath.map { .daemon($0) } ?? .local
     }
 
+    /// Whether anything is pushed to this runner at all: only a daemon pushes.
+    var receivesPushes: Bool {
+        if case .daemon = connection { return api is RemoteInbox }
+        return false
+    }
+
     /// Whether the daemon has pushed something not yet applied (the effect thread then polls).
     var hasPushed: Bool {
         guard eventsPrimed, case .daemon = connection, let remote = api as? RemoteInbox else { return false }
