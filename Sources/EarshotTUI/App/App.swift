@@ -81,10 +81,14 @@ public final class App {
     /// Waits for every effect asked for so far and applies its answers, then draws (tests and
     /// benchmarks, which look at the screen once the answers are in).
     public func settle() {
-        repeat {
+        while true {
             effects.waitUntilIdle()
-            for message in effects.takeCompleted() { dispatch(message) }
-        } while effects.isBusy
+            // The effects an answer asks for may all be done before we look again: their answers
+            // wait in the queue, so "not busy" alone is not "settled".
+            let answers = effects.takeCompleted()
+            if answers.isEmpty && !effects.isBusy { break }
+            for message in answers { dispatch(message) }
+        }
         render()
     }
 
