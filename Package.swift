@@ -64,7 +64,7 @@ let package = Package(
             dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotTUI"]
         ),
         // Helpers shared by the test targets only (temp dirs, finding built binaries).
-        .target(name: "EarshotTestSupport", path: "Tests/EarshotTestSupport"),
+        .target(name: "EarshotTestSupport", dependencies: ["EarshotCore"], path: "Tests/EarshotTestSupport"),
         .testTarget(name: "EarshotCoreTests", dependencies: ["EarshotCore"]),
         .testTarget(
             name: "EarshotStoreTests",

@@ -1,5 +1,4 @@
 import EarshotCore
-import EarshotService
 import Foundation
 
 /// A brand account the demo's customers write to.

@@ -1,20 +1,14 @@
-import EarshotService
+import EarshotCore
 import Foundation
 
-/// The demo's source of randomness: SplitMix64, so a seed gives the same stream on every
-/// machine and Swift version (the standard library's generator is neither seedable nor stable).
+/// The demo's source of randomness: the core's seeded generator, with the draws the
+/// simulation makes.
 public struct DemoRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var base: SeededRandom
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { base = SeededRandom(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { base.next() }
 
     /// Uniform in [0, 1).
     public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }

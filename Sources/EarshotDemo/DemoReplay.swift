@@ -1,6 +1,5 @@
 import EarshotCore
 import EarshotIngest
-import EarshotService
 import Foundation
 
 /// A real export read for `earshot demo --replay`: every item the ingest adapters find in it,

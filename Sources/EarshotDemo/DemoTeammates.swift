@@ -1,5 +1,4 @@
 import EarshotCore
-import EarshotService
 
 /// A simulated colleague: a responder who claims, answers and resolves at human speed.
 public struct DemoTeammate: Equatable, Sendable {

@@ -241,6 +241,40 @@ import Testing
         connection.close()
     }
 
+    /// Pushed events are taken without a request, including those that came along with the
+    /// hello's answer, and a line that could not be read among them says some were lost (the
+    /// caller then reads the log from its last event).
+    @Test func takingPushedEventsSaysWhenSomeWereLost() throws {
+        let directory = try TemporaryDirectory("earshot-fake")
+        let listener = try UnixSocket.listen(at: directory.file("fake.sock"))
+        defer { listener.close() }
+        let script = [
+            #"{"hello":{"protocol":1,"login":"dana","role":"agent"}}"# + "\n" + #"{"event":{"id":7,"kind":"claimed"}}"#
+                + "\nnot json\n" + #"{"event":{"id":8,"kind":"released"}}"#,
+        ]
+        let served = Thread { Self.serve(listener, script) }
+        served.start()
+        let connection = try DaemonConnection(path: directory.file("fake.sock"))
+        defer { connection.close() }
+        let deadline = Date().addingTimeInterval(10)
+        while !connection.hasPushed && Date() < deadline { usleep(5_000) }
+        #expect(connection.hasPushed)
+        // All of it may have come with the hello's answer, or some only now: wait for the last.
+        var taken: [[String: Any]] = []
+        var complete = true
+        while taken.count < 2 && Date() < deadline {
+            let (events, whole) = try connection.takePushedEvents()
+            taken += events
+            complete = complete && whole
+            usleep(5_000)
+        }
+        #expect(taken.compactMap { ($0["id"] as? NSNumber)?.intValue } == [7, 8])
+        #expect(!complete, "a line that could not be read among pushed events is a loss")
+        let (nothing, whole) = try connection.takePushedEvents()
+        #expect(nothing.isEmpty && whole)
+        #expect(!connection.hasPushed)
+    }
+
     /// Accepts one client and answers each line it sends with the next entry of `script`.
     static func serve(_ listener: UnixSocket, _ script: [String]) {
         guard let client = try? listener.accept() else { return }

@@ -1,20 +1,6 @@
+import EarshotCore
 import Foundation
 import Synchronization
-
-/// Deterministic pseudo-random numbers (SplitMix64): a failing fuzz run is replayed by its seed.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// How long and from which seed the fuzz targets run. `make test` runs each target for a few
 /// seconds; `make fuzz` sets `EARSHOT_FUZZ_SECONDS` for longer runs, and `EARSHOT_FUZZ_SEED`

@@ -304,9 +304,15 @@ struct SourceRun {
         }
     }
 
+    /// A record that is not ours to store: said, counted, not an error.
     private mutating func note(line: Int, message: String) {
         summary.notes += 1
-        pipeline.report("\(source.name):\(line): note: \(message)")
+        say(line, "note: " + message)
+    }
+
+    /// `FILE:LINE: message`, to the report.
+    private func say(_ line: Int, _ message: String) {
+        pipeline.report("\(source.name):\(line): \(message)")
     }
 
     private mutating func reject(bytes: [UInt8], line: Int, message: String) {
@@ -325,8 +331,9 @@ struct SourceRun {
             do {
                 let outcome = try pipeline.store.write { writer in try pipeline.applier.postUnanswered(reply, in: writer) }
                 try account(item, outcome)
-                pipeline.report("\(source.name):\(item.line): note: brand reply \(reply.externalID) answers tweet "
-                    + "\(reply.inReplyToExternalID ?? "?"), which is neither in this input nor stored: kept as a brand post "
+                // A note, though it is stored (a brand post): counted with the posts, not the notes.
+                say(item.line, "note: brand reply \(reply.externalID) answers tweet \(reply.inReplyToExternalID ?? "?"), "
+                    + "which is neither in this input nor stored: kept as a brand post "
                     + "(ingest the file that holds that tweet, then this one again, to put it in its thread)")
             } catch {
                 pipeline.applier.forgetCaches()

@@ -47,7 +47,7 @@ final class ClientSession: Sendable {
     private func dropIfUnidentified(after seconds: Int) {
         guard state.withLock({ $0.login == nil && !$0.closed }) else { return }
         server.quietLog.note("hello_timeout", "dropped a connection that sent no hello within \(seconds) s")
-        send(WireProtocol.encode(["error": ["code": "hello_timeout", "message": "no hello within \(seconds) seconds: the first message must be {\"hello\": {\"protocol\": \(WireProtocol.version)}}"]]))
+        sendError("hello_timeout", "no hello within \(seconds) seconds: the first message must be {\"hello\": {\"protocol\": \(WireProtocol.version)}}")
         finish()
     }
 
@@ -68,6 +68,13 @@ final class ClientSession: Sendable {
             server.log("dropping a client that stopped reading (\(who))")
             close()
         }
+    }
+
+    /// Queues an error: about a request when `id` is given, else about the connection.
+    private func sendError(_ code: String, _ message: String, id: Any? = nil) {
+        var object: [String: Any] = ["error": ["code": code, "message": message]]
+        if let id { object["id"] = id }
+        send(WireProtocol.encode(object))
     }
 
     func close() {
@@ -127,7 +134,7 @@ final class ClientSession: Sendable {
                 guard !state.withLock({ $0.closed }) else { return }
                 switch output {
                 case .tooLong:
-                    send(WireProtocol.encode(["error": ["code": "too_large", "message": "a message is over \(WireProtocol.maximumMessageBytes) bytes"]]))
+                    sendError("too_large", "a message is over \(WireProtocol.maximumMessageBytes) bytes")
                     return
                 case let .message(line):
                     if !handle(line) { return }
@@ -142,21 +149,21 @@ final class ClientSession: Sendable {
         do {
             message = try WireProtocol.decode(line)
         } catch {
-            send(WireProtocol.encode(["error": ["code": "malformed", "message": "\(error)"]]))
+            sendError("malformed", "\(error)")
             return true
         }
         guard let login = state.withLock({ $0.login }) else { return hello(message) }
         guard let id = message["id"], let method = message["method"] as? String else {
-            send(WireProtocol.encode(["error": ["code": "malformed", "message": "a request needs \"id\" and \"method\""]]))
+            sendError("malformed", "a request needs \"id\" and \"method\"")
             return true
         }
         // Every answer echoes the id, so it must stay small for answers to fit a message.
         guard ResponseBudget.size(of: id) <= Self.idLimit else {
-            send(WireProtocol.encode(["error": ["code": "malformed", "message": "a request's \"id\" is over \(Self.idLimit) bytes; use a number"]]))
+            sendError("malformed", "a request's \"id\" is over \(Self.idLimit) bytes; use a number")
             return true
         }
         guard let params = (message["params"] ?? [String: Any]()) as? [String: Any] else {
-            send(WireProtocol.encode(["id": id, "error": ["code": "bad_request", "message": "\"params\" must be an object"]]))
+            sendError("bad_request", "\"params\" must be an object", id: id)
             return true
         }
         if method.hasPrefix("presence.") {
@@ -172,11 +179,11 @@ final class ClientSession: Sendable {
         do {
             respond(id: id, method: method, try handler.handle(method: method, params: params))
         } catch let error as ServiceError {
-            send(WireProtocol.encode(["id": id, "error": ["code": RequestHandler.code(for: error), "message": error.description]]))
+            sendError(RequestHandler.code(for: error), error.description, id: id)
         } catch let error as RequestHandler.RequestError {
-            send(WireProtocol.encode(["id": id, "error": ["code": error.code, "message": error.message]]))
+            sendError(error.code, error.message, id: id)
         } catch {
-            send(WireProtocol.encode(["id": id, "error": ["code": "internal", "message": "\(error)"]]))
+            sendError("internal", "\(error)", id: id)
         }
         return true
     }
@@ -206,16 +213,14 @@ final class ClientSession: Sendable {
             stateName = try request.string("state", "viewing, composing or none") ?? ""
         } catch {
             let error = error as? RequestHandler.RequestError ?? .init(code: "internal", message: "\(error)")
-            send(WireProtocol.encode(["id": id, "error": ["code": error.code, "message": error.message]]))
+            sendError(error.code, error.message, id: id)
             return
         }
         switch method {
         case "presence.set":
             let state = PresenceBoard.State(rawValue: stateName)
             guard stateName == "none" || (state != nil && conversation != nil) else {
-                send(WireProtocol.encode(["id": id, "error": [
-                    "code": "bad_request", "message": "presence.set needs \"conversation\" and \"state\": viewing, composing or none",
-                ]]))
+                sendError("bad_request", "presence.set needs \"conversation\" and \"state\": viewing, composing or none", id: id)
                 return
             }
             let changed = server.presence.set(
@@ -225,13 +230,13 @@ final class ClientSession: Sendable {
             if !announce.isEmpty { server.announcePresence(in: announce) }
         case "presence.get":
             guard let conversation else {
-                send(WireProtocol.encode(["id": id, "error": ["code": "bad_request", "message": "presence.get needs \"conversation\""]]))
+                sendError("bad_request", "presence.get needs \"conversation\"", id: id)
                 return
             }
             let people = server.presence.people(in: conversation).map { ["login": $0.login, "state": $0.state.rawValue] }
             send(WireProtocol.encode(["id": id, "result": people]))
         default:
-            send(WireProtocol.encode(["id": id, "error": ["code": "unknown_method", "message": "no method \"\(ServiceError.quoted(method))\"; see docs/protocol.md"]]))
+            sendError("unknown_method", "no method \"\(ServiceError.quoted(method))\"; see docs/protocol.md", id: id)
         }
     }
 
@@ -240,19 +245,19 @@ final class ClientSession: Sendable {
         guard let hello = message["hello"] as? [String: Any], let number = hello["protocol"] as? NSNumber,
               !RequestParams.isBoolean(number), let version = Int(exactly: number.doubleValue)
         else {
-            send(WireProtocol.encode(["error": ["code": "hello_expected", "message": "the first message must be {\"hello\": {\"protocol\": \(WireProtocol.version)}}"]]))
+            sendError("hello_expected", "the first message must be {\"hello\": {\"protocol\": \(WireProtocol.version)}}")
             return false
         }
         guard version == WireProtocol.version else {
-            send(WireProtocol.encode(["error": ["code": "version", "message": "this daemon speaks protocol \(WireProtocol.version), the client \(version): use the earshot that matches the daemon"]]))
+            sendError("version", "this daemon speaks protocol \(WireProtocol.version), the client \(version): use the earshot that matches the daemon")
             return false
         }
         guard let peer = try? socket.peer(), let name = loginName(of: peer.uid) else {
-            send(WireProtocol.encode(["error": ["code": "unknown_user", "message": "cannot tell which Unix user this is"]]))
+            sendError("unknown_user", "cannot tell which Unix user this is")
             return false
         }
         guard let responder = try? server.service.store.read({ try $0.responder(login: name) }), responder.removedAt == nil else {
-            send(WireProtocol.encode(["error": ["code": "not_a_responder", "message": ServiceError.notAResponder(login: name).description]]))
+            sendError("not_a_responder", ServiceError.notAResponder(login: name).description)
             return false
         }
         // The hello is queued before the session counts as identified, so no pushed event overtakes it.

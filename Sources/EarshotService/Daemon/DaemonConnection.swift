@@ -15,10 +15,6 @@ public final class DaemonConnection: @unchecked Sendable {
     public private(set) var presenceUpdates: [[String: Any]] = []
     public let login: String
     public let role: String
-    /// Whether pushed events and presence are kept for `nextEvent`, `nextPresence` and
-    /// `takePushedEvents` (at most `pushedLimit` of each); a client that never reads them may
-    /// turn this off.
-    public var keepsPushedMessages = true
     /// The most pushed messages kept; older ones are dropped.
     static let pushedLimit = 10_000
     /// Whether the last response was cut to fit one message (`"partial": true`): ask again
@@ -90,11 +86,11 @@ public final class DaemonConnection: @unchecked Sendable {
                 throw RemoteError(code: "unreadable", description: "the daemon's answer to \(method) could not be read (\(reason)); try again")
             }
             if let event = message["event"] as? [String: Any] {
-                if keepsPushedMessages { Self.keep(event, in: &events) }
+                Self.keep(event, in: &events)
                 continue
             }
             if let presence = message["presence"] as? [String: Any] {
-                if keepsPushedMessages { Self.keep(presence, in: &presenceUpdates) }
+                Self.keep(presence, in: &presenceUpdates)
                 continue
             }
             guard (message["id"] as? NSNumber)?.intValue == id else {
@@ -143,20 +139,12 @@ public final class DaemonConnection: @unchecked Sendable {
     /// socket now is read and sorted (presence kept for `nextPresence`). `complete` is false
     /// when more arrived than are kept (`pushedLimit`): the caller reads the log instead.
     public func takePushedEvents() throws -> (events: [[String: Any]], complete: Bool) {
-        while socket.isReadable() {
-            let bytes = try socket.read()
-            if bytes.isEmpty { throw RemoteError(code: "closed", description: "the daemon closed the connection") }
-            for output in framer.feed(bytes) {
-                if case let .message(line) = output, let message = try? WireProtocol.decode(line) {
-                    pendingMessages.append(message)
-                } else {
-                    droppedPushes = true  // unreadable: it was an event or nothing we asked for
-                }
-            }
-        }
+        while socket.isReadable() { try Self.readChunk(socket, &framer, &pendingMessages) }
         var kept: [[String: Any]] = []
         for message in pendingMessages {
-            if let event = message["event"] as? [String: Any] {
+            if message[Self.unreadableKey] != nil {
+                droppedPushes = true  // no request is waiting: it was an event, or nothing we asked for
+            } else if let event = message["event"] as? [String: Any] {
                 Self.keep(event, in: &events)
             } else if let presence = message["presence"] as? [String: Any] {
                 Self.keep(presence, in: &presenceUpdates)
@@ -172,8 +160,9 @@ public final class DaemonConnection: @unchecked Sendable {
         return (events, !droppedPushes && events.count < Self.pushedLimit)
     }
 
-    /// Whether pushed messages wait to be read (in the socket, or already read).
-    public var hasPushed: Bool { !events.isEmpty || socket.isReadable() }
+    /// Whether pushed messages wait to be taken: in the socket, or already read (an answer's
+    /// read can bring the events after it along).
+    public var hasPushed: Bool { !events.isEmpty || !pendingMessages.isEmpty || socket.isReadable() }
 
     /// Set when pushed events were lost (over `pushedLimit`, or unreadable) since the last take.
     private var droppedPushes = false
@@ -185,22 +174,24 @@ public final class DaemonConnection: @unchecked Sendable {
     }
 
     private static func nextMessage(_ socket: UnixSocket, _ framer: inout MessageFramer, _ pending: inout [[String: Any]]) throws -> [String: Any] {
-        while pending.isEmpty {
-            let bytes = try socket.read()
-            if bytes.isEmpty { throw RemoteError(code: "closed", description: "the daemon closed the connection") }
-            for output in framer.feed(bytes) {
-                // What cannot be read is kept in its place, not thrown here: throwing would lose
-                // the messages read after it in the same chunk.
-                switch output {
-                case let .message(line):
-                    pending.append((try? WireProtocol.decode(line)) ?? [unreadableKey: "not a JSON object"])
-                case let .tooLong(start):
-                    let pushed = [#"{"event""#, #"{"presence""#].contains { start.starts(with: Array($0.utf8)) }
-                    pending.append([unreadableKey: "over the \(WireProtocol.maximumMessageBytes)-byte message limit", pushedKey: pushed])
-                }
+        while pending.isEmpty { try readChunk(socket, &framer, &pending) }
+        return pending.removeFirst()
+    }
+
+    /// Reads what the socket has (waiting for it) and queues the messages in it. What cannot be
+    /// read is queued in its place, not thrown: throwing would lose the messages read after it.
+    private static func readChunk(_ socket: UnixSocket, _ framer: inout MessageFramer, _ pending: inout [[String: Any]]) throws {
+        let bytes = try socket.read()
+        if bytes.isEmpty { throw RemoteError(code: "closed", description: "the daemon closed the connection") }
+        for output in framer.feed(bytes) {
+            switch output {
+            case let .message(line):
+                pending.append((try? WireProtocol.decode(line)) ?? [unreadableKey: "not a JSON object"])
+            case let .tooLong(start):
+                let pushed = [#"{"event""#, #"{"presence""#].contains { start.starts(with: Array($0.utf8)) }
+                pending.append([unreadableKey: "over the \(WireProtocol.maximumMessageBytes)-byte message limit", pushedKey: pushed])
             }
         }
-        return pending.removeFirst()
     }
 }
 

@@ -18,32 +18,33 @@ enum ResponseBudget {
     /// `after` the last row's position).
     static func rows(_ rows: Any) -> Any {
         guard let rows = rows as? [Any] else { return rows }
-        let kept = prefix(rows)
-        return kept.count == rows.count ? rows : Partial(result: kept)
+        let count = fitting(rows.map(size(of:)))
+        return count == rows.count ? rows : Partial(result: Array(rows.prefix(count)))
     }
 
     /// Events, oldest first, as many as fit (at least one); `lastID` is the last one sent, so
     /// the client's next `{"after": lastID}` continues where this one stopped.
     static func events(_ batch: EventBatch) -> Any {
-        let encoded = batch.events.map { WireProtocol.object($0) }
-        let kept = prefix(encoded)
-        guard kept.count < encoded.count else { return WireProtocol.object(batch) }
-        let cut = EventBatch(events: Array(batch.events.prefix(kept.count)), lastID: batch.events[kept.count - 1].id)
+        // Each event measured once, encoded as it will be sent; the batch is made objects once.
+        let encoder = WireProtocol.encoder
+        let count = fitting(batch.events.map { (try? encoder.encode($0).count) ?? 0 })
+        guard count < batch.events.count else { return WireProtocol.object(batch) }
+        let cut = EventBatch(events: Array(batch.events.prefix(count)), lastID: batch.events[count - 1].id)
         return Partial(result: WireProtocol.object(cut))
     }
 
-    /// The longest prefix within `bytes`, never empty when there is something: one element is
-    /// kept even if it alone is large (the daemon's last check refuses a message that is still
-    /// too big, rather than sending it).
-    static func prefix(_ elements: [Any]) -> [Any] {
+    /// How many of the first elements (of these encoded sizes) fit within `bytes`, never none
+    /// when there is something: one is kept even if it alone is large (the daemon's last check
+    /// refuses a message that is still too big, rather than sending it).
+    static func fitting(_ sizes: [Int]) -> Int {
         var total = 0
         var count = 0
-        for element in elements {
-            total += size(of: element) + 1
+        for size in sizes {
+            total += size + 1
             if total > bytes && count > 0 { break }
             count += 1
         }
-        return Array(elements.prefix(count))
+        return count
     }
 
     static func size(of element: Any) -> Int {

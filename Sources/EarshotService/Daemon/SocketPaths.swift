@@ -36,10 +36,6 @@ public enum SocketPaths {
     public static let systemFolder = "/run/earshot"
     public static let systemSocket = systemFolder + "/earshot.sock"
 
-    public static func resolve(flag: String?, environment: [String: String]) -> String {
-        locate(flag: flag, environment: environment).path
-    }
-
     public static func locate(flag: String?, environment: [String: String]) -> DaemonSocket {
         if let flag, !flag.isEmpty { return DaemonSocket(path: flag, kind: .configured(source: "--socket")) }
         if let fromEnvironment = environment["EARSHOT_SOCKET"], !fromEnvironment.isEmpty {

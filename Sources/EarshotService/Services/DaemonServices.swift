@@ -41,11 +41,12 @@ public struct DeliveryService: Service {
 }
 
 /// The clock: every `interval`, one tick of work (spool ingest, routing, the clock rules) on a
-/// thread of its own, so a long spool file never holds a cooperative thread.
+/// queue of its own, so a long spool file never holds a cooperative thread.
 public struct ClockService: Service {
     let interval: Duration
     let tick: @Sendable () -> Void
     let log: @Sendable (String) -> Void
+    private let queue = DispatchQueue(label: "earshot.clock")
 
     public init(interval: Duration, log: @escaping @Sendable (String) -> Void, tick: @escaping @Sendable () -> Void) {
         self.interval = interval
@@ -56,7 +57,7 @@ public struct ClockService: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                Thread.detachNewThread { [tick] in
+                queue.async { [tick] in
                     tick()
                     done.resume()
                 }

@@ -107,28 +107,33 @@ extension AppModel {
                 }
                 return perform(command.action, argument: command.argument ?? cleared)
             } catch {
-                show(error.message, error: true)
-                return [.bell]
+                return refuse(error)
             }
         case .search:
             return perform(.search, argument: .text(text))
-        case .filter, .argument:
-            let action: ActionID
-            if case let .argument(asked, _) = prompt.kind { action = asked } else { action = .filter }
-            if case .argument = prompt.kind, text.isEmpty { return [] }
-            // The same grammar as the `:` line, so a prompt and a command accept the same things.
-            let value: CommandValue?
+        // Prompts take the same grammar as the `:` line, so both accept the same things.
+        case .filter:
             do {
-                value = try CommandLineParser().parseArgument(text, for: action)
+                return perform(.filter, argument: try CommandLineParser().parseArgument(text, for: .filter) ?? .filter(FilterTerms()))
             } catch {
-                show(error.message, error: true)
-                return [.bell]
+                return refuse(error)
             }
-            if case let .argument(_, id) = prompt.kind { return operate(action, on: id, argument: value) }
-            return perform(.filter, argument: value ?? .filter(FilterTerms()))
+        case let .argument(action, id):
+            guard !text.isEmpty else { return [] }
+            do {
+                return operate(action, on: id, argument: try CommandLineParser().parseArgument(text, for: action))
+            } catch {
+                return refuse(error)
+            }
         case .confirm:
             return []
         }
+    }
+
+    /// A line that does not parse: say why on the status line.
+    private mutating func refuse(_ error: CommandLineError) -> [AppEffect] {
+        show(error.message, error: true)
+        return [.bell]
     }
 
     private mutating func confirmed(_ confirmation: Confirmation) -> [AppEffect] {

@@ -38,10 +38,14 @@ final class EffectQueue: Sendable {
     /// Reads asked for again while the same one still waits are asked once: a slow statistics
     /// pass must not pile up a refresh per tick behind it, nor a stream of pushed events a
     /// reload of the window per event (the one waiting reads what they changed).
-    private static func coalesces(_ effect: AppEffect) -> Bool {
-        switch effect {
-        case .pollEvents, .loadSummary, .loadSupervisor, .reportActivity, .loadQueue, .loadThread: true
-        default: false
+    /// A reconnect attempt waiting is enough too.
+    private static func coalesces(_ job: Job) -> Bool {
+        switch job {
+        case .maintain, .effect(.pollEvents), .effect(.loadSummary), .effect(.loadSupervisor), .effect(.reportActivity),
+             .effect(.loadQueue), .effect(.loadThread):
+            true
+        default:
+            false
         }
     }
 
@@ -51,8 +55,7 @@ final class EffectQueue: Sendable {
 
     private func enqueue(_ job: Job) {
         let added = state.withLock { state -> Bool in
-            if case let .effect(effect) = job, Self.coalesces(effect), state.pending.contains(job) { return false }
-            if job == .maintain, state.pending.contains(.maintain) { return false }
+            if Self.coalesces(job), state.pending.contains(job) { return false }
             state.pending.append(job)
             return true
         }
@@ -88,7 +91,7 @@ final class EffectQueue: Sendable {
     /// Waits until every effect asked for so far has run (tests, and leaving: a draft being
     /// saved must reach the store before the process ends).
     func waitUntilIdle() {
-        while isBusy { usleep(1_000) }
+        while isBusy { waitForAnswer(milliseconds: 10) }
     }
 
     func stop() {
