@@ -44,8 +44,7 @@ struct DaemonBenchmark {
             let connection = try DaemonConnection(path: server.socketPath)
             let thread = Thread {
                 while !stop.isSet, let event = try? connection.nextEvent() {
-                    guard let at = event["at"] as? String, let (time, _) = TimestampParsing.iso8601(at) else { continue }
-                    latencies.addDelivery(SystemClock().now().milliseconds(since: time))
+                    latencies.addDelivery(SystemClock().now().milliseconds(since: event.at))
                 }
             }
             thread.start()
@@ -65,13 +64,13 @@ struct DaemonBenchmark {
             sent += 1
             if sent % 20 == 0 {
                 let before = DispatchTime.now()
-                _ = try claimer.call("claim", ["conversation": id.rawValue])
+                _ = try claimer.call(Inbox.Claim(id))
                 latencies.addClaim(Double(DispatchTime.now().uptimeNanoseconds - before.uptimeNanoseconds) / 1e6)
             }
             // Another client claims what a TUI shows: how long until the TUI's screen no longer does.
             if sent % 20 == 10, let shown = screen.topRow() {
                 screen.expectGone(shown)
-                _ = try claimer.call("claim", ["conversation": shown.rawValue])
+                _ = try claimer.call(Inbox.Claim(shown))
             }
             let due = start.addingTimeInterval(Double(sent) * interval)
             let wait = due.timeIntervalSinceNow

@@ -40,7 +40,7 @@ struct QueueBenchmark {
                 baselineName: "the store's top window of the open view", baseline: baseline)
         }
         func window(_ view: String, _ anchor: QueueAnchor = .first, _ filter: QueueFilter = QueueFilter()) throws -> [QueueRow] {
-            try inbox.queueWindow(QueueWindowRequest(view: view, filter: filter, anchor: anchor, limit: Self.rows))
+            try inbox.send(Inbox.Queue(view: view, filter: filter, anchor: anchor, limit: Self.rows))
         }
         // A row about halfway down the open view, to page from.
         let middle = try store.read { reader -> QueuePosition in
@@ -65,8 +65,8 @@ struct QueueBenchmark {
         try report("open, search one preview (1 match)") {
             _ = try window("open", .first, QueueFilter(search: "order \(count / 2 + 3) has"))
         }
-        try report("summary") { _ = try inbox.summary() }
-        try report("thread") { _ = try inbox.thread(ConversationID(Int64(count / 2 + 3))) }
+        try report("summary") { _ = try inbox.send(Inbox.Summary()) }
+        try report("thread") { _ = try inbox.send(Inbox.GetThread(ConversationID(Int64(count / 2 + 3)))) }
     }
 
     /// The median of 11 runs after one warm-up, in seconds.

@@ -37,7 +37,7 @@ struct TUIRun {
         deliverer.start()
         defer { deliverer.stop() }
         let delivering = Self.monotonicNanoseconds()
-        let me = try api.summary().me
+        let me = try api.send(Inbox.Summary()).me
         let terminal = MemoryTerminal(width: 120, height: 40)
         // A real terminal keeps one previous frame to diff against, not a test's history.
         terminal.historyLimit = 1
@@ -97,7 +97,7 @@ struct TUIRun {
         let middle = state.queue.rows.dropFirst(state.queue.rows.count / 2).first
         let request = QueueWindowRequest(view: state.queue.view, filter: state.queue.filter,
                                          anchor: middle.map { .after($0.position) } ?? .first, limit: 54)
-        for _ in 0..<20 { windowRead.append(try Self.seconds { _ = try api.queueWindow(request) }) }
+        for _ in 0..<20 { windowRead.append(try Self.seconds { _ = try api.send(request) }) }
         for _ in 0..<20 { frame.append(try Self.seconds { _ = AppView.render(state, keymap: app.model.keymap) }) }
         let bottom = press(.character("G")).seconds
         try check(app, terminal, "G")

@@ -31,6 +31,26 @@ public enum Priority: Int, CaseIterable, Comparable, Sendable, Codable {
         guard let match = Priority.allCases.first(where: { $0.name == name.lowercased() }) else { return nil }
         self = match
     }
+
+    /// Encoded by name (`"high"`), as people write it; a number (its raw value) is read too.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int.self), let priority = Priority(rawValue: number) {
+            self = priority
+            return
+        }
+        let name = try container.decode(String.self)
+        guard let priority = Priority(name: name) else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath, debugDescription: "priority \"\(name)\": low, normal, high or urgent"))
+        }
+        self = priority
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
 }
 
 /// What kind of conversation triage thinks this is; drives routing and views.

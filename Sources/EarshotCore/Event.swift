@@ -93,6 +93,12 @@ public struct Event: Hashable, Sendable, Codable {
     /// Facts the kind needs (mention id, assignee, old and new status...), as string pairs.
     public var detail: [String: String]
 
+    /// On the wire the conversation is `conversation`, as in every request.
+    private enum CodingKeys: String, CodingKey {
+        case id, at, kind, actor, detail
+        case conversationID = "conversation"
+    }
+
     public init(
         id: EventID, at: Timestamp, kind: EventKind, actor: Actor,
         conversationID: ConversationID?, detail: [String: String]

@@ -19,6 +19,27 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.millisecondsSinceEpoch = secondsSinceEpoch * 1000
     }
 
+    /// Encoded as a number, milliseconds since the epoch; an ISO 8601 text is read too, for
+    /// people writing requests by hand.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let milliseconds = try? container.decode(Int64.self) {
+            millisecondsSinceEpoch = milliseconds
+            return
+        }
+        let text = try container.decode(String.self)
+        guard let (time, _) = TimestampParsing.iso8601(text) else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a time: milliseconds since the epoch, or ISO 8601"))
+        }
+        self = time
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(millisecondsSinceEpoch)
+    }
+
     public var date: Date { Date(timeIntervalSince1970: Double(millisecondsSinceEpoch) / 1000) }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {

@@ -112,9 +112,9 @@ public struct EarlierConversation: Codable, Sendable, Equatable {
 public struct PresenceEntry: Codable, Sendable, Equatable {
     public var login: String
     /// `viewing` or `composing`.
-    public var state: String
+    public var state: PresenceState
 
-    public init(login: String, state: String) {
+    public init(login: String, state: PresenceState) {
         self.login = login
         self.state = state
     }

@@ -5,7 +5,7 @@ import Foundation
 
 /// One line describing a conversation after a change, e.g. `conversation 12: open, assigned to dana`.
 func describe(_ conversation: Conversation, api: any InboxAPI) throws -> String {
-    let owner = try conversation.assigneeID.flatMap { try api.login(of: $0) }
+    let owner = try conversation.assigneeID.flatMap { try api.send(Inbox.ResponderLogin($0)) }
     var line = "conversation \(conversation.id): \(conversation.status.rawValue)"
     if conversation.status == .snoozed, let until = conversation.snoozedUntil { line += " until \(until.iso8601)" }
     line += owner.map { ", assigned to \(SafeOutput.field($0))" } ?? ", unassigned"
@@ -33,7 +33,7 @@ struct ClaimCommand: ConversationVerb {
     static let configuration = CommandConfiguration(commandName: "claim", abstract: "Take an unassigned conversation.")
     @Argument(help: "The conversation id.") var conversation: ConversationArgument
     @OptionGroup var options: ServiceOptions
-    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.claim(id) }
+    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.send(Inbox.Claim(id)) }
 }
 
 struct AssignCommand: ConversationVerb {
@@ -42,28 +42,28 @@ struct AssignCommand: ConversationVerb {
     @Argument(help: "The conversation id.") var conversation: ConversationArgument
     @Argument(help: "The responder's login.") var responder: String
     @OptionGroup var options: ServiceOptions
-    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.assign(id, to: responder) }
+    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.send(Inbox.Assign(id, to: responder)) }
 }
 
 struct ReleaseCommand: ConversationVerb {
     static let configuration = CommandConfiguration(commandName: "release", abstract: "Put a conversation back in the queue.")
     @Argument(help: "The conversation id.") var conversation: ConversationArgument
     @OptionGroup var options: ServiceOptions
-    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.release(id) }
+    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.send(Inbox.Release(id)) }
 }
 
 struct ResolveCommand: ConversationVerb {
     static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Mark a conversation done.")
     @Argument(help: "The conversation id.") var conversation: ConversationArgument
     @OptionGroup var options: ServiceOptions
-    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.resolve(id) }
+    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.send(Inbox.Resolve(id)) }
 }
 
 struct ReopenCommand: ConversationVerb {
     static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Open a resolved conversation again (a new cycle).")
     @Argument(help: "The conversation id.") var conversation: ConversationArgument
     @OptionGroup var options: ServiceOptions
-    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.reopen(id) }
+    func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation { try api.send(Inbox.Reopen(id)) }
 }
 
 struct SnoozeCommand: ConversationVerb {
@@ -74,7 +74,7 @@ struct SnoozeCommand: ConversationVerb {
     var until: TimeArgument
     @OptionGroup var options: ServiceOptions
     func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation {
-        try api.snooze(id, until: until.resolve(now: SystemClock().now()))
+        try api.send(Inbox.Snooze(id, until: until.resolve(now: SystemClock().now())))
     }
 }
 
@@ -91,7 +91,7 @@ struct ClassCommand: ConversationVerb {
     @OptionGroup var options: ServiceOptions
 
     func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation {
-        try api.setTriageClass(id, to: triageClass)
+        try api.send(Inbox.SetClass(id, to: triageClass))
     }
 }
 
@@ -106,7 +106,7 @@ struct PriorityCommand: ConversationVerb {
     }
 
     func perform(_ api: any InboxAPI, _ id: ConversationID) throws -> Conversation {
-        try api.setPriority(id, to: Priority(name: level) ?? .normal)
+        try api.send(Inbox.SetPriority(id, to: Priority(name: level) ?? .normal))
     }
 }
 
@@ -129,7 +129,7 @@ struct LabelCommand: ParsableCommand {
         let api = try options.api()
         var latest: Conversation?
         for change in changes {
-            latest = try api.label(conversation.id, String(change.dropFirst()), add: change.hasPrefix("+"))
+            latest = try api.send(Inbox.Label(conversation.id, String(change.dropFirst()), add: change.hasPrefix("+")))
         }
         if let latest { print(try describe(latest, api: api)) }
     }
@@ -142,7 +142,7 @@ struct NoteCommand: ParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() throws {
-        let note = try options.api().addNote(conversation.id, text: text.joined(separator: " "))
+        let note = try options.api().send(Inbox.AddNote(conversation.id, text: text.joined(separator: " ")))
         print("note \(note.id) added to conversation \(conversation.id)")
     }
 }

@@ -15,9 +15,9 @@ struct DraftCommand: ParsableCommand {
     func run() throws {
         let api = try options.api()
         if let replacement = set ?? (text.isEmpty ? nil : text.joined(separator: " ")) {
-            let draft = try api.saveDraft(conversation.id, text: replacement)
+            let draft = try api.send(Inbox.SaveDraft(conversation.id, text: replacement))
             print(draft.text.isEmpty ? "draft cleared for conversation \(conversation.id)" : "draft saved for conversation \(conversation.id)")
-        } else if let draft = try api.draft(of: conversation.id) {
+        } else if let draft = try api.send(Inbox.GetDraft(conversation.id)) {
             print(SafeOutput.whole(draft.text))
         } else {
             print("(no draft for conversation \(conversation.id))")

@@ -17,7 +17,7 @@ struct OutboxList: ParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() throws {
-        let replies = try options.api().outbox(all: all)
+        let replies = try options.api().send(Inbox.Outbox(all: all))
         if replies.isEmpty { print("the outbox is empty") }
         for reply in replies { print(OutboxFormatter.line(reply)) }
     }
@@ -30,7 +30,7 @@ struct OutboxCancel: ParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() throws {
-        let draft = try options.api().cancelReply(ReplyID(reply))
+        let draft = try options.api().send(Inbox.CancelReply(ReplyID(reply)))
         print("reply \(reply) cancelled; it is your draft for conversation \(draft.conversationID) again")
     }
 }
@@ -41,7 +41,7 @@ struct OutboxRetry: ParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() throws {
-        let queued = try options.api().retryReply(ReplyID(reply))
+        let queued = try options.api().send(Inbox.RetryReply(ReplyID(reply)))
         print("reply \(queued.id) queued again for conversation \(queued.conversationID)")
     }
 }

@@ -19,7 +19,7 @@ struct QueueCommand: ParsableCommand {
     }
 
     func run() throws {
-        let rows = try options.api().queue(view, limit: limit)
+        let rows = try options.api().send(Inbox.Queue(view: view, limit: limit))
         for row in rows {
             let conversation = row.conversation
             // Customer text is hostile: one line each, with controls made visible (SafeOutput).

@@ -21,7 +21,7 @@ struct ReplyCommand: ParsableCommand {
 
     func run() throws {
         let api = try options.api()
-        let reply = try api.sendReply(conversation.id, text: text.joined(separator: " "), basedOn: nil, confirmed: confirm)
+        let reply = try api.send(Inbox.SendReply(conversation.id, text: text.joined(separator: " "), confirmed: confirm))
         let due = reply.nextAttemptAt.map { " after the undo window (\(OutboxFormatter.clock($0)))" } ?? ""
         print("reply \(reply.id) queued for conversation \(conversation.id); delivery starts\(due). Cancel before then: earshot outbox cancel \(reply.id)")
         if api is LocalInbox && !wait {
@@ -48,7 +48,7 @@ struct OutboxWaiter {
             throw CommandFailure("no delivery command is configured ([delivery] command in config.toml, docs/config.md), so nothing can deliver it")
         }
         while true {
-            let reply = try api.reply(id)
+            let reply = try api.send(Inbox.GetReply(id))
             if reply.state == .sent || reply.state == .failed { return reply }
             if reply.state == .draft { throw CommandFailure("reply \(id) was cancelled; it is your draft again") }
             try deliverer?.deliverDue()

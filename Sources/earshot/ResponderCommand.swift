@@ -25,10 +25,10 @@ struct ResponderCommand: ParsableCommand {
         }
 
         func run() throws {
-            let responder = try options.api().addResponder(
+            let responder = try options.api().send(Inbox.AddResponder(
                 NewResponder(
                     login: login, displayName: name, initials: initials.uppercased(), role: ResponderRole(rawValue: role) ?? .agent,
-                    availability: Availability(rawValue: availability) ?? .offline, capacity: capacity))
+                    availability: Availability(rawValue: availability) ?? .offline, capacity: capacity)))
             print("added \(responder.login) (\(SafeOutput.field(responder.displayName)), ^\(responder.initials), \(responder.role.rawValue), capacity \(responder.capacity), \(responder.availability.rawValue))")
         }
     }
@@ -39,7 +39,7 @@ struct ResponderCommand: ParsableCommand {
         @OptionGroup var options: ServiceOptions
 
         func run() throws {
-            let rows = try options.api().responders(includingRemoved: all)
+            let rows = try options.api().send(Inbox.ListResponders(all: all))
             let header = ["LOGIN", "NAME", "SIG", "ROLE", "AVAILABILITY", "LOAD"]
             let lines = rows.map { row in
                 let responder = row.responder
@@ -75,11 +75,11 @@ struct ResponderCommand: ParsableCommand {
         }
 
         func run() throws {
-            let responder = try options.api().updateResponder(
+            let responder = try options.api().send(Inbox.UpdateResponder(
                 login,
                 ResponderChanges(
                     displayName: name, initials: initials?.uppercased(), role: role.flatMap(ResponderRole.init(rawValue:)),
-                    capacity: capacity, availability: availability.flatMap(Availability.init(rawValue:))))
+                    capacity: capacity, availability: availability.flatMap(Availability.init(rawValue:)))))
             print("\(responder.login): \(SafeOutput.field(responder.displayName)), ^\(responder.initials), \(responder.role.rawValue), capacity \(responder.capacity), \(responder.availability.rawValue)")
         }
     }
@@ -90,7 +90,7 @@ struct ResponderCommand: ParsableCommand {
         @OptionGroup var options: ServiceOptions
 
         func run() throws {
-            let released = try options.api().removeResponder(login)
+            let released = try options.api().send(Inbox.RemoveResponder(login))
             print("removed \(login); \(released.count) conversation\(released.count == 1 ? "" : "s") returned to the queue")
         }
     }

@@ -17,7 +17,7 @@ struct RouteCommand: ParsableCommand {
     }
 
     func run() throws {
-        let assignments = try options.api().route(policy: policy.flatMap(RoutingPolicy.init(rawValue:)))
+        let assignments = try options.api().send(Inbox.Route(policy: policy.flatMap(RoutingPolicy.init(rawValue:))))
         for assignment in assignments {
             print("conversation \(assignment.conversation) -> \(SafeOutput.field(assignment.login))\(assignment.sticky ? " (sticky)" : "")")
         }

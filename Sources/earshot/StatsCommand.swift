@@ -34,7 +34,7 @@ struct StatsCommand: ParsableCommand {
             if case let .relative(seconds) = argument.value { return now.adding(seconds: -seconds) }
             return argument.resolve(now: now)
         }
-        let report = try api.stats(grouping: StatsGrouping(rawValue: by) ?? .responder, since: moment(since), until: moment(until))
+        let report = try api.send(Inbox.Stats(by: StatsGrouping(rawValue: by) ?? .responder, since: moment(since), until: moment(until)))
         switch format {
         case "csv": print(StatsFormatter.csv(report), terminator: "")
         case "json": print(SafeOutput.json(StatsFormatter.json(report)))

@@ -40,7 +40,7 @@ struct TUICommand: ParsableCommand {
             }
         }
         // Refused before the screen is taken, so the message can be read.
-        let summary = try api.summary()
+        let summary = try api.send(Inbox.Summary())
         let (keymap, problems) = KeymapLoader.load(environment: environment)
         let terminal = try NcursesTerminal()
         var model = AppModel(login: summary.me.login, keymap: keymap, size: terminal.size)

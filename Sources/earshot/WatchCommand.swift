@@ -1,4 +1,5 @@
 import ArgumentParser
+import EarshotCore
 import EarshotService
 import Foundation
 
@@ -11,7 +12,7 @@ struct WatchCommand: ParsableCommand {
 
     /// Hello failures that are not a refusal: the daemon went away, its answer was unreadable,
     /// or it is full for now.
-    static let retried: Set<String> = ["closed", "protocol", "full"]
+    static let retried: Set<InboxError.Code> = [.closed, .protocol, .full]
 
     func run() throws {
         // Signals through a dispatch source, so Ctrl-C and SIGTERM work even when the parent
@@ -34,7 +35,7 @@ struct WatchCommand: ParsableCommand {
                 } catch let refusal as SocketTrust.Refusal {
                     // Not the daemon, or a folder anyone could fill: waiting will not make it trustworthy.
                     throw CommandFailure(refusal.description)
-                } catch let error as DaemonConnection.RemoteError where !Self.retried.contains(error.code) {
+                } catch let error as InboxError where !Self.retried.contains(error.code) {
                     // The daemon answered the hello and said no (not a responder, wrong
                     // version): retrying will not help.
                     throw CommandFailure(error.description)
@@ -43,16 +44,16 @@ struct WatchCommand: ParsableCommand {
                 if announced { FileHandle.standardError.write(Data("connected to \(path)\n".utf8)) }
                 announced = false
                 while true {
-                    let event: [String: Any]
+                    let event: Event
                     do {
                         event = try connection.nextEvent()
-                    } catch let error as DaemonConnection.RemoteError where error.code == "unreadable" {
+                    } catch let error as InboxError where error.code == .unreadable {
                         // The connection is at the next message again: say so and carry on.
                         FileHandle.standardError.write(Data("\(error.description)\n".utf8))
                         continue
                     }
-                    let conversation = (event["conversation"] as? NSNumber).map { "\($0)" } ?? "-"
-                    let fields = [event["id"], event["at"], event["kind"]].map { "\($0 ?? "?")" } + [conversation, "\(event["actor"] ?? "?")"]
+                    let conversation = event.conversationID.map { "\($0)" } ?? "-"
+                    let fields = ["\(event.id)", event.at.iso8601, event.kind.rawValue, conversation, event.actor.description]
                     print(fields.map(SafeOutput.field).joined(separator: "\t"))
                     fflush(nil)
                 }

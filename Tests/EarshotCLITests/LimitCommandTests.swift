@@ -51,11 +51,11 @@ import Testing
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             s.bind(sys.argv[1]); s.listen(4)
             def event(id, kind):
-                return ('{"event":{"id":%d,"at":"2026-12-04T12:00:00.000Z","kind":"%s","conversation":3,"actor":"responder:me"}}\\n' % (id, kind)).encode()
+                return ('{"event":{"id":%d,"at":1796385600000,"kind":"%s","conversation":3,"actor":"responder:me","detail":{}}}\\n' % (id, kind)).encode()
             for round in range(2):
                 c, _ = s.accept()
                 c.makefile('rb').readline()
-                c.sendall(b'{"hello":{"protocol":1,"login":"me","role":"agent"}}\\n')
+                c.sendall(b'{"hello":{"protocol":2,"login":"me","name":"Me","role":"agent"}}\\n')
                 if round == 0:
                     c.sendall(b'x' * (1048576 + 100) + b'\\n' + b'not json\\n' + event(7, 'claimed'))
                     c.close()
@@ -79,7 +79,7 @@ import Testing
         #expect(output.text.contains("7\t2026-12-04T12:00:00.000Z\tclaimed\t3\tresponder:me"))
         #expect(output.text.contains("8\t2026-12-04T12:00:00.000Z\treleased\t3\tresponder:me"))
         #expect(errors.text.contains("skipped a message from the daemon that could not be read (over the 1048576-byte message limit)"))
-        #expect(errors.text.contains("skipped a message from the daemon that could not be read (not a JSON object)"))
+        #expect(errors.text.contains("skipped a message from the daemon that could not be read (not a message this client can read)"))
         #expect(errors.text.contains("reconnecting to \(socket)"))
     }
 

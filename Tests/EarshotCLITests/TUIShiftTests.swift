@@ -1,3 +1,4 @@
+import EarshotCore
 import EarshotService
 import EarshotTestSupport
 import Foundation
@@ -190,8 +191,8 @@ struct TUIShiftTests {
         func viewers(of conversation: Int) -> [String] {
             guard let client = try? DaemonConnection(path: home.file("earshot.sock")) else { return [] }
             defer { client.close() }
-            let people = (try? client.call("presence.get", ["conversation": conversation])) as? [[String: Any]] ?? []
-            return people.compactMap { $0["login"] as? String }
+            let people = (try? client.call(Inbox.GetPresence(ConversationID(Int64(conversation)))).response) ?? []
+            return people.map(\.login)
         }
         try CLITest.waitFor { viewers(of: 1).contains(me) }
         // The daemon goes away: the TUI says so, and carries on when it is back.

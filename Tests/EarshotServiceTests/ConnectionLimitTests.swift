@@ -20,7 +20,7 @@ import Testing
         var framer = MessageFramer()
         var messages: [[String: Any]] = []
         while let bytes = try? socket.read(), !bytes.isEmpty {
-            for case let .message(line) in framer.feed(bytes) { messages.append(try WireProtocol.decode(line)) }
+            for case let .message(line) in framer.feed(bytes) { messages.append(try RawWire.object(line)) }
         }
         return messages
     }
@@ -42,7 +42,7 @@ import Testing
         #expect((error["message"] as? String)?.contains("no hello within 1 seconds") == true)
         #expect((try Self.linesUntilClosed(chatty).last?["error"] as? [String: Any])?["code"] as? String == "hello_timeout")
         // A client that said hello stays, however quiet.
-        #expect(try identified.call("whoami") is [String: Any])
+        #expect(try identified.call(Inbox.WhoAmI()).response.login == identified.login)
         #expect(server.clientCount == 1)
     }
 
@@ -55,8 +55,8 @@ import Testing
         do {
             _ = try DaemonConnection(path: server.socketPath)
             Issue.record("a third connection was accepted over a cap of 2")
-        } catch let error as DaemonConnection.RemoteError {
-            #expect(error.code == "too_many_connections")
+        } catch let error as InboxError {
+            #expect(error.code == .tooManyConnections)
             #expect(error.description.contains("already has 2 connections to the earshot daemon"))
             #expect(error.description.contains("connections_per_user"))
         }

@@ -23,14 +23,14 @@ import Testing
     func answers(_ lines: [String]) throws -> [[String: Any]] {
         let socket = try UnixSocket.connect(to: server.socketPath)
         defer { socket.close() }
-        try socket.write(Array(([#"{"hello":{"protocol":1}}"#] + lines).joined(separator: "\n").utf8) + [0x0A])
+        try socket.write(Array(([RawWire.hello] + lines).joined(separator: "\n").utf8) + [0x0A])
         var framer = MessageFramer()
         var messages: [[String: Any]] = []
         while messages.count < lines.count + 1 {
             let bytes = try socket.read()
             if bytes.isEmpty { break }
             for case let .message(line) in framer.feed(bytes) {
-                let message = try WireProtocol.decode(line)
+                let message = try RawWire.object(line)
                 if message["event"] == nil && message["presence"] == nil { messages.append(message) }
             }
         }
@@ -50,7 +50,7 @@ import Testing
             #"{"id":2,"method":"claim","params":{"conversation":1.5}}"#,
             #"{"id":3,"method":"label","params":{"conversation":1,"label":"refund","add":1}}"#,
             #"{"id":4,"method":"events","params":{"after":null,"limit":"5"}}"#,
-            #"{"id":5,"method":"queue.window","params":{"request":{"view":"open","limit":true}}}"#,
+            #"{"id":5,"method":"queue","params":{"view":"open","limit":true}}"#,
             #"{"id":6,"method":"whoami","params":[1]}"#,
             #"{"id":7,"method":"presence.set","params":{"conversation":true,"state":"viewing"}}"#,
             #"{"id":8,"method":"note","params":{"conversation":1,"text":7}}"#,
@@ -59,14 +59,17 @@ import Testing
         #expect(replies.count == 9)
         #expect(replies.prefix(8).allSatisfy { error($0).code == "bad_request" })
         #expect(error(replies[8]) == ("malformed", #"a request's "id" is over 1024 bytes; use a number"#))
-        #expect(error(replies[0]).text == #"claim: "conversation" must be a conversation id (a whole number above 0), not true (docs/protocol.md)"#)
-        #expect(error(replies[1]).text.contains(#""conversation" must be a conversation id"#))
+        #expect(error(replies[0]).text == #"claim: "conversation" must be a conversation id (a whole number), not true (docs/protocol.md)"#)
+        #expect(error(replies[1]).text.contains(#""conversation" must be a conversation id (a whole number), not the number 1.5"#))
         #expect(error(replies[2]).text == #"label: "add" must be true or false, not the number 1 (docs/protocol.md)"#)
-        #expect(error(replies[3]).text.contains(#""limit" must be a whole number from 1 to 10000, not the string "5""#))
-        #expect(error(replies[4]).text.contains(#""limit""#))
-        #expect(error(replies[5]).text == #""params" must be an object"#)
+        #expect(error(replies[3]).text.contains(#"events: "limit" must be a whole number, not the string "5""#))
+        #expect(error(replies[4]).text.contains(#"queue: "limit" must be a whole number, not true"#))
+        #expect(error(replies[5]).text.contains(#"whoami: "params" must be an object, not an array"#))
         #expect(error(replies[6]).text.contains(#""conversation" must be a conversation id"#))
-        #expect(error(replies[7]).text.contains(#""text" must be the note's text, not the number 7"#))
+        #expect(error(replies[7]).text.contains(#"note: "text" must be a string, not the number 7"#))
+        // The param at fault is in the details too, for programs.
+        let details = (replies[2]["error"] as? [String: Any])?["details"] as? [String: Any]
+        #expect(details?["param"] as? String == "add")
         // Nothing happened to conversation 1.
         #expect(try fixture.assignee(id) == nil)
         #expect(try fixture.get(id).labels.isEmpty)
@@ -79,7 +82,7 @@ import Testing
         while answer.isEmpty {
             let bytes = try hello.read()
             if bytes.isEmpty { break }
-            for case let .message(line) in framer.feed(bytes) { answer = try WireProtocol.decode(line) }
+            for case let .message(line) in framer.feed(bytes) { answer = try RawWire.object(line) }
         }
         #expect(error(answer).code == "hello_expected")
     }
@@ -101,7 +104,7 @@ import Testing
         var after = EventID(0)
         var pages = 0
         while true {
-            let batch = try remote.events(after: after, limit: 10_000)
+            let batch = try remote.send(Inbox.Events(after: after, limit: 10_000))
             if batch.events.isEmpty { break }
             pages += 1
             read += batch.events.map(\.id)
@@ -126,10 +129,10 @@ import Testing
             }
         }
         let connection = try DaemonConnection(path: server.socketPath)
-        let first = try #require(try connection.call("queue", ["view": "open", "limit": 2_000]) as? [Any])
-        #expect(connection.lastWasPartial)
+        let (first, partial) = try connection.call(Inbox.Queue(view: "open", limit: 2_000))
+        #expect(partial)
         #expect(first.count < 2_000)
-        let rows = try RemoteInbox(connection: connection).queue("open", limit: 2_000)
+        let rows = try RemoteInbox(connection: connection).send(Inbox.Queue(view: "open", limit: 2_000))
         let local = try fixture.service.queue("open", limit: 2_000, for: me)
         #expect(rows.map(\.conversation.id) == local.map(\.conversation.id))
         #expect(rows.count == 2_000)
@@ -144,16 +147,16 @@ import Testing
             try writer.setLabels([huge], on: id, because: EventDraft(.labelAdded, by: .system, at: at, conversation: id, detail: ["label": huge]))
         }
         let remote = RemoteInbox(connection: try DaemonConnection(path: server.socketPath))
-        let rows = try remote.queue("open", limit: 50)
+        let rows = try remote.send(Inbox.Queue(view: "open", limit: 50))
         #expect(rows.first?.conversation.labels == [String(repeating: "é", count: FieldLimits.label) + "…"])
-        #expect(try remote.thread(id).conversation.labels == rows.first?.conversation.labels)
-        #expect(try remote.events(after: EventID(0), limit: 10_000).events.count > 1)
+        #expect(try remote.send(Inbox.GetThread(id)).conversation.labels == rows.first?.conversation.labels)
+        #expect(try remote.send(Inbox.Events(after: EventID(0), limit: 10_000)).events.count > 1)
         // A new one that long is refused (100,000 characters: a request must fit in a message too).
         do {
-            _ = try remote.label(id, String(repeating: "é", count: 100_000), add: true)
+            _ = try remote.send(Inbox.Label(id, String(repeating: "é", count: 100_000), add: true))
             Issue.record("a 100,000-character label was taken")
-        } catch let error as DaemonConnection.RemoteError {
-            #expect(error.code == "invalid")
+        } catch {
+            #expect(error.code == .invalid)
             #expect(error.description == "a label is 100000 characters; the limit is 64: shorten it (docs/protocol.md, Limits)")
         }
     }
@@ -169,8 +172,7 @@ import Testing
             _ = try writer.appendEvent(EventDraft(.ingested, by: .ingest, at: fixture.clock.now(), detail: ["mention": huge]))
         }
         let event = try client.nextEvent()
-        let detail = try #require(event["detail"] as? [String: Any])
-        let value = try #require(detail["mention"] as? String)
+        let value = try #require(event.detail["mention"])
         #expect(value.count <= 201)
         #expect(value.hasSuffix("…"))
     }
@@ -190,13 +192,13 @@ import Testing
         }
         let remote = RemoteInbox(connection: try DaemonConnection(path: server.socketPath))
         do {
-            _ = try remote.thread(id)
+            _ = try remote.send(Inbox.GetThread(id))
             Issue.record("a 1.2 MB thread was sent")
-        } catch let error as DaemonConnection.RemoteError {
-            #expect(error.code == "too_large")
+        } catch {
+            #expect(error.code == .tooLarge)
             #expect(error.description.hasPrefix("the answer to thread is "))
         }
-        #expect(try remote.summary().me.login == me)
+        #expect(try remote.send(Inbox.Summary()).me.login == me)
     }
 }
 
@@ -209,35 +211,34 @@ import Testing
         let oversized = String(repeating: "x", count: WireProtocol.maximumMessageBytes + 100)
         // For each line the client sends, what the stand-in answers.
         let script = [
-            #"{"hello":{"protocol":1,"login":"dana","role":"agent"}}"#,
-            oversized + "\n" + #"{"id":1,"result":{"late":true}}"#,
-            #"{"event":{"id":5,"kind":"claimed"}}"# + "\n" + #"{"event":{"detail":""# + oversized + "\n"
+            Self.welcome,
+            oversized + "\n" + #"{"id":1,"result":{"login":"late"}}"#,
+            Self.event(5, "claimed") + "\n" + #"{"event":{"detail":""# + oversized + "\n"
                 + #"{"id":2,"result":{"login":"dana"}}"# + "\n"
-                + "not json\n" + #"{"event":{"id":6,"kind":"released"}}"#,
+                + "not json\n" + Self.event(6, "released"),
         ]
         let served = Thread { Self.serve(listener, script) }
         served.start()
         let connection = try DaemonConnection(path: directory.file("fake.sock"))
         do {
-            _ = try connection.call("whoami")
+            _ = try connection.call(Inbox.WhoAmI())
             Issue.record("an oversized answer was taken")
-        } catch let error as DaemonConnection.RemoteError {
-            #expect(error.code == "unreadable")
+        } catch {
+            #expect(error.code == .unreadable)
             #expect(error.description == "the daemon's answer to whoami could not be read (over the 1048576-byte message limit); try again")
         }
         // The late answer to request 1 is skipped, and so is an oversized pushed event (it
         // cannot be the answer); request 2 gets its own.
-        let answer = try #require(try connection.call("whoami") as? [String: Any])
-        #expect(answer["login"] as? String == "dana")
-        #expect(try connection.nextEvent()["id"] as? NSNumber == 5)
+        #expect(try connection.call(Inbox.WhoAmI()).response.login == "dana")
+        #expect(try connection.nextEvent().id == EventID(5))
         do {
             _ = try connection.nextEvent()
             Issue.record("a line that is not JSON was taken")
-        } catch let error as DaemonConnection.RemoteError {
-            #expect(error.code == "unreadable")
-            #expect(error.description == "skipped a message from the daemon that could not be read (not a JSON object)")
+        } catch let error as InboxError {
+            #expect(error.code == .unreadable)
+            #expect(error.description == "skipped a message from the daemon that could not be read (not a message this client can read)")
         }
-        #expect(try connection.nextEvent()["id"] as? NSNumber == 6)
+        #expect(try connection.nextEvent().id == EventID(6))
         connection.close()
     }
 
@@ -249,8 +250,7 @@ import Testing
         let listener = try UnixSocket.listen(at: directory.file("fake.sock"))
         defer { listener.close() }
         let script = [
-            #"{"hello":{"protocol":1,"login":"dana","role":"agent"}}"# + "\n" + #"{"event":{"id":7,"kind":"claimed"}}"#
-                + "\nnot json\n" + #"{"event":{"id":8,"kind":"released"}}"#,
+            Self.welcome + "\n" + Self.event(7, "claimed") + "\nnot json\n" + Self.event(8, "released"),
         ]
         let served = Thread { Self.serve(listener, script) }
         served.start()
@@ -260,7 +260,7 @@ import Testing
         while !connection.hasPushed && Date() < deadline { usleep(5_000) }
         #expect(connection.hasPushed)
         // All of it may have come with the hello's answer, or some only now: wait for the last.
-        var taken: [[String: Any]] = []
+        var taken: [Event] = []
         var complete = true
         while taken.count < 2 && Date() < deadline {
             let (events, whole) = try connection.takePushedEvents()
@@ -268,11 +268,18 @@ import Testing
             complete = complete && whole
             usleep(5_000)
         }
-        #expect(taken.compactMap { ($0["id"] as? NSNumber)?.intValue } == [7, 8])
+        #expect(taken.map(\.id.rawValue) == [7, 8])
         #expect(!complete, "a line that could not be read among pushed events is a loss")
         let (nothing, whole) = try connection.takePushedEvents()
         #expect(nothing.isEmpty && whole)
         #expect(!connection.hasPushed)
+    }
+
+    static let welcome = #"{"hello":{"login":"dana","name":"Dana","protocol":\#(WireProtocol.version),"role":"agent"}}"#
+
+    /// A pushed event as the daemon writes it.
+    static func event(_ id: Int, _ kind: String) -> String {
+        #"{"event":{"actor":"system","at":1700000000000,"detail":{},"id":\#(id),"kind":"\#(kind)"}}"#
     }
 
     /// Accepts one client and answers each line it sends with the next entry of `script`.

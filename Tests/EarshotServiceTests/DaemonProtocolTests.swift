@@ -19,26 +19,15 @@ import Testing
 
     /// Raw lines in, raw lines out, for protocol edge cases.
     func exchange(_ lines: [String], expecting count: Int) throws -> [[String: Any]] {
-        let socket = try UnixSocket.connect(to: server.socketPath)
-        defer { socket.close() }
-        try socket.write(Array(lines.joined(separator: "\n").utf8) + [0x0A])
-        var framer = MessageFramer()
-        var messages: [[String: Any]] = []
-        while messages.count < count {
-            let bytes = try socket.read()
-            if bytes.isEmpty { break }
-            for case let .message(line) in framer.feed(bytes) { messages.append(try WireProtocol.decode(line)) }
-        }
-        return messages
+        try RawWire.exchange(lines, expecting: count, path: server.socketPath)
     }
 
     @Test func helloIdentifiesTheCallerFromTheKernel() throws {
         defer { server.stop() }
         let connection = try DaemonConnection(path: server.socketPath)
         #expect(connection.login == me)
-        #expect(connection.role == "supervisor")
-        let whoami = try #require(try connection.call("whoami") as? [String: Any])
-        #expect(whoami["login"] as? String == me)
+        #expect(connection.role == .supervisor)
+        #expect(try connection.call(Inbox.WhoAmI()).response.login == me)
     }
 
     @Test func requestsGetResponsesWithTheirIdAndServiceErrorsKeepTheirMessages() throws {
@@ -46,16 +35,25 @@ import Testing
         let id = try fixture.conversation()
         let connection = try DaemonConnection(path: server.socketPath)
         let remote = RemoteInbox(connection: connection)
-        #expect(try remote.claim(id).assigneeID != nil)
-        #expect(try remote.login(of: try #require(try fixture.get(id).assigneeID)) == me)
+        #expect(try remote.send(Inbox.Claim(id)).assigneeID != nil)
+        #expect(try remote.send(Inbox.ResponderLogin(try #require(try fixture.get(id).assigneeID))) == me)
         do {
-            _ = try remote.claim(ConversationID(999))
+            _ = try remote.send(Inbox.Claim(ConversationID(999)))
             Issue.record("claimed a conversation that does not exist")
-        } catch let error as DaemonConnection.RemoteError {
-            #expect(error.code == "not_found")
+        } catch {
+            #expect(error.code == .notFound)
+            #expect(error.details.conversation == ConversationID(999))
             #expect(error.description == "no conversation 999; `earshot queue` lists them")
         }
-        let note = try remote.addNote(id, text: "through the daemon")
+        do {
+            _ = try remote.send(Inbox.Assign(id, to: "nobody"))
+            Issue.record("assigned to a login that is not a responder")
+        } catch {
+            // The reason travels as a code and details, not as words to pick apart.
+            #expect(error.code == .unknownResponder)
+            #expect(error.details.login == "nobody")
+        }
+        let note = try remote.send(Inbox.AddNote(id, text: "through the daemon"))
         #expect(note.text == "through the daemon")
         #expect(try fixture.lastEvent(id)?.actor == .responder(login: me))
     }
@@ -63,7 +61,7 @@ import Testing
     @Test func malformedAndUnknownRequestsGetErrorsAndTheConnectionLives() throws {
         defer { server.stop() }
         let replies = try exchange([
-            #"{"hello":{"protocol":1}}"#, "not json", #"{"method":"whoami"}"#, #"{"id":7,"method":"fly"}"#,
+            RawWire.hello, "not json", #"{"method":"whoami"}"#, #"{"id":7,"method":"fly"}"#,
             #"{"id":8,"method":"whoami"}"#,
         ], expecting: 5)
         #expect((replies[0]["hello"] as? [String: Any])?["login"] as? String == me)
@@ -76,10 +74,14 @@ import Testing
 
     @Test func aWrongProtocolVersionIsRefusedClearly() throws {
         defer { server.stop() }
-        let replies = try exchange([#"{"hello":{"protocol":99}}"#], expecting: 1)
+        // A client of protocol 1 (the untyped format) is told both versions, in words and in details.
+        let replies = try exchange([#"{"hello":{"protocol":1}}"#], expecting: 1)
         let error = try #require(replies.first?["error"] as? [String: Any])
         #expect(error["code"] as? String == "version")
-        #expect((error["message"] as? String)?.contains("this daemon speaks protocol 1, the client 99") == true)
+        #expect((error["message"] as? String)?.contains("this daemon speaks protocol 2, the client protocol 1") == true)
+        let details = try #require(error["details"] as? [String: Any])
+        #expect((details["daemonProtocol"] as? NSNumber)?.intValue == 2)
+        #expect((details["clientProtocol"] as? NSNumber)?.intValue == 1)
         let noHello = try exchange([#"{"id":1,"method":"whoami"}"#], expecting: 1)
         #expect((noHello.first?["error"] as? [String: Any])?["code"] as? String == "hello_expected")
     }
@@ -87,7 +89,7 @@ import Testing
     @Test func anOversizedMessageIsRefusedAndTheDaemonCarriesOn() throws {
         defer { server.stop() }
         let huge = #"{"id":1,"method":"note","params":{"text":""# + String(repeating: "a", count: WireProtocol.maximumMessageBytes + 10) + #""}}"#
-        let replies = try exchange([#"{"hello":{"protocol":1}}"#, huge], expecting: 2)
+        let replies = try exchange([RawWire.hello, huge], expecting: 2)
         #expect((replies.last?["error"] as? [String: Any])?["code"] as? String == "too_large")
         // Others are served as before.
         #expect(try DaemonConnection(path: server.socketPath).login == me)
@@ -98,15 +100,15 @@ import Testing
         let id = try fixture.conversation()
         let watcher = try DaemonConnection(path: server.socketPath)
         let actor = try DaemonConnection(path: server.socketPath)
-        _ = try RemoteInbox(connection: actor).claim(id)
-        var seen: [String: Any] = [:]
+        _ = try RemoteInbox(connection: actor).send(Inbox.Claim(id))
+        var seen: Event?
         for _ in 0..<10 {
             seen = try watcher.nextEvent()
-            if seen["kind"] as? String == "claimed" { break }
+            if seen?.kind == .claimed { break }
         }
-        #expect(seen["kind"] as? String == "claimed")
-        #expect((seen["conversation"] as? NSNumber)?.int64Value == id.rawValue)
-        #expect(seen["actor"] as? String == "responder:\(me)")
+        #expect(seen?.kind == .claimed)
+        #expect(seen?.conversationID == id)
+        #expect(seen?.actor == .responder(login: me))
     }
 
     @Test func aUserWhoIsNotAResponderIsToldHowToGetAdded() throws {
@@ -115,8 +117,9 @@ import Testing
         do {
             _ = try DaemonConnection(path: server.socketPath)
             Issue.record("a removed responder was let in")
-        } catch let error as DaemonConnection.RemoteError {
-            #expect(error.code == "not_a_responder")
+        } catch let error as InboxError {
+            #expect(error.code == .notAResponder)
+            #expect(error.details.login == me)
             #expect(error.description.contains("ask a supervisor to run `earshot responder add \(me)"))
         }
     }
@@ -128,28 +131,29 @@ extension DaemonProtocolTests {
         let id = try fixture.conversation()
         let watcher = try DaemonConnection(path: server.socketPath)
         let typist = try DaemonConnection(path: server.socketPath)
-        _ = try typist.call("presence.set", ["conversation": id.rawValue, "state": "viewing"])
-        _ = try typist.call("presence.set", ["conversation": id.rawValue, "state": "composing"])
-        var update: [String: Any] = [:]
+        _ = try typist.call(Inbox.SetPresence(id, .viewing))
+        _ = try typist.call(Inbox.SetPresence(id, .composing))
+        var update: PresenceUpdate?
         for _ in 0..<5 {
             update = try watcher.nextPresence()
-            let people = update["people"] as? [[String: Any]] ?? []
-            if people.first?["state"] as? String == "composing" { break }
+            if update?.people.first?.state == .composing { break }
         }
-        #expect((update["conversation"] as? NSNumber)?.int64Value == id.rawValue)
-        #expect((update["people"] as? [[String: Any]])?.first?["login"] as? String == me)
-        let listed = try #require(try watcher.call("presence.get", ["conversation": id.rawValue]) as? [[String: Any]])
-        #expect(listed.count == 1 && listed.first?["state"] as? String == "composing")
+        #expect(update?.conversation == id)
+        #expect(update?.people.first?.login == me)
+        let listed = try watcher.call(Inbox.GetPresence(id)).response
+        #expect(listed == [PresenceEntry(login: me, state: .composing)])
 
         // The typist's connection drops: everyone learns the conversation is empty again.
         typist.close()
         for _ in 0..<5 {
             update = try watcher.nextPresence()
-            if (update["people"] as? [[String: Any]])?.isEmpty == true { break }
+            if update?.people.isEmpty == true { break }
         }
-        #expect((update["people"] as? [[String: Any]])?.isEmpty == true)
-        let bad = try? watcher.call("presence.set", ["conversation": id.rawValue, "state": "dancing"])
-        #expect(bad == nil)
+        #expect(update?.people.isEmpty == true)
+        let bad = try exchange([RawWire.hello, #"{"id":1,"method":"presence.set","params":{"conversation":\#(id),"state":"dancing"}}"#], expecting: 2)
+        let error = try #require(bad.last?["error"] as? [String: Any])
+        #expect(error["code"] as? String == "bad_request")
+        #expect((error["details"] as? [String: Any])?["param"] as? String == "state")
     }
 
     @Test func aClientThatStopsReadingIsDroppedWithoutHoldingUpOthers() throws {
@@ -159,7 +163,7 @@ extension DaemonProtocolTests {
         // daemon's bounded queue for this client, and the daemon lets it go.
         let greedy = try UnixSocket.connect(to: server.socketPath)
         defer { greedy.close() }
-        try greedy.write(Array(#"{"hello":{"protocol":1}}"#.utf8) + [0x0A])
+        try greedy.write(Array(RawWire.hello.utf8) + [0x0A])
         let request = Array(#"{"id":1,"method":"queue","params":{"view":"open","limit":300}}"#.utf8) + [0x0A]
         let other = RemoteInbox(connection: try DaemonConnection(path: server.socketPath))
         var sent = 0
@@ -167,7 +171,7 @@ extension DaemonProtocolTests {
         while sent < 400, (try? greedy.write(request)) != nil { sent += 1 }
         // Meanwhile another client is served at once.
         let id = ConversationID(1)
-        #expect(try other.claim(id).assigneeID != nil)
+        #expect(try other.send(Inbox.Claim(id)).assigneeID != nil)
         // The daemon lets the greedy client go once its queue overflows (it has not read a byte).
         let deadline = Date().addingTimeInterval(120)
         while server.clientCount > 1 && Date() < deadline { usleep(20_000) }
@@ -181,17 +185,17 @@ extension DaemonProtocolTests {
         }
         #expect(sent > 20)
         #expect(answers < sent)
-        #expect(try other.queue("open", limit: 5).count == 5)
+        #expect(try other.send(Inbox.Queue(view: "open", limit: 5)).count == 5)
     }
 
     @Test func statsComeThroughTheDaemonAsTheServiceComputesThem() throws {
         defer { server.stop() }
         let id = try fixture.conversation()
         let remote = RemoteInbox(connection: try DaemonConnection(path: server.socketPath))
-        _ = try remote.claim(id)
+        _ = try remote.send(Inbox.Claim(id))
         fixture.clock.advance(minutes: 3)
-        _ = try remote.resolve(id)
-        let overTheWire = try remote.stats(grouping: .responder, since: nil, until: nil)
+        _ = try remote.send(Inbox.Resolve(id))
+        let overTheWire = try remote.send(Inbox.Stats(by: .responder))
         let local = try fixture.service.stats(grouping: .responder, since: nil, until: nil, by: me)
         #expect(overTheWire == local)
         #expect(overTheWire.total.resolved == 1)

@@ -40,7 +40,7 @@ extension DaemonProtocolTests {
         let local = LocalInbox(service: fixture.service, login: me)
         let remote = RemoteInbox(connection: try DaemonConnection(path: server.socketPath))
 
-        let top = try local.queueWindow(QueueWindowRequest(view: "open", limit: 3))
+        let top = try local.send(QueueWindowRequest(view: "open", limit: 3))
         let middle = try #require(top.last?.position)
         let requests = [
             QueueWindowRequest(view: "open", limit: 3),
@@ -52,24 +52,24 @@ extension DaemonProtocolTests {
             QueueWindowRequest(view: "unassigned", filter: QueueFilter(channel: "AcmeSupport", triageClass: .question), limit: 10),
         ]
         for request in requests {
-            let overTheWire = try remote.queueWindow(request)
-            #expect(overTheWire == (try local.queueWindow(request)), "\(request)")
+            let overTheWire = try remote.send(request)
+            #expect(overTheWire == (try local.send(request)), "\(request)")
             #expect(!overTheWire.isEmpty, "\(request) shows nothing: the comparison would prove little")
         }
 
-        var thread = try remote.thread(id)
+        var thread = try remote.send(Inbox.GetThread(id))
         #expect(thread.presence.isEmpty)
         thread.presence = []
-        #expect(thread == (try local.thread(id)))
+        #expect(thread == (try local.send(Inbox.GetThread(id))))
         #expect(thread.entries.count == 3 && thread.earlier.count == 1 && thread.myDraft != nil)
 
-        #expect(try remote.summary() == (try local.summary()))
+        #expect(try remote.send(Inbox.Summary()) == (try local.send(Inbox.Summary())))
 
-        let start = try remote.events(after: nil, limit: 10)
-        #expect(start == (try local.events(after: nil, limit: 10)))
+        let start = try remote.send(Inbox.Events(after: nil, limit: 10))
+        #expect(start == (try local.send(Inbox.Events(after: nil, limit: 10))))
         #expect(start.events.isEmpty && start.lastID != nil)
-        let log = try remote.events(after: EventID(0), limit: 10_000)
-        #expect(log == (try local.events(after: EventID(0), limit: 10_000)))
+        let log = try remote.send(Inbox.Events(after: EventID(0), limit: 10_000))
+        #expect(log == (try local.send(Inbox.Events(after: EventID(0), limit: 10_000))))
         #expect(log.events.contains { $0.kind == .noted && $0.actor == .responder(login: me) && $0.conversationID == id })
         #expect(log.lastID == start.lastID)
     }
@@ -79,49 +79,55 @@ extension DaemonProtocolTests {
         let id = try populateForReading()
         let reader = RemoteInbox(connection: try DaemonConnection(path: server.socketPath))
         let typist = RemoteInbox(connection: try DaemonConnection(path: server.socketPath))
-        try reader.setPresence(id, composing: false)
-        try typist.setPresence(id, composing: true)
+        _ = try reader.send(Inbox.SetPresence(id, .viewing))
+        _ = try typist.send(Inbox.SetPresence(id, .composing))
         // Each connection sees the other, never itself (both are this test's login).
-        #expect(try reader.thread(id).presence == [PresenceEntry(login: me, state: "composing")])
-        #expect(try typist.thread(id).presence == [PresenceEntry(login: me, state: "viewing")])
+        #expect(try reader.send(Inbox.GetThread(id)).presence == [PresenceEntry(login: me, state: .composing)])
+        #expect(try typist.send(Inbox.GetThread(id)).presence == [PresenceEntry(login: me, state: .viewing)])
         // Going nowhere clears the place; presence.set with "none" needs no conversation.
-        try typist.setPresence(nil, composing: false)
-        #expect(try reader.thread(id).presence.isEmpty)
-        #expect(try LocalInbox(service: fixture.service, login: me).thread(id).presence.isEmpty)
+        _ = try typist.send(Inbox.SetPresence(nil, .none))
+        #expect(try reader.send(Inbox.GetThread(id)).presence.isEmpty)
+        #expect(try LocalInbox(service: fixture.service, login: me).send(Inbox.GetThread(id)).presence.isEmpty)
+    }
+
+    /// Requests written by hand, as a client in another language would: the JSON of
+    /// docs/protocol.md, the answer read as plain JSON.
+    func call(_ method: String, _ params: String) throws -> Any {
+        let line = #"{"id":1,"method":"\#(method)","params":\#(params)}"#
+        let answer = try #require(try RawWire.exchange([RawWire.hello, line], expecting: 2, path: server.socketPath).last)
+        if let error = answer["error"] as? [String: Any] { throw InboxError(.badRequest, error["message"] as? String ?? "?") }
+        return try #require(answer["result"])
+    }
+
+    func window(_ params: String) throws -> [QueueRow] {
+        try JSONDecoder().decode([QueueRow].self, from: JSONSerialization.data(withJSONObject: try call("queue", params)))
     }
 
     @Test func theReadMethodsTakeTheDocumentedJSON() throws {
         defer { server.stop() }
         let id = try populateForReading()
-        let connection = try DaemonConnection(path: server.socketPath)
         let local = LocalInbox(service: fixture.service, login: me)
-        func window(_ request: [String: Any]) throws -> [QueueRow] {
-            try WireProtocol.value([QueueRow].self, from: try connection.call("queue.window", ["request": request]))
-        }
-        let last = try window(["view": "open", "anchor": "last", "limit": 2])
-        #expect(last == (try local.queueWindow(QueueWindowRequest(view: "open", anchor: .last, limit: 2))))
+        let last = try window(#"{"view": "open", "anchor": "last", "limit": 2}"#)
+        #expect(last == (try local.send(QueueWindowRequest(view: "open", anchor: .last, limit: 2))))
         let position = try #require(last.first?.position)
-        let before = try window(["view": "open", "anchor": ["before": ["sortKey": position.sortKey, "id": position.id.rawValue]], "limit": 50])
-        #expect(before == (try local.queueWindow(QueueWindowRequest(view: "open", anchor: .before(position), limit: 50))))
-        let searched = try window(["view": "open", "filter": ["search": "dana", "label": "refund", "priority": 2]])
+        let before = try window(#"{"view": "open", "anchor": {"before": {"sortKey": \#(position.sortKey), "id": \#(position.id)}}, "limit": 50}"#)
+        #expect(before == (try local.send(QueueWindowRequest(view: "open", anchor: .before(position), limit: 50))))
+        let searched = try window(#"{"view": "open", "filter": {"search": "dana", "label": "refund", "priority": "high"}}"#)
         #expect(searched.map(\.conversation.id) == [id])
         #expect(searched.first?.sla == .warning)  // 53 of 60 minutes waited
 
-        let thread = try #require(try connection.call("thread", ["conversation": id.rawValue]) as? [String: Any])
+        let thread = try #require(try call("thread", #"{"conversation": \#(id)}"#) as? [String: Any])
         let entries = try #require(thread["entries"] as? [[String: Any]])
         #expect(entries.map { $0.keys.sorted() } == [["message"], ["author", "note"], ["author", "initials", "reply"]])
         #expect(entries.last?["initials"] as? String == "ME")
-        let summary = try #require(try connection.call("summary") as? [String: Any])
+        let summary = try #require(try call("summary", "{}") as? [String: Any])
         #expect((summary["mine"] as? NSNumber)?.intValue == 1)
-        let events = try #require(try connection.call("events", ["after": NSNull(), "limit": 5]) as? [String: Any])
+        let events = try #require(try call("events", #"{"after": null, "limit": 5}"#) as? [String: Any])
         #expect((events["events"] as? [Any])?.isEmpty == true)
-        let batch = try #require(try connection.call("events", ["after": 0, "limit": 1]) as? [String: Any])
-        #expect(((batch["events"] as? [[String: Any]])?.first?["actor"] as? String) == "system")
-        do {
-            _ = try connection.call("queue.window", ["request": ["limit": 5]])
-            Issue.record("a window without a view was served")
-        } catch let error as DaemonConnection.RemoteError {
-            #expect(error.code == "bad_request")
-        }
+        let batch = try #require(try call("events", #"{"after": 0, "limit": 1}"#) as? [String: Any])
+        let first = try #require((batch["events"] as? [[String: Any]])?.first)
+        #expect(first["actor"] as? String == "system")
+        #expect(first["at"] is NSNumber, "times are milliseconds since the epoch")
+        #expect(throws: InboxError.self, "a window without a view was served") { try call("queue", #"{"limit": 5}"#) }
     }
 }

@@ -12,7 +12,7 @@ import Testing
 @Suite(.serialized) struct ProtocolFuzzTests {
     /// One real request of every kind the daemon serves (docs/protocol.md), the corpus.
     static let requests: [String] = [
-        #"{"hello":{"protocol":1,"client":"earshot"}}"#,
+        #"{"hello":{"protocol":2,"client":"earshot"}}"#,
         #"{"id":1,"method":"whoami"}"#,
         #"{"id":2,"method":"claim","params":{"conversation":1}}"#,
         #"{"id":3,"method":"assign","params":{"conversation":1,"to":"dana"}}"#,
@@ -25,17 +25,17 @@ import Testing
         #"{"id":10,"method":"note","params":{"conversation":1,"text":"called them back"}}"#,
         #"{"id":11,"method":"draft.save","params":{"conversation":1,"text":"@cust on it"}}"#,
         #"{"id":12,"method":"draft.get","params":{"conversation":1}}"#,
-        #"{"id":13,"method":"reply.send","params":{"conversation":1,"text":"@cust sorted","confirmed":true,"based_on":"2023-11-14T22:13:20Z"}}"#,
+        #"{"id":13,"method":"reply.send","params":{"conversation":1,"text":"@cust sorted","confirmed":true,"basedOn":1700000000000}}"#,
         #"{"id":14,"method":"reply.cancel","params":{"reply":1}}"#,
         #"{"id":15,"method":"reply.retry","params":{"reply":1}}"#,
         #"{"id":16,"method":"reply.get","params":{"reply":1}}"#,
         #"{"id":17,"method":"outbox","params":{"all":true}}"#,
         #"{"id":18,"method":"supervisor"}"#,
         #"{"id":19,"method":"stats","params":{"by":"channel","since":"2023-01-01T00:00:00Z"}}"#,
-        #"{"id":20,"method":"route","params":{"policy":"round-robin"}}"#,
+        #"{"id":20,"method":"route","params":{"policy":"round_robin"}}"#,
         #"{"id":21,"method":"responder.login","params":{"responder":1}}"#,
         #"{"id":22,"method":"queue","params":{"view":"open","limit":50}}"#,
-        #"{"id":23,"method":"queue.window","params":{"request":{"view":"open","limit":40,"anchor":{"after":{"sortKey":1700000600000,"id":2}},"filter":{"channel":"AcmeSupport","label":"billing","triageClass":"complaint","priority":2,"search":"parcel"}}}}"#,
+        #"{"id":23,"method":"queue","params":{"view":"open","limit":40,"anchor":{"after":{"sortKey":1700000600000,"id":2}},"filter":{"channel":"AcmeSupport","label":"billing","triageClass":"complaint","priority":"high","search":"parcel"}}}"#,
         #"{"id":24,"method":"thread","params":{"conversation":1}}"#,
         #"{"id":25,"method":"summary"}"#,
         #"{"id":26,"method":"events","params":{"after":0,"limit":100}}"#,
@@ -45,6 +45,8 @@ import Testing
         #"{"id":30,"method":"responder.set","params":{"login":"dana","changes":{"capacity":4}}}"#,
         #"{"id":31,"method":"activity"}"#,
         #"{"id":32,"method":"class","params":{"conversation":2,"class":"question"}}"#,
+        #"{"id":33,"method":"responder.add","params":{"responder":{"login":"eve","displayName":"Eve","initials":"EV","role":"agent","availability":"available","capacity":3}}}"#,
+        #"{"id":34,"method":"responder.remove","params":{"login":"eve"}}"#,
     ]
 
     @Test func mutatedRequestsNeverCrashHangOrStopTheDaemon() throws {
@@ -110,8 +112,8 @@ import Testing
         let client = try DaemonConnection(path: path)
         defer { client.close() }
         try setReceiveTimeout(client.socket, seconds: 30)
-        let whoami = try client.call("whoami") as? [String: Any]
-        #expect(whoami?["login"] != nil, "after connection \(connection) (seed \(seed)) the daemon no longer answers whoami")
+        let whoami = try? client.call(Inbox.WhoAmI()).response
+        #expect(whoami?.login != nil, "after connection \(connection) (seed \(seed)) the daemon no longer answers whoami")
     }
 
     private func setReceiveTimeout(_ socket: UnixSocket, seconds: Int) throws {

@@ -60,7 +60,7 @@ import Testing
     }
 
     func window(_ view: String, _ anchor: QueueAnchor = .first, limit: Int = 10_000, filter: QueueFilter = QueueFilter(), as login: String = "ann") throws -> [QueueRow] {
-        try LocalInbox(service: fixture.service, login: login).queueWindow(QueueWindowRequest(view: view, filter: filter, anchor: anchor, limit: limit))
+        try LocalInbox(service: fixture.service, login: login).send(QueueWindowRequest(view: view, filter: filter, anchor: anchor, limit: limit))
     }
 
     /// Pages down from the top and up from the bottom, `size` rows at a time.
@@ -181,10 +181,10 @@ import Testing
     }
 
     @Test func badRequestsAreRefusedWithAMessage() throws {
-        #expect(throws: ServiceError.invalid("no queue view \"later\"; use one of mine, unassigned, open, breached, snoozed, aside, resolved")) {
+        #expect(throws: InboxError(ServiceError.invalid("no queue view \"later\"; use one of mine, unassigned, open, breached, snoozed, aside, resolved"))) {
             try window("later")
         }
-        #expect(throws: ServiceError.invalid("limit must be between 1 and 10000")) { try window("open", limit: 0) }
-        #expect(throws: ServiceError.notAResponder(login: "mallory")) { try window("open", as: "mallory") }
+        #expect(throws: InboxError(ServiceError.invalid("limit must be between 1 and 10000"))) { try window("open", limit: 0) }
+        #expect(throws: InboxError(ServiceError.notAResponder(login: "mallory"))) { try window("open", as: "mallory") }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import EarshotCore
-import EarshotService
+@testable import EarshotService
 import EarshotStore
 import EarshotTestSupport
 import Testing
@@ -97,4 +97,31 @@ extension ServiceFixture {
         server.pollInterval = 0.01
         return (server, me)
     }
+}
+
+/// Raw wire lines for protocol edge cases: what a client of another language would see.
+enum RawWire {
+    static func object(_ line: [UInt8]) throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+            throw CocoaError(.propertyListReadCorrupt)
+        }
+        return object
+    }
+
+    /// Sends `lines` on a fresh connection and reads `count` messages back (fewer if it closes).
+    static func exchange(_ lines: [String], expecting count: Int, path: String) throws -> [[String: Any]] {
+        let socket = try UnixSocket.connect(to: path)
+        defer { socket.close() }
+        try socket.write(Array(lines.joined(separator: "\n").utf8) + [0x0A])
+        var framer = MessageFramer()
+        var messages: [[String: Any]] = []
+        while messages.count < count {
+            let bytes = try socket.read()
+            if bytes.isEmpty { break }
+            for case let .message(line) in framer.feed(bytes) { messages.append(try object(line)) }
+        }
+        return messages
+    }
+
+    static let hello = #"{"hello":{"protocol":\#(WireProtocol.version)}}"#
 }

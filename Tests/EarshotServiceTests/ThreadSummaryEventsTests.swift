@@ -57,14 +57,14 @@ import Testing
         try fixture.service.saveDraft(id, text: "@dana anything else?", by: "ann")
         try fixture.service.saveDraft(id, text: "bob's draft", by: "bob")
 
-        let thread = try ann.thread(id)
+        let thread = try ann.send(Inbox.GetThread(id))
         #expect(thread.entries == [
             .message(first), .note(early, author: "bob"), .note(note, author: "ann"),
             .reply(queued, author: "ann", initials: "AN"), .message(second), .reply(sent, author: "ann", initials: "AN"),
         ])
         #expect(thread.entries.map(\.time) == thread.entries.map(\.time).sorted())
         #expect(thread.myDraft?.text == "@dana anything else?")
-        #expect(try LocalInbox(service: fixture.service, login: "bob").thread(id).myDraft?.text == "bob's draft")
+        #expect(try LocalInbox(service: fixture.service, login: "bob").send(Inbox.GetThread(id)).myDraft?.text == "bob's draft")
         #expect(thread.conversation == (try fixture.get(id)))
         #expect(thread.customer.handle == "dana")
         #expect(thread.channel == fixture.channel)
@@ -76,14 +76,14 @@ import Testing
     @Test func theThreadShowsTheSLAMarkAndNoDraftOnceItIsCleared() throws {
         let id = try fixture.conversation(due: fixture.clock.now().adding(seconds: 60))
         try fixture.service.saveDraft(id, text: "", by: "ann")
-        let thread = try ann.thread(id)
+        let thread = try ann.send(Inbox.GetThread(id))
         #expect(thread.myDraft == nil)
         #expect(thread.sla == .ok)
         fixture.clock.advance(minutes: 1)
-        #expect(try ann.thread(id).sla == .breached)
-        #expect(throws: ServiceError.unknownConversation(ConversationID(99))) { try ann.thread(ConversationID(99)) }
-        #expect(throws: ServiceError.notAResponder(login: "mallory")) {
-            try LocalInbox(service: fixture.service, login: "mallory").thread(id)
+        #expect(try ann.send(Inbox.GetThread(id)).sla == .breached)
+        #expect(throws: InboxError(ServiceError.unknownConversation(ConversationID(99)))) { try ann.send(Inbox.GetThread(ConversationID(99))) }
+        #expect(throws: InboxError(ServiceError.notAResponder(login: "mallory"))) {
+            try LocalInbox(service: fixture.service, login: "mallory").send(Inbox.GetThread(id))
         }
     }
 
@@ -103,7 +103,7 @@ import Testing
         try fixture.service.addNote(others[10], text: "two", by: "bob")
         try fixture.service.addNote(id, text: "not an earlier one", by: "ann")
 
-        let earlier = try ann.thread(id).earlier
+        let earlier = try ann.send(Inbox.GetThread(id)).earlier
         #expect(earlier.map(\.id) == [newer] + others.suffix(9).reversed())
         #expect(earlier.first { $0.id == others[11] }?.status == .resolved)
         #expect(earlier.first { $0.id == others[10] }?.notes == 2)
@@ -129,34 +129,34 @@ import Testing
         try fixture.service.snooze(snoozed, until: now.adding(seconds: 3600), by: "admin")
         fixture.clock.advance(seconds: 45)
 
-        let summary = try ann.summary()
+        let summary = try ann.send(Inbox.Summary())
         #expect(summary.me.login == "ann")
         #expect(summary.mine == 3)  // open and pending, not snoozed
         #expect(summary.mine == (try fixture.store.read { try $0.openLoads() })[summary.me.id])
         #expect(summary.unassigned == 2)  // spam is set aside
         #expect(summary.breached == 2)  // late and lateAndMine; the next one is due in 15 seconds
-        #expect(try ann.queueWindow(QueueWindowRequest(view: "breached", limit: 100)).map(\.conversation.id) == [late, lateAndMine])
+        #expect(try ann.send(QueueWindowRequest(view: "breached", limit: 100)).map(\.conversation.id) == [late, lateAndMine])
         #expect(summary.oldestWaitSince == now)
         #expect(summary.now == now.adding(seconds: 45))
         fixture.clock.advance(seconds: 15)
-        #expect(try ann.summary().breached == 3)
-        #expect(throws: ServiceError.notAResponder(login: "mallory")) { try LocalInbox(service: fixture.service, login: "mallory").summary() }
+        #expect(try ann.send(Inbox.Summary()).breached == 3)
+        #expect(throws: InboxError(ServiceError.notAResponder(login: "mallory"))) { try LocalInbox(service: fixture.service, login: "mallory").send(Inbox.Summary()) }
     }
 
     @Test func eventsComeInBatchesFromWhereTheClientLeftOff() throws {
-        let start = try ann.events(after: nil, limit: 10)
+        let start = try ann.send(Inbox.Events(after: nil, limit: 10))
         #expect(start.events.isEmpty)
         let newest = try fixture.store.read { try $0.events(after: nil, limit: 10_000) }.last?.id
         #expect(start.lastID == newest)
 
         let id = try fixture.conversation()
-        _ = try ann.claim(id)
-        _ = try ann.addNote(id, text: "on it")
-        let batch = try ann.events(after: start.lastID, limit: 10)
+        _ = try ann.send(Inbox.Claim(id))
+        _ = try ann.send(Inbox.AddNote(id, text: "on it"))
+        let batch = try ann.send(Inbox.Events(after: start.lastID, limit: 10))
         #expect(batch.events.map(\.kind) == [.customerAdded, .opened, .claimed, .noted])
         #expect(batch.events.last?.actor == .responder(login: "ann"))
         #expect(batch.lastID == batch.events.last?.id)
-        let nothingNew = try ann.events(after: batch.lastID, limit: 10)
+        let nothingNew = try ann.send(Inbox.Events(after: batch.lastID, limit: 10))
         #expect(nothingNew == EventBatch(events: [], lastID: batch.lastID))
 
         // Small batches, each from the last one's end, read the whole log once, in order.
@@ -164,13 +164,13 @@ import Testing
         var read: [Event] = []
         var cursor = EventID(0)
         while true {
-            let next = try ann.events(after: cursor, limit: 3)
+            let next = try ann.send(Inbox.Events(after: cursor, limit: 3))
             #expect(next.events.count <= 3)
             if next.events.isEmpty { break }
             read += next.events
             cursor = try #require(next.lastID)
         }
         #expect(read == all)
-        #expect(throws: ServiceError.invalid("limit must be between 1 and 10000")) { try ann.events(after: nil, limit: 0) }
+        #expect(throws: InboxError(ServiceError.invalid("limit must be between 1 and 10000"))) { try ann.send(Inbox.Events(after: nil, limit: 0)) }
     }
 }

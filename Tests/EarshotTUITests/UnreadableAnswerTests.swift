@@ -14,7 +14,7 @@ import Testing
         let listener = try UnixSocket.listen(at: path)
         defer { listener.close() }
         let script = [
-            #"{"hello":{"protocol":1,"login":"dana","role":"agent"}}"#,
+            #"{"hello":{"login":"dana","name":"Dana","protocol":\#(WireProtocol.version),"role":"agent"}}"#,
             String(repeating: "x", count: WireProtocol.maximumMessageBytes + 1),
             #"{"id":2,"result":[]}"#,
         ]
@@ -41,7 +41,7 @@ import Testing
             Issue.record("expected a failure, got \(first)")
             return
         }
-        #expect(text == "the daemon's answer to queue.window could not be read (over the 1048576-byte message limit); try again")
+        #expect(text == "the daemon's answer to queue could not be read (over the 1048576-byte message limit); try again")
         let second = runner.run(load)
         guard case let .queueLoaded(rows, _)? = second.first else {
             Issue.record("the next load did not work: \(second)")

@@ -47,7 +47,7 @@ final class ClientSession: Sendable {
     private func dropIfUnidentified(after seconds: Int) {
         guard state.withLock({ $0.login == nil && !$0.closed }) else { return }
         server.quietLog.note("hello_timeout", "dropped a connection that sent no hello within \(seconds) s")
-        sendError("hello_timeout", "no hello within \(seconds) seconds: the first message must be {\"hello\": {\"protocol\": \(WireProtocol.version)}}")
+        sendError(.helloTimeout, "no hello within \(seconds) seconds: the first message must be {\"hello\": {\"protocol\": \(WireProtocol.version)}}")
         finish()
     }
 
@@ -70,11 +70,13 @@ final class ClientSession: Sendable {
         }
     }
 
-    /// Queues an error: about a request when `id` is given, else about the connection.
-    private func sendError(_ code: String, _ message: String, id: Any? = nil) {
-        var object: [String: Any] = ["error": ["code": code, "message": message]]
-        if let id { object["id"] = id }
-        send(WireProtocol.encode(object))
+    /// Queues an error about the connection (not about one request).
+    private func sendError(_ code: InboxError.Code, _ message: String, details: InboxError.Details = .init()) {
+        sendError(InboxError(code, message, details: details))
+    }
+
+    private func sendError(_ error: InboxError) {
+        send(RequestDispatcher.error(nil, error))
     }
 
     func close() {
@@ -134,7 +136,7 @@ final class ClientSession: Sendable {
                 guard !state.withLock({ $0.closed }) else { return }
                 switch output {
                 case .tooLong:
-                    sendError("too_large", "a message is over \(WireProtocol.maximumMessageBytes) bytes")
+                    sendError(.tooLarge, "a message is over \(WireProtocol.maximumMessageBytes) bytes")
                     return
                 case let .message(line):
                     if !handle(line) { return }
@@ -145,125 +147,64 @@ final class ClientSession: Sendable {
 
     /// Handles one message; false ends the connection.
     private func handle(_ line: [UInt8]) -> Bool {
-        let message: [String: Any]
-        do {
-            message = try WireProtocol.decode(line)
-        } catch {
-            sendError("malformed", "\(error)")
+        guard let login = state.withLock({ $0.login }) else { return hello(line) }
+        guard let head = try? WireProtocol.decode(RequestHead.self, line) else {
+            sendError(.malformed, "not a request: a JSON object with \"id\" (a number or string), \"method\" and \"params\" (docs/protocol.md)")
             return true
         }
-        guard let login = state.withLock({ $0.login }) else { return hello(message) }
-        guard let id = message["id"], let method = message["method"] as? String else {
-            sendError("malformed", "a request needs \"id\" and \"method\"")
+        guard let id = head.id, let method = head.method else {
+            sendError(.malformed, "a request needs \"id\" and \"method\"")
             return true
         }
         // Every answer echoes the id, so it must stay small for answers to fit a message.
-        guard ResponseBudget.size(of: id) <= Self.idLimit else {
-            sendError("malformed", "a request's \"id\" is over \(Self.idLimit) bytes; use a number")
+        guard id.size <= Self.idLimit else {
+            sendError(.malformed, "a request's \"id\" is over \(Self.idLimit) bytes; use a number")
             return true
         }
-        guard let params = (message["params"] ?? [String: Any]()) as? [String: Any] else {
-            sendError("bad_request", "\"params\" must be an object", id: id)
-            return true
-        }
-        if method.hasPrefix("presence.") {
-            handlePresence(method, params, id: id, login: login)
-            return true
-        }
-        var handler = RequestHandler(service: server.service, login: login)
-        handler.outboxChanged = { [weak server] in server?.deliverer?.wake() }
-        handler.presence = { [weak server, session = ObjectIdentifier(self)] conversation in
-            (server?.presence.people(in: conversation.rawValue, excluding: session) ?? [])
-                .map { PresenceEntry(login: $0.login, state: $0.state.rawValue) }
-        }
-        do {
-            respond(id: id, method: method, try handler.handle(method: method, params: params))
-        } catch let error as ServiceError {
-            sendError(RequestHandler.code(for: error), error.description, id: id)
-        } catch let error as RequestHandler.RequestError {
-            sendError(error.code, error.message, id: id)
-        } catch {
-            sendError("internal", "\(error)", id: id)
-        }
+        send(RequestDispatcher(context: context(for: login)).answer(id: id, method: method, line: line))
         return true
     }
 
-    /// Sends a result, with `"partial": true` when it was cut to fit. An answer still over the
-    /// client's limit is refused with `too_large` rather than sent: the client could not read it.
-    private func respond(id: Any, method: String, _ result: Any) {
-        var response: [String: Any] = ["id": id, "result": result]
-        if let partial = result as? ResponseBudget.Partial {
-            response = ["id": id, "result": partial.result, "partial": true]
+    /// What the requests of this connection may know of it: who else is where, and its own place.
+    private func context(for login: String) -> RequestContext {
+        var context = RequestContext(service: server.service, login: login)
+        let session = ObjectIdentifier(self)
+        context.outboxChanged = { [weak server] in server?.deliverer?.wake() }
+        context.othersPresent = { [weak server] in server?.presence.people(in: $0, excluding: session) ?? [] }
+        context.everyonePresent = { [weak server] in server?.presence.people(in: $0) ?? [] }
+        context.place = { [weak server] conversation, state in
+            guard let server else { return }
+            let changed = server.presence.set(session, login: login, conversation: conversation, state: state)
+            if !changed.isEmpty { server.announcePresence(in: changed) }
         }
-        let encoded = WireProtocol.encode(response)
-        guard encoded.count > WireProtocol.maximumMessageBytes else { return send(encoded) }
-        let error: [String: Any] = ["code": "too_large", "message":
-            "the answer to \(ServiceError.quoted(method)) is \(encoded.count) bytes, over the \(WireProtocol.maximumMessageBytes)-byte message limit; ask for less (a smaller limit)"]
-        send(WireProtocol.encode(["id": id, "error": error]))
-    }
-
-    /// `presence.set {conversation, state: viewing|composing|none}` and `presence.get {conversation}`.
-    /// With `none` the conversation may be left out: the client is nowhere now.
-    private func handlePresence(_ method: String, _ params: [String: Any], id: Any, login: String) {
-        let request = RequestParams(method: method, values: params)
-        let conversation: Int64?
-        let stateName: String
-        do {
-            conversation = try request.integer("conversation", "a conversation id (a whole number above 0)")
-            stateName = try request.string("state", "viewing, composing or none") ?? ""
-        } catch {
-            let error = error as? RequestHandler.RequestError ?? .init(code: "internal", message: "\(error)")
-            sendError(error.code, error.message, id: id)
-            return
-        }
-        switch method {
-        case "presence.set":
-            let state = PresenceBoard.State(rawValue: stateName)
-            guard stateName == "none" || (state != nil && conversation != nil) else {
-                sendError("bad_request", "presence.set needs \"conversation\" and \"state\": viewing, composing or none", id: id)
-                return
-            }
-            let changed = server.presence.set(
-                ObjectIdentifier(self), login: login, conversation: state == nil ? nil : conversation, state: state)
-            send(WireProtocol.encode(["id": id, "result": ["ok": true]]))
-            let announce = changed.isEmpty ? conversation.map { [$0] } ?? [] : changed
-            if !announce.isEmpty { server.announcePresence(in: announce) }
-        case "presence.get":
-            guard let conversation else {
-                sendError("bad_request", "presence.get needs \"conversation\"", id: id)
-                return
-            }
-            let people = server.presence.people(in: conversation).map { ["login": $0.login, "state": $0.state.rawValue] }
-            send(WireProtocol.encode(["id": id, "result": people]))
-        default:
-            sendError("unknown_method", "no method \"\(ServiceError.quoted(method))\"; see docs/protocol.md", id: id)
-        }
+        return context
     }
 
     /// The first message: the protocol version. Identity comes from the kernel, not from it.
-    private func hello(_ message: [String: Any]) -> Bool {
-        guard let hello = message["hello"] as? [String: Any], let number = hello["protocol"] as? NSNumber,
-              !RequestParams.isBoolean(number), let version = Int(exactly: number.doubleValue)
-        else {
-            sendError("hello_expected", "the first message must be {\"hello\": {\"protocol\": \(WireProtocol.version)}}")
+    private func hello(_ line: [UInt8]) -> Bool {
+        guard let hello = try? WireProtocol.decode(HelloMessage.self, line).hello else {
+            sendError(.helloExpected, "the first message must be {\"hello\": {\"protocol\": \(WireProtocol.version)}}")
             return false
         }
-        guard version == WireProtocol.version else {
-            sendError("version", "this daemon speaks protocol \(WireProtocol.version), the client \(version): use the earshot that matches the daemon")
+        guard hello.protocol == WireProtocol.version else {
+            sendError(.version,
+                "this daemon speaks protocol \(WireProtocol.version), the client protocol \(hello.protocol): use the earshot that matches the daemon",
+                details: .init(daemonProtocol: WireProtocol.version, clientProtocol: hello.protocol))
             return false
         }
         guard let peer = try? socket.peer(), let name = loginName(of: peer.uid) else {
-            sendError("unknown_user", "cannot tell which Unix user this is")
+            sendError(.unknownUser, "cannot tell which Unix user this is")
             return false
         }
         guard let responder = try? server.service.store.read({ try $0.responder(login: name) }), responder.removedAt == nil else {
-            sendError("not_a_responder", ServiceError.notAResponder(login: name).description)
+            sendError(InboxError(.notAResponder(login: name)))
             return false
         }
         // The hello is queued before the session counts as identified, so no pushed event overtakes it.
-        send(WireProtocol.encode(["hello": [
-            "protocol": WireProtocol.version, "login": responder.login, "name": responder.displayName, "role": responder.role.rawValue,
-        ]]))
+        let welcome = WelcomeMessage(hello: .init(
+            protocol: WireProtocol.version, login: responder.login, name: responder.displayName, role: responder.role))
+        guard let message = try? WireProtocol.line(welcome) else { return false }
+        send(message)
         state.withLock { $0.login = name }
         return true
     }

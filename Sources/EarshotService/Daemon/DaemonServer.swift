@@ -125,16 +125,18 @@ public final class DaemonServer: Sendable {
             let uid = try? socket.peer().uid
             let session = ClientSession(socket: socket, server: self, uid: uid)
             let perUserCap = limits.connectionsPerUser
-            let refusal = state.withLock { state -> (code: String, message: String)? in
-                if state.sessions.count >= state.connectionLimit { return ("full", Self.fullMessage) }
-                if let uid, state.perUser[uid, default: 0] >= perUserCap { return ("too_many_connections", Self.tooManyMessage(uid, cap: perUserCap)) }
+            let refusal = state.withLock { state -> InboxError? in
+                if state.sessions.count >= state.connectionLimit { return InboxError(.full, Self.fullMessage) }
+                if let uid, state.perUser[uid, default: 0] >= perUserCap {
+                    return InboxError(.tooManyConnections, Self.tooManyMessage(uid, cap: perUserCap))
+                }
                 state.sessions[ObjectIdentifier(session)] = session
                 if let uid { state.perUser[uid, default: 0] += 1 }
                 return nil
             }
             if let refusal {
-                quietLog.note(refusal.code, "refused a connection from \(uid.map { loginName(of: $0) ?? "uid \($0)" } ?? "an unknown user"): \(refusal.message)")
-                Self.refuse(socket, code: refusal.code, message: refusal.message)
+                quietLog.note(refusal.code.rawValue, "refused a connection from \(uid.map { loginName(of: $0) ?? "uid \($0)" } ?? "an unknown user"): \(refusal.message)")
+                Self.refuse(socket, refusal)
                 continue
             }
             session.start()
@@ -159,14 +161,14 @@ public final class DaemonServer: Sendable {
         defer { state.withLock { $0.reserveDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC) } }
         guard let socket = try? listener.accept() else { return false }
         quietLog.note("full", "refused a connection: out of file descriptors (limit \(DescriptorLimit.current))")
-        Self.refuse(socket, code: "full", message: Self.fullMessage)
+        Self.refuse(socket, InboxError(.full, Self.fullMessage))
         return true
     }
 
     /// Tells a connection why it is refused (one error line, as after a failed hello) and closes it.
-    private static func refuse(_ socket: UnixSocket, code: String, message: String) {
+    private static func refuse(_ socket: UnixSocket, _ refusal: InboxError) {
         try? socket.setTimeout(0.5)  // a fresh socket's buffer takes the line at once; never wait on it
-        try? socket.write(WireProtocol.encode(["error": ["code": code, "message": message]]))
+        if let line = try? WireProtocol.line(ErrorMessage(error: refusal)) { try? socket.write(line) }
         socket.close()
     }
 
@@ -180,10 +182,11 @@ public final class DaemonServer: Sendable {
     }
 
     /// Tells every client who is now viewing or composing in these conversations.
-    func announcePresence(in conversations: [Int64]) {
+    func announcePresence(in conversations: [ConversationID]) {
         let targets = state.withLock { Array($0.sessions.values) }
         for conversation in conversations {
-            let message = WireProtocol.encode(PresenceBoard.message(conversation: conversation, people: presence.people(in: conversation)))
+            let update = PresenceUpdate(conversation: conversation, people: presence.people(in: conversation))
+            guard let message = try? WireProtocol.line(PresenceMessage(presence: update)) else { continue }
             for session in targets where session.isIdentified { session.send(message) }
         }
     }
@@ -198,20 +201,11 @@ public final class DaemonServer: Sendable {
             if !events.isEmpty {
                 let targets = state.withLock { Array($0.sessions.values) }
                 for event in events {
-                    let message = WireProtocol.encode(["event": Self.describe(event)])
+                    guard let message = try? WireProtocol.line(EventMessage(event: ReadClipping.event(event))) else { continue }
                     for session in targets where session.isIdentified { session.send(message) }
                 }
             }
             if events.count < 1_000 { Thread.sleep(forTimeInterval: interval) }
         }
-    }
-
-    static func describe(_ event: Event) -> [String: Any] {
-        var object: [String: Any] = [
-            "id": event.id.rawValue, "kind": event.kind.rawValue, "actor": event.actor.description, "at": event.at.iso8601,
-            "detail": ReadClipping.event(event).detail,
-        ]
-        if let conversation = event.conversationID { object["conversation"] = conversation.rawValue }
-        return object
     }
 }

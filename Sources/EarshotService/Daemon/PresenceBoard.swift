@@ -1,50 +1,40 @@
+import EarshotCore
 import Foundation
 import Synchronization
 
 /// Who is looking at or typing in which conversation, right now. Kept in the daemon's memory
 /// only (it is not history), per client connection, and cleared when a client goes away.
 final class PresenceBoard: Sendable {
-    enum State: String, Sendable { case viewing, composing }
+    /// Session → (conversation, who and how): one place per client connection.
+    private let places = Mutex<[ObjectIdentifier: (conversation: ConversationID, entry: PresenceEntry)]>([:])
 
-    struct Entry: Equatable, Sendable {
-        let login: String
-        let state: State
-    }
-
-    /// Session → (conversation, entry): one place per client connection.
-    private let places = Mutex<[ObjectIdentifier: (conversation: Int64, entry: Entry)]>([:])
-
-    /// Sets where a session is; returns the conversations whose presence changed.
-    func set(_ session: ObjectIdentifier, login: String, conversation: Int64?, state: State?) -> [Int64] {
+    /// Sets where a session is (nil or `none`: nowhere); returns the conversations whose presence changed.
+    func set(_ session: ObjectIdentifier, login: String, conversation: ConversationID?, state: PresenceState) -> [ConversationID] {
         places.withLock { places in
             let previous = places[session]?.conversation
-            if let conversation, let state {
-                places[session] = (conversation, Entry(login: login, state: state))
+            if let conversation, state != .none {
+                places[session] = (conversation, PresenceEntry(login: login, state: state))
             } else {
                 places.removeValue(forKey: session)
             }
-            return Array(Set([previous, conversation].compactMap { $0 }))
+            return Array(Set([previous, state == .none ? nil : conversation].compactMap { $0 }))
         }
     }
 
-    func clear(_ session: ObjectIdentifier) -> Int64? {
+    func clear(_ session: ObjectIdentifier) -> ConversationID? {
         places.withLock { $0.removeValue(forKey: session)?.conversation }
     }
 
     /// Everyone in a conversation, composers first, each login once (its strongest state);
     /// `excluding` leaves out one connection (the one asking).
-    func people(in conversation: Int64, excluding: ObjectIdentifier? = nil) -> [Entry] {
+    func people(in conversation: ConversationID, excluding: ObjectIdentifier? = nil) -> [PresenceEntry] {
         places.withLock { places in
-            var strongest: [String: State] = [:]
+            var strongest: [String: PresenceState] = [:]
             for (session, place) in places where place.conversation == conversation && session != excluding {
                 if strongest[place.entry.login] != .composing { strongest[place.entry.login] = place.entry.state }
             }
-            return strongest.map { Entry(login: $0.key, state: $0.value) }
+            return strongest.map { PresenceEntry(login: $0.key, state: $0.value) }
                 .sorted { ($0.state == .composing ? 0 : 1, $0.login) < ($1.state == .composing ? 0 : 1, $1.login) }
         }
-    }
-
-    static func message(conversation: Int64, people: [Entry]) -> [String: Any] {
-        ["presence": ["conversation": conversation, "people": people.map { ["login": $0.login, "state": $0.state.rawValue] }]]
     }
 }

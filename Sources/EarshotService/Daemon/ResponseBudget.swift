@@ -3,34 +3,16 @@ import Foundation
 
 /// Long answers are cut to fit one message (docs/protocol.md, Limits): a client accepts at most
 /// `WireProtocol.maximumMessageBytes`, and `events` with its 10,000 limit, or a queue window of
-/// 10,000 rows, can be more. What is left out is read with the next request.
+/// 10,000 rows, can be more. What is left out is read with the next request; the daemon marks
+/// the cut answer `"partial": true`.
 enum ResponseBudget {
     /// Room for the rows or events; the rest of the message (id, keys) is small.
     static let bytes = WireProtocol.maximumMessageBytes / 2
 
-    /// An answer cut to fit, marked so the client knows to ask again: the daemon adds
-    /// `"partial": true` beside the result.
-    struct Partial {
-        let result: Any
-    }
-
-    /// Queue rows, first ones first, as many as fit; a cut answer is `Partial` (ask again
-    /// `after` the last row's position).
-    static func rows(_ rows: Any) -> Any {
-        guard let rows = rows as? [Any] else { return rows }
-        let count = fitting(rows.map(size(of:)))
-        return count == rows.count ? rows : Partial(result: Array(rows.prefix(count)))
-    }
-
-    /// Events, oldest first, as many as fit (at least one); `lastID` is the last one sent, so
-    /// the client's next `{"after": lastID}` continues where this one stopped.
-    static func events(_ batch: EventBatch) -> Any {
-        // Each event measured once, encoded as it will be sent; the batch is made objects once.
-        let encoder = WireProtocol.encoder
-        let count = fitting(batch.events.map { (try? encoder.encode($0).count) ?? 0 })
-        guard count < batch.events.count else { return WireProtocol.object(batch) }
-        let cut = EventBatch(events: Array(batch.events.prefix(count)), lastID: batch.events[count - 1].id)
-        return Partial(result: WireProtocol.object(cut))
+    /// The answer cut to fit, or nil when it cannot be cut (or need not be).
+    static func cut<T>(_ answer: T) -> T? {
+        guard let cuttable = answer as? any CutToFit else { return nil }
+        return cuttable.cut(toFit: bytes) as? T
     }
 
     /// How many of the first elements (of these encoded sizes) fit within `bytes`, never none
@@ -47,7 +29,32 @@ enum ResponseBudget {
         return count
     }
 
-    static func size(of element: Any) -> Int {
-        (try? JSONSerialization.data(withJSONObject: element, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]))?.count ?? 0
+    static func sizes<T: Encodable>(_ elements: [T]) -> [Int] {
+        let encoder = WireProtocol.encoder
+        return elements.map { (try? encoder.encode($0).count) ?? 0 }
+    }
+}
+
+/// An answer that can be cut to its first part, the client asking again for the rest.
+protocol CutToFit {
+    /// Nil when all of it fits.
+    func cut(toFit bytes: Int) -> Self?
+}
+
+/// Queue rows, first ones first; the client asks again `after` the last row's position.
+extension Array: CutToFit where Element == QueueRow {
+    func cut(toFit bytes: Int) -> [QueueRow]? {
+        let count = ResponseBudget.fitting(ResponseBudget.sizes(self))
+        return count < self.count ? Array(prefix(count)) : nil
+    }
+}
+
+/// Events, oldest first (at least one); `lastID` is the last one sent, so the client's next
+/// `{"after": lastID}` continues where this one stopped.
+extension EventBatch: CutToFit {
+    func cut(toFit bytes: Int) -> EventBatch? {
+        let count = ResponseBudget.fitting(ResponseBudget.sizes(events))
+        guard count < events.count else { return nil }
+        return EventBatch(events: Array(events.prefix(count)), lastID: events[count - 1].id)
     }
 }

@@ -82,6 +82,21 @@ public enum Operation: Sendable, Equatable {
     case label(String, add: Bool)
     case triageClass(TriageClass)
 
+    /// The request that performs it on a conversation.
+    func request(for id: ConversationID) -> any InboxRequest {
+        switch self {
+        case .claim: Inbox.Claim(id)
+        case .release: Inbox.Release(id)
+        case .resolve: Inbox.Resolve(id)
+        case .reopen: Inbox.Reopen(id)
+        case let .assign(login): Inbox.Assign(id, to: login)
+        case let .snooze(until): Inbox.Snooze(id, until: until)
+        case let .priority(priority): Inbox.SetPriority(id, to: priority)
+        case let .label(name, add): Inbox.Label(id, name, add: add)
+        case let .triageClass(triageClass): Inbox.SetClass(id, to: triageClass)
+        }
+    }
+
     var pastTense: String {
         switch self {
         case .claim: "claimed"

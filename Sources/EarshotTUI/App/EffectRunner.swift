@@ -48,70 +48,70 @@ public final class EffectRunner {
         if case .reconnecting = connection { return effect == .pollEvents ? [] : [.failed("not connected to the daemon; reconnecting…")] }
         do {
             return try perform(effect)
-        } catch where isDisconnection(error) {
-            guard let socketPath else { return [.failed(Self.describe(error))] }
+        } catch let error as InboxError where error.isDisconnection {
+            guard let socketPath else { return [.failed(error.message)] }
             connection = .reconnecting(socketPath)
             return [.connection(connection)]
         } catch {
-            if needsConfirmation(error), case let .sendReply(id, text, _, _) = effect {
+            if error.code == .changedSinceDraft, case let .sendReply(id, text, _, _) = effect {
                 return [.replyNeedsConfirmation(id, text: text, reason: Self.reason(of: error))]
             }
-            if case .loadQueue = effect { return [.queueFailed(Self.describe(error))] }
-            return [.failed(Self.describe(error))]
+            if case .loadQueue = effect { return [.queueFailed(error.message)] }
+            return [.failed(error.message)]
         }
     }
 
-    private func perform(_ effect: AppEffect) throws -> [AppMessage] {
+    private func perform(_ effect: AppEffect) throws(InboxError) -> [AppMessage] {
         switch effect {
         case .loadSummary:
-            return [.summaryLoaded(try api.summary())]
+            return [.summaryLoaded(try api.send(Inbox.Summary()))]
         case .reportActivity:
-            try api.reportActivity()
+            _ = try api.send(Inbox.ReportActivity())
             return []
         case .loadSupervisor:
-            return [.supervisorLoaded(try api.supervisor())]
+            return [.supervisorLoaded(try api.send(Inbox.Supervisor()))]
         case let .loadQueue(request, load):
-            return [.queueLoaded(try api.queueWindow(request), load)]
+            return [.queueLoaded(try api.send(request), load)]
         case let .loadThread(id):
-            return [.threadLoaded(try api.thread(id))]
+            return [.threadLoaded(try api.send(Inbox.GetThread(id)))]
         case let .perform(id, operation):
-            try apply(operation, to: id)
+            _ = try api.send(operation.request(for: id))
             return [.succeeded("#\(id) \(operation.pastTense)", id)]
         case let .saveDraft(id, text):
-            _ = try api.saveDraft(id, text: text)
+            _ = try api.send(Inbox.SaveDraft(id, text: text))
             return []
         case let .sendReply(id, text, basedOn, confirmed):
-            return [.replyQueued(try api.sendReply(id, text: text, basedOn: basedOn, confirmed: confirmed))]
+            return [.replyQueued(try api.send(Inbox.SendReply(id, text: text, basedOn: basedOn, confirmed: confirmed)))]
         case let .addNote(id, text):
-            _ = try api.addNote(id, text: text)
+            _ = try api.send(Inbox.AddNote(id, text: text))
             return [.succeeded("note added to #\(id)", id)]
         case let .cancelReply(reply):
-            return [.replyCancelled(try api.cancelReply(reply))]
+            return [.replyCancelled(try api.send(Inbox.CancelReply(reply)))]
         case let .retryFailedReply(id):
-            guard let failed = try api.outbox(all: false).first(where: { $0.conversationID == id && $0.state == .failed }) else {
+            guard let failed = try api.send(Inbox.Outbox()).first(where: { $0.conversationID == id && $0.state == .failed }) else {
                 return [.failed("no failed reply of yours in #\(id)")]
             }
-            _ = try api.retryReply(failed.id)
+            _ = try api.send(Inbox.RetryReply(failed.id))
             return [.succeeded("reply \(failed.id) queued again", id)]
         case let .setAvailability(login, availability):
-            _ = try api.updateResponder(login, ResponderChanges(availability: availability))
+            _ = try api.send(Inbox.UpdateResponder(login, ResponderChanges(availability: availability)))
             return [.succeeded("you are \(availability.rawValue)", nil)]
         case let .setPresence(id, composing):
-            try api.setPresence(id, composing: composing)
+            _ = try api.send(Inbox.SetPresence(id, composing ? .composing : .viewing))
             return []
         case .pollEvents:
             // Through the daemon, the events it pushed; in-process (or after pushes were lost),
             // the log read after the last one seen.
             if eventsPrimed, let remote = api as? RemoteInbox {
-                let (pushed, complete) = try remote.connection.takePushedEvents()
+                let (pushed, complete) = try Self.disconnection { try remote.connection.takePushedEvents() }
                 if complete {
-                    let events = pushed.compactMap(Event.init(pushed:)).filter { $0.id > (lastEventID ?? EventID(0)) }
+                    let events = pushed.filter { $0.id > (lastEventID ?? EventID(0)) }
                     guard let newest = events.last else { return [] }
                     lastEventID = newest.id
                     return [.eventsArrived(EventBatch(events: events, lastID: newest.id))]
                 }
             }
-            let batch = try api.events(after: lastEventID, limit: 500)
+            let batch = try api.send(Inbox.Events(after: lastEventID, limit: 500))
             defer { lastEventID = batch.lastID ?? lastEventID }
             // The first read only learns where the log ends.
             guard eventsPrimed else {
@@ -124,38 +124,20 @@ public final class EffectRunner {
         }
     }
 
-    private func apply(_ operation: Operation, to id: ConversationID) throws {
-        switch operation {
-        case .claim: _ = try api.claim(id)
-        case .release: _ = try api.release(id)
-        case .resolve: _ = try api.resolve(id)
-        case .reopen: _ = try api.reopen(id)
-        case let .assign(login): _ = try api.assign(id, to: login)
-        case let .snooze(until): _ = try api.snooze(id, until: until)
-        case let .priority(priority): _ = try api.setPriority(id, to: priority)
-        case let .label(name, add): _ = try api.label(id, name, add: add)
-        case let .triageClass(triageClass): _ = try api.setTriageClass(id, to: triageClass)
+    /// A socket failure outside a request (reading pushed events) as the request errors say it.
+    private static func disconnection<T>(_ body: () throws -> T) throws(InboxError) -> T {
+        do {
+            return try body()
+        } catch let error as InboxError {
+            throw error
+        } catch {
+            throw InboxError(.closed, "the daemon went away (\(error))")
         }
-    }
-
-    private func isDisconnection(_ error: any Error) -> Bool {
-        if error is UnixSocket.Failure { return true }
-        if let remote = error as? DaemonConnection.RemoteError { return remote.code == "closed" || remote.code == "protocol" }
-        return false
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let service = error as? ServiceError { return service.description }
-        if let remote = error as? DaemonConnection.RemoteError { return remote.description }
-        return "\(error)"
     }
 
     /// The part of a "changed since your draft" refusal worth showing in a question.
-    static func reason(of error: any Error) -> String {
-        if case let .changedSinceDraft(id, changes) = error as? ServiceError {
-            return "#\(id) changed since your draft began: \(changes.joined(separator: "; "))"
-        }
-        let text = describe(error)
-        return text.components(separatedBy: "); ").first.map { $0 + ")" } ?? text
+    static func reason(of error: InboxError) -> String {
+        guard let conversation = error.details.conversation, let changes = error.details.changes else { return error.message }
+        return "#\(conversation) changed since your draft began: \(changes.joined(separator: "; "))"
     }
 }
