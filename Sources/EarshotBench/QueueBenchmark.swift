@@ -39,7 +39,7 @@ struct QueueBenchmark {
                 name: "queue: \(name), \(count.formatted()) conversations", value: try Self.median(body),
                 baselineName: "the store's top window of the open view", baseline: baseline)
         }
-        func window(_ view: String, _ anchor: QueueAnchor = .first, _ filter: QueueFilter = QueueFilter()) throws -> [QueueRow] {
+        func window(_ view: QueueViewName, _ anchor: QueueAnchor = .first, _ filter: QueueFilter = QueueFilter()) throws -> [QueueRow] {
             try inbox.send(Inbox.Queue(view: view, filter: filter, anchor: anchor, limit: Self.rows))
         }
         // A row about halfway down the open view, to page from.
@@ -51,19 +51,19 @@ struct QueueBenchmark {
         }
         for (name, anchor) in [("first", QueueAnchor.first), ("last", .last), ("after a middle row", .after(middle)),
                                ("before a middle row", .before(middle))] {
-            try report("open \(name)") { _ = try window("open", anchor) }
+            try report("open \(name)") { _ = try window(.open, anchor) }
         }
-        for view in ["unassigned", "mine", "breached", "snoozed", "aside", "resolved"] {
+        for view in QueueViewName.allCases where view != .open {
             try report("\(view) first") { _ = try window(view) }
             try report("\(view) last") { _ = try window(view, .last) }
         }
-        try report("open, priority urgent") { _ = try window("open", .first, QueueFilter(priority: .urgent)) }
-        try report("open, label refund (1%)") { _ = try window("open", .first, QueueFilter(label: "refund")) }
-        try report("open, search \"has not\" (all match)") { _ = try window("open", .first, QueueFilter(search: "has not")) }
-        try report("open, search \"@customer77\" (1% match)") { _ = try window("open", .last, QueueFilter(search: "@customer77")) }
+        try report("open, priority urgent") { _ = try window(.open, .first, QueueFilter(priority: .urgent)) }
+        try report("open, label refund (1%)") { _ = try window(.open, .first, QueueFilter(label: "refund")) }
+        try report("open, search \"has not\" (all match)") { _ = try window(.open, .first, QueueFilter(search: "has not")) }
+        try report("open, search \"@customer77\" (1% match)") { _ = try window(.open, .last, QueueFilter(search: "@customer77")) }
         // The worst case: one row matches, so the window walks the view's whole index range.
         try report("open, search one preview (1 match)") {
-            _ = try window("open", .first, QueueFilter(search: "order \(count / 2 + 3) has"))
+            _ = try window(.open, .first, QueueFilter(search: "order \(count / 2 + 3) has"))
         }
         try report("summary") { _ = try inbox.send(Inbox.Summary()) }
         try report("thread") { _ = try inbox.send(Inbox.GetThread(ConversationID(Int64(count / 2 + 3)))) }

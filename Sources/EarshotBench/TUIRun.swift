@@ -72,7 +72,7 @@ struct TUIRun {
         }
         // mine → unassigned → open: the largest view a responder scrolls.
         let switchView = [press(.character("v")).seconds, press(.character("v")).seconds]
-        guard app.model.state.queue.view == "open" else { throw BenchUsage("v v led to \(app.model.state.queue.view), not open") }
+        guard app.model.state.queue.view == .open else { throw BenchUsage("v v led to \(app.model.state.queue.view), not open") }
         var down: [Double] = [], downReads: [Double] = [], up: [Double] = [], upReads: [Double] = []
         var moved = 0, downCPU: [Double] = [], upCPU: [Double] = []
         for _ in 0..<presses {

@@ -329,14 +329,14 @@ public final class DemoSimulation {
             try service.setAvailability(.away, of: mate.login, by: mate.login)
             return
         }
-        let mine = try service.queue("mine", limit: 20, for: mate.login)
+        let mine = try service.queue(.mine, limit: 20, for: mate.login)
         for row in mine where !mates[index].planned.contains(row.conversation.id) {
             plan(index, row.conversation.id, at: time)
         }
         // Routing hands work out up to capacity; when everyone is full (a burst), a teammate
         // takes one more from the queue by hand.
         if mine.count <= mate.capacity, random.chance(0.5),
-           let row = try service.queue("unassigned", limit: 1, for: mate.login).first {
+           let row = try service.queue(.unassigned, limit: 1, for: mate.login).first {
             do {
                 try service.claim(row.conversation.id, by: mate.login)
                 counts.claims += 1
@@ -347,7 +347,7 @@ public final class DemoSimulation {
         }
         if index == 0, random.chance(0.2) {
             let now = service.clock.now()
-            for row in try service.queue("aside", limit: 5, for: mate.login)
+            for row in try service.queue(.aside, limit: 5, for: mate.login)
             where row.assignee == nil
                 && Double(now.milliseconds(since: row.conversation.lastCustomerMessageAt)) / 1000 * options.speed > 600 {
                 try service.resolve(row.conversation.id, by: mate.login)

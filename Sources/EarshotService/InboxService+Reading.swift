@@ -8,9 +8,6 @@ extension InboxService {
     /// One window of a queue view. `mine` is the caller's, `resolved` is since the start of
     /// today (UTC). Served from the view's index range whatever the anchor and filter.
     public func queueWindow(_ request: QueueWindowRequest, for login: String) throws -> [QueueRow] {
-        guard Self.queueViews.contains(request.view) else {
-            throw ServiceError.invalid("no queue view \"\(ServiceError.quoted(request.view))\"; use one of \(Self.queueViews.joined(separator: ", "))")
-        }
         guard (1...10_000).contains(request.limit) else { throw ServiceError.invalid("limit must be between 1 and 10000") }
         let filter = try checked(request.filter)
         let now = clock.now()
@@ -116,15 +113,15 @@ extension InboxService {
     }
 
     /// A view by its name, for this responder at this time.
-    func queueView(_ name: String, for me: Responder, at now: Timestamp) -> QueueView {
+    func queueView(_ name: QueueViewName, for me: Responder, at now: Timestamp) -> QueueView {
         switch name {
-        case "mine": .mine(me.id)
-        case "open": .allOpen
-        case "breached": .breached(now: now)
-        case "snoozed": .snoozed
-        case "aside": .setAside
-        case "resolved": .resolved(since: Timestamp(secondsSinceEpoch: now.millisecondsSinceEpoch.floorDivided(by: 86_400_000) * 86_400))
-        default: .unassigned
+        case .mine: .mine(me.id)
+        case .unassigned: .unassigned
+        case .open: .allOpen
+        case .breached: .breached(now: now)
+        case .snoozed: .snoozed
+        case .aside: .setAside
+        case .resolved: .resolved(since: Timestamp(secondsSinceEpoch: now.millisecondsSinceEpoch.floorDivided(by: 86_400_000) * 86_400))
         }
     }
 

@@ -89,17 +89,45 @@ public struct QueueFilter: Codable, Sendable, Equatable {
     }
 }
 
+/// The queue views a client can ask for. The store's `QueueView` is the same view resolved
+/// for one responder at one time (`InboxService.queueView(_:for:at:)`).
+public enum QueueViewName: String, Codable, Sendable, CaseIterable {
+    /// The caller's own open and pending conversations.
+    case mine
+    /// Open routable conversations nobody owns.
+    case unassigned
+    /// Every open routable conversation.
+    case open
+    /// Open routable conversations at or past their SLA due time.
+    case breached
+    case snoozed
+    /// Set aside by triage (spam, broadcasts).
+    case aside
+    /// Resolved since the start of today (UTC).
+    case resolved
+
+    /// The names, for help and error messages: `mine, unassigned, ...`.
+    public static var list: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let view = QueueViewName(rawValue: name) else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath, debugDescription: "must be one of \(Self.list), not \"\(ServiceError.quoted(name))\""))
+        }
+        self = view
+    }
+}
+
 /// One window of a queue view.
 public struct QueueWindowRequest: Codable, Sendable, Equatable {
-    /// `mine`, `unassigned`, `open`, `breached`, `snoozed`, `aside` or `resolved` (since the
-    /// start of today, UTC), as `queue(_:limit:)`.
-    public var view: String
+    public var view: QueueViewName
     public var filter: QueueFilter
     public var anchor: QueueAnchor
     /// 1 to 10,000 rows.
     public var limit: Int
 
-    public init(view: String, filter: QueueFilter = QueueFilter(), anchor: QueueAnchor = .first, limit: Int) {
+    public init(view: QueueViewName, filter: QueueFilter = QueueFilter(), anchor: QueueAnchor = .first, limit: Int) {
         self.view = view
         self.filter = filter
         self.anchor = anchor
@@ -111,7 +139,7 @@ public struct QueueWindowRequest: Codable, Sendable, Equatable {
     /// Over the wire only `view` is required: no filter, from the top, 50 rows.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        view = try container.decode(String.self, forKey: .view)
+        view = try container.decode(QueueViewName.self, forKey: .view)
         filter = try container.decodeIfPresent(QueueFilter.self, forKey: .filter) ?? QueueFilter()
         anchor = try container.decodeIfPresent(QueueAnchor.self, forKey: .anchor) ?? .first
         limit = try container.decodeIfPresent(Int.self, forKey: .limit) ?? 50

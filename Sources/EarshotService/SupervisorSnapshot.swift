@@ -61,8 +61,8 @@ extension InboxService {
                     try reader.hourlyTraffic(since: Timestamp(millisecondsSinceEpoch: firstHour)), try reader.triageOverrides(since: midnight))
         }
         let today = try StatsEngine(store: store, sla: sla, clock: clock).report(grouping: .responder, since: midnight).total
-        let breached = try queueWindow(QueueWindowRequest(view: "breached", limit: 8), for: login)
-        let atRisk = try queueWindow(QueueWindowRequest(view: "open", limit: 200), for: login).filter { $0.sla == .warning }.prefix(8)
+        let breached = try queueWindow(QueueWindowRequest(view: .breached, limit: 8), for: login)
+        let atRisk = try queueWindow(QueueWindowRequest(view: .open, limit: 200), for: login).filter { $0.sla == .warning }.prefix(8)
         let hours = (0..<12).map { index -> SupervisorSnapshot.Hour in
             let start = firstHour + Int64(index) * 3_600_000
             return .init(start: Timestamp(millisecondsSinceEpoch: start), arrivals: traffic.arrivals[start] ?? 0, replies: traffic.replies[start] ?? 0)

@@ -7,14 +7,11 @@ struct QueueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue", abstract: "List conversations in a queue view, a window at a time.")
     @Option(help: "mine, unassigned, open, breached, snoozed, aside (spam and broadcasts) or resolved (today).")
-    var view: String = "unassigned"
+    var view: QueueViewName = .unassigned
     @Option(help: "How many rows.") var limit: Int = 50
     @OptionGroup var options: ServiceOptions
 
     func validate() throws {
-        guard InboxService.queueViews.contains(view) else {
-            throw ValidationError("--view must be one of \(InboxService.queueViews.joined(separator: ", "))")
-        }
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
     }
 
@@ -29,3 +26,5 @@ struct QueueCommand: ParsableCommand {
         if rows.isEmpty { print("(no conversations in \(view))") }
     }
 }
+
+extension QueueViewName: ExpressibleByArgument {}

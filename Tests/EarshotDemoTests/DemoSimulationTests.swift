@@ -47,7 +47,7 @@ struct DemoSimulationTests {
             }
         }
 
-        func count(_ view: String, for login: String = "me") throws -> Int {
+        func count(_ view: QueueViewName, for login: String = "me") throws -> Int {
             try service.queue(view, limit: 500, for: login).count
         }
     }
@@ -66,8 +66,8 @@ struct DemoSimulationTests {
         #expect(run.simulation.counts.arrivals == 20)
         // Routing gave the person work too, and the team the rest (capacity 19 in all).
         #expect(me.load > 0)
-        #expect(try run.count("open") > 0)
-        #expect(try run.count("unassigned") == 0)
+        #expect(try run.count(.open) > 0)
+        #expect(try run.count(.unassigned) == 0)
     }
 
     @Test func customersWriteAndTeammatesAnswerResolveAndNeverTouchThePersonsWork() throws {

@@ -129,11 +129,11 @@ import Testing
             }
         }
         let connection = try DaemonConnection(path: server.socketPath)
-        let (first, partial) = try connection.call(Inbox.Queue(view: "open", limit: 2_000))
+        let (first, partial) = try connection.call(Inbox.Queue(view: .open, limit: 2_000))
         #expect(partial)
         #expect(first.count < 2_000)
-        let rows = try RemoteInbox(connection: connection).send(Inbox.Queue(view: "open", limit: 2_000))
-        let local = try fixture.service.queue("open", limit: 2_000, for: me)
+        let rows = try RemoteInbox(connection: connection).send(Inbox.Queue(view: .open, limit: 2_000))
+        let local = try fixture.service.queue(.open, limit: 2_000, for: me)
         #expect(rows.map(\.conversation.id) == local.map(\.conversation.id))
         #expect(rows.count == 2_000)
     }
@@ -147,7 +147,7 @@ import Testing
             try writer.setLabels([huge], on: id, because: EventDraft(.labelAdded, by: .system, at: at, conversation: id, detail: ["label": huge]))
         }
         let remote = RemoteInbox(connection: try DaemonConnection(path: server.socketPath))
-        let rows = try remote.send(Inbox.Queue(view: "open", limit: 50))
+        let rows = try remote.send(Inbox.Queue(view: .open, limit: 50))
         #expect(rows.first?.conversation.labels == [String(repeating: "é", count: FieldLimits.label) + "…"])
         #expect(try remote.send(Inbox.GetThread(id)).conversation.labels == rows.first?.conversation.labels)
         #expect(try remote.send(Inbox.Events(after: EventID(0), limit: 10_000)).events.count > 1)

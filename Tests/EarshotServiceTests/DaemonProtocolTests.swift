@@ -185,7 +185,7 @@ extension DaemonProtocolTests {
         }
         #expect(sent > 20)
         #expect(answers < sent)
-        #expect(try other.send(Inbox.Queue(view: "open", limit: 5)).count == 5)
+        #expect(try other.send(Inbox.Queue(view: .open, limit: 5)).count == 5)
     }
 
     @Test func statsComeThroughTheDaemonAsTheServiceComputesThem() throws {

@@ -40,16 +40,16 @@ extension DaemonProtocolTests {
         let local = LocalInbox(service: fixture.service, login: me)
         let remote = RemoteInbox(connection: try DaemonConnection(path: server.socketPath))
 
-        let top = try local.send(QueueWindowRequest(view: "open", limit: 3))
+        let top = try local.send(QueueWindowRequest(view: .open, limit: 3))
         let middle = try #require(top.last?.position)
         let requests = [
-            QueueWindowRequest(view: "open", limit: 3),
-            QueueWindowRequest(view: "open", anchor: .last, limit: 2),
-            QueueWindowRequest(view: "open", anchor: .after(middle), limit: 2),
-            QueueWindowRequest(view: "open", anchor: .before(middle), limit: 5),
-            QueueWindowRequest(view: "breached", limit: 10),
-            QueueWindowRequest(view: "mine", filter: QueueFilter(label: "refund", priority: .high, search: "DANA"), limit: 10),
-            QueueWindowRequest(view: "unassigned", filter: QueueFilter(channel: "AcmeSupport", triageClass: .question), limit: 10),
+            QueueWindowRequest(view: .open, limit: 3),
+            QueueWindowRequest(view: .open, anchor: .last, limit: 2),
+            QueueWindowRequest(view: .open, anchor: .after(middle), limit: 2),
+            QueueWindowRequest(view: .open, anchor: .before(middle), limit: 5),
+            QueueWindowRequest(view: .breached, limit: 10),
+            QueueWindowRequest(view: .mine, filter: QueueFilter(label: "refund", priority: .high, search: "DANA"), limit: 10),
+            QueueWindowRequest(view: .unassigned, filter: QueueFilter(channel: "AcmeSupport", triageClass: .question), limit: 10),
         ]
         for request in requests {
             let overTheWire = try remote.send(request)
@@ -108,10 +108,10 @@ extension DaemonProtocolTests {
         let id = try populateForReading()
         let local = LocalInbox(service: fixture.service, login: me)
         let last = try window(#"{"view": "open", "anchor": "last", "limit": 2}"#)
-        #expect(last == (try local.send(QueueWindowRequest(view: "open", anchor: .last, limit: 2))))
+        #expect(last == (try local.send(QueueWindowRequest(view: .open, anchor: .last, limit: 2))))
         let position = try #require(last.first?.position)
         let before = try window(#"{"view": "open", "anchor": {"before": {"sortKey": \#(position.sortKey), "id": \#(position.id)}}, "limit": 50}"#)
-        #expect(before == (try local.send(QueueWindowRequest(view: "open", anchor: .before(position), limit: 50))))
+        #expect(before == (try local.send(QueueWindowRequest(view: .open, anchor: .before(position), limit: 50))))
         let searched = try window(#"{"view": "open", "filter": {"search": "dana", "label": "refund", "priority": "high"}}"#)
         #expect(searched.map(\.conversation.id) == [id])
         #expect(searched.first?.sla == .warning)  // 53 of 60 minutes waited

@@ -55,7 +55,7 @@ import Testing
         }?.hasPrefix("the name is 65 characters; the limit is 64") == true)
         #expect(refusal {
             _ = try fixture.service.queueWindow(
-                QueueWindowRequest(view: "open", filter: QueueFilter(search: String(repeating: "s", count: 201)), limit: 5), for: "dana")
+                QueueWindowRequest(view: .open, filter: QueueFilter(search: String(repeating: "s", count: 201)), limit: 5), for: "dana")
         }?.hasPrefix("the search text is 201 characters; the limit is 200") == true)
         // At the limit, each is taken.
         #expect(try fixture.service.addNote(id, text: String(repeating: "x", count: 4_000), by: "dana").text.count == 4_000)
@@ -89,7 +89,7 @@ import Testing
         try fixture.store.write { writer in
             try writer.setLabels([huge, "refund"], on: id, because: EventDraft(.labelAdded, by: .system, at: at, detail: ["label": huge]))
         }
-        let row = try #require(try fixture.service.queue("open", limit: 5, for: "dana").first)
+        let row = try #require(try fixture.service.queue(.open, limit: 5, for: "dana").first)
         #expect(row.conversation.labels.contains(String(repeating: "é", count: FieldLimits.label) + "…"))
         #expect(row.conversation.labels.contains("refund"))
         #expect(try fixture.service.thread(id, for: "dana").conversation.labels == row.conversation.labels)

@@ -1,7 +1,8 @@
 import EarshotCore
-import EarshotService
+@testable import EarshotService
 import EarshotStore
 import Testing
+import Foundation
 
 /// Queue windows as the TUI pages through them: from the top, the bottom, after and before a
 /// row, narrowed by filters and search, each row with its SLA mark.
@@ -59,12 +60,12 @@ import Testing
         }
     }
 
-    func window(_ view: String, _ anchor: QueueAnchor = .first, limit: Int = 10_000, filter: QueueFilter = QueueFilter(), as login: String = "ann") throws -> [QueueRow] {
+    func window(_ view: QueueViewName, _ anchor: QueueAnchor = .first, limit: Int = 10_000, filter: QueueFilter = QueueFilter(), as login: String = "ann") throws -> [QueueRow] {
         try LocalInbox(service: fixture.service, login: login).send(QueueWindowRequest(view: view, filter: filter, anchor: anchor, limit: limit))
     }
 
     /// Pages down from the top and up from the bottom, `size` rows at a time.
-    func pages(_ view: String, size: Int, filter: QueueFilter = QueueFilter()) throws -> (down: [[QueueRow]], up: [[QueueRow]]) {
+    func pages(_ view: QueueViewName, size: Int, filter: QueueFilter = QueueFilter()) throws -> (down: [[QueueRow]], up: [[QueueRow]]) {
         var down = [try window(view, .first, limit: size, filter: filter)]
         while let last = down.last?.last {
             let next = try window(view, .after(last.position), limit: size, filter: filter)
@@ -80,8 +81,8 @@ import Testing
         return (down.filter { !$0.isEmpty }, up.filter { !$0.isEmpty })
     }
 
-    @Test(arguments: InboxService.queueViews)
-    func pagesDownAndUpTogetherAreTheWholeViewInOrder(view: String) throws {
+    @Test(arguments: QueueViewName.allCases)
+    func pagesDownAndUpTogetherAreTheWholeViewInOrder(view: QueueViewName) throws {
         try populate()
         let whole = try window(view).map(\.conversation.id)
         #expect(!whole.isEmpty, "\(view) is empty: the test would prove nothing")
@@ -97,7 +98,7 @@ import Testing
 
     @Test func theOpenViewIsInDueOrderWithTiesByIdAndNoDueTimeLast() throws {
         try populate()
-        let rows = try window("open")
+        let rows = try window(.open)
         let keys = rows.map { ($0.conversation.slaDueAt?.millisecondsSinceEpoch ?? .max, $0.conversation.id.rawValue) }
         #expect(zip(keys, keys.dropFirst()).allSatisfy { $0 < $1 })
         #expect(rows.allSatisfy { $0.position.id == $0.conversation.id })
@@ -113,11 +114,11 @@ import Testing
 
     @Test func mineIsTheCallersAndTheResolvedViewIsNewestFirst() throws {
         try populate()
-        #expect(Set(try window("mine").map(\.conversation.id.rawValue)) == [2, 5, 9, 13])
-        #expect(try window("mine", as: "bob").map(\.conversation.id.rawValue) == [7])
-        #expect(try window("resolved").map(\.conversation.id.rawValue) == [17, 8, 3])
-        #expect(try window("snoozed").map(\.conversation.id.rawValue) == [11, 4])
-        #expect(try window("aside").count == 3)
+        #expect(Set(try window(.mine).map(\.conversation.id.rawValue)) == [2, 5, 9, 13])
+        #expect(try window(.mine, as: "bob").map(\.conversation.id.rawValue) == [7])
+        #expect(try window(.resolved).map(\.conversation.id.rawValue) == [17, 8, 3])
+        #expect(try window(.snoozed).map(\.conversation.id.rawValue) == [11, 4])
+        #expect(try window(.aside).count == 3)
     }
 
     /// Each filter gives exactly the rows of the whole view that match it, in the view's order,
@@ -129,7 +130,7 @@ import Testing
         try fixture.service.label(ConversationID(10), "vip", add: true, by: "admin")
         try open("100% sure it broke", customer: "Kim_Lee", dueInMinutes: 70)
         try open("it broke again", customer: "kimberly", dueInMinutes: 80)
-        let whole = try window("open")
+        let whole = try window(.open)
         let cases: [(QueueFilter, (QueueRow) -> Bool)] = [
             (QueueFilter(channel: "ACME_HELP"), { $0.channel == "acme_help" }),
             (QueueFilter(channel: "@AcmeSupport"), { $0.channel == "AcmeSupport" }),
@@ -148,13 +149,13 @@ import Testing
         ]
         for (filter, matches) in cases {
             let expected = whole.filter(matches).map(\.conversation.id)
-            #expect(try window("open", filter: filter).map(\.conversation.id) == expected, "\(filter)")
-            let (down, up) = try pages("open", size: 2, filter: filter)
+            #expect(try window(.open, filter: filter).map(\.conversation.id) == expected, "\(filter)")
+            let (down, up) = try pages(.open, size: 2, filter: filter)
             #expect(down.flatMap { $0 }.map(\.conversation.id) == expected, "\(filter) paged down")
             #expect(up.reversed().flatMap { $0 }.map(\.conversation.id) == expected, "\(filter) paged up")
         }
-        #expect(try window("open", filter: QueueFilter(search: "kim")).count == 2)
-        #expect(try window("open", filter: QueueFilter(label: "refund")).map(\.conversation.id.rawValue) == [6, 10])
+        #expect(try window(.open, filter: QueueFilter(search: "kim")).count == 2)
+        #expect(try window(.open, filter: QueueFilter(label: "refund")).map(\.conversation.id.rawValue) == [6, 10])
     }
 
     @Test func rowsCarryTheirSLAMarkAtTheServiceClock() throws {
@@ -166,25 +167,28 @@ import Testing
         let resolved = try open("all good", dueInMinutes: 240)
         try fixture.service.resolve(resolved, by: "admin")
         func mark(_ id: ConversationID) throws -> SLAMark? {
-            try window("open").first { $0.conversation.id == id }?.sla
+            try window(.open).first { $0.conversation.id == id }?.sla
         }
         #expect(try mark(timed) == .ok)
         #expect(try mark(untimed) == SLAMark.none)
-        #expect(try window("resolved").first?.sla == SLAMark.none)
+        #expect(try window(.resolved).first?.sla == SLAMark.none)
         fixture.clock.advance(minutes: 179)
         #expect(try mark(timed) == .ok)
         fixture.clock.advance(minutes: 2)
         #expect(try mark(timed) == .warning)
         fixture.clock.advance(minutes: 59)
         #expect(try mark(timed) == .breached)  // due now: the breached view's rule
-        #expect(try window("breached").map(\.conversation.id) == [timed])
+        #expect(try window(.breached).map(\.conversation.id) == [timed])
     }
 
     @Test func badRequestsAreRefusedWithAMessage() throws {
-        #expect(throws: InboxError(ServiceError.invalid("no queue view \"later\"; use one of mine, unassigned, open, breached, snoozed, aside, resolved"))) {
-            try window("later")
+        // A view is a name from a fixed list, refused where the request is read.
+        let error = try #require(throws: DecodingError.self) {
+            try JSONDecoder().decode(QueueWindowRequest.self, from: Data(#"{"view": "later"}"#.utf8))
         }
-        #expect(throws: InboxError(ServiceError.invalid("limit must be between 1 and 10000"))) { try window("open", limit: 0) }
-        #expect(throws: InboxError(ServiceError.notAResponder(login: "mallory"))) { try window("open", as: "mallory") }
+        #expect(InboxError.badParams("queue", error).message
+            == #"queue: "view" must be one of mine, unassigned, open, breached, snoozed, aside, resolved, not "later" (docs/protocol.md)"#)
+        #expect(throws: InboxError(ServiceError.invalid("limit must be between 1 and 10000"))) { try window(.open, limit: 0) }
+        #expect(throws: InboxError(ServiceError.notAResponder(login: "mallory"))) { try window(.open, as: "mallory") }
     }
 }

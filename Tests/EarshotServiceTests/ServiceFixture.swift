@@ -108,7 +108,8 @@ enum RawWire {
         return object
     }
 
-    /// Sends `lines` on a fresh connection and reads `count` messages back (fewer if it closes).
+    /// Sends `lines` on a fresh connection and reads `count` messages back (fewer if it closes),
+    /// leaving out pushed events and presence (what happened just before may still be pushed).
     static func exchange(_ lines: [String], expecting count: Int, path: String) throws -> [[String: Any]] {
         let socket = try UnixSocket.connect(to: path)
         defer { socket.close() }
@@ -118,7 +119,10 @@ enum RawWire {
         while messages.count < count {
             let bytes = try socket.read()
             if bytes.isEmpty { break }
-            for case let .message(line) in framer.feed(bytes) { messages.append(try object(line)) }
+            for case let .message(line) in framer.feed(bytes) {
+                let message = try object(line)
+                if message["event"] == nil, message["presence"] == nil { messages.append(message) }
+            }
         }
         return messages
     }

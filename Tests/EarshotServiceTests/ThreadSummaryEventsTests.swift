@@ -135,7 +135,7 @@ import Testing
         #expect(summary.mine == (try fixture.store.read { try $0.openLoads() })[summary.me.id])
         #expect(summary.unassigned == 2)  // spam is set aside
         #expect(summary.breached == 2)  // late and lateAndMine; the next one is due in 15 seconds
-        #expect(try ann.send(QueueWindowRequest(view: "breached", limit: 100)).map(\.conversation.id) == [late, lateAndMine])
+        #expect(try ann.send(QueueWindowRequest(view: .breached, limit: 100)).map(\.conversation.id) == [late, lateAndMine])
         #expect(summary.oldestWaitSince == now)
         #expect(summary.now == now.adding(seconds: 45))
         fixture.clock.advance(seconds: 15)

@@ -7,7 +7,7 @@ import Testing
 /// scam it missed is set aside; who did it is on record and the supervisor pane counts it.
 @Suite struct TriageCorrectionTests {
     func unassigned(_ fixture: ServiceFixture, as login: String) throws -> [ConversationID] {
-        try fixture.service.queueWindow(QueueWindowRequest(view: "unassigned", limit: 50), for: login).map(\.conversation.id)
+        try fixture.service.queueWindow(QueueWindowRequest(view: .unassigned, limit: 50), for: login).map(\.conversation.id)
     }
 
     @Test func aCustomerSetAsideAsSpamComesBackIntoTheQueue() throws {

@@ -177,7 +177,7 @@ import Testing
         for index in 0..<1_200 { try fixture.mention("c\(index)", "message \(index)", minutesAgo: Int64(2_000 - index)) }
         fixture.start()
         fixture.press(.character("v"), .character("v"))  // the open view: oldest first
-        let expected = try fixture.service.queueWindow(QueueWindowRequest(view: "open", limit: 1_200), for: "dana").map(\.conversation.id)
+        let expected = try fixture.service.queueWindow(QueueWindowRequest(view: .open, limit: 1_200), for: "dana").map(\.conversation.id)
         for _ in 0..<1_000 { fixture.press(.character("j")) }
         let state = fixture.app.model.state.queue
         #expect(state.selectedRow?.conversation.id == expected[1_000])

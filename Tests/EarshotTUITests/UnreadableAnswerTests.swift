@@ -35,7 +35,7 @@ import Testing
         }
         served.start()
         let runner = EffectRunner(api: RemoteInbox(connection: try DaemonConnection(path: path)), socketPath: path)
-        let load = AppEffect.loadQueue(QueueWindowRequest(view: "open", limit: 60), .replace(keep: nil, requested: 60))
+        let load = AppEffect.loadQueue(QueueWindowRequest(view: .open, limit: 60), .replace(keep: nil, requested: 60))
         let first = runner.run(load)
         guard case let .queueFailed(text)? = first.first else {
             Issue.record("expected a failure, got \(first)")

@@ -18,7 +18,7 @@ extension AppModel {
             return jumpToBottom()
         case .open: return openSelected()
         case .nextPane, .previousPane: return cyclePanes(forward: action == .nextPane)
-        case .switchView: return switchView(argument?.text)
+        case .switchView: return switchView(argument?.text.flatMap(QueueViewName.init(rawValue:)))
         case .search:
             guard let words = argument?.text else { return ask(.search, "search (handle or text; empty clears): ") }
             state.queue.filter.search = words.isEmpty ? nil : words
@@ -113,18 +113,10 @@ extension AppModel {
         return []
     }
 
-    private mutating func switchView(_ argument: String?) -> [AppEffect] {
-        let views = QueueState.views
-        let next: String
-        if let argument {
-            guard let match = views.first(where: { $0 == argument.lowercased() }) else {
-                show("no view \"\(argument)\"; views: \(views.joined(separator: ", "))", error: true)
-                return [.bell]
-            }
-            next = match
-        } else {
-            next = views[((views.firstIndex(of: state.queue.view) ?? 0) + 1) % views.count]
-        }
+    /// To the view named (`:view breached`, checked by the parser), or the next one (`v`).
+    private mutating func switchView(_ view: QueueViewName?) -> [AppEffect] {
+        let views = QueueViewName.allCases
+        let next = view ?? views[((views.firstIndex(of: state.queue.view) ?? 0) + 1) % views.count]
         state.queue.view = next
         show("view: \(next)")
         return restartQueue()

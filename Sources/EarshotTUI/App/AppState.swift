@@ -49,8 +49,7 @@ public enum ConnectionState: Sendable, Equatable {
 
 /// The queue pane: one window of a view, read from the service a page at a time.
 public struct QueueState: Sendable {
-    public static let views = ["mine", "unassigned", "open", "breached", "snoozed", "aside", "resolved"]
-    public var view = "mine"
+    public var view = QueueViewName.mine
     public var filter = QueueFilter()
     public var rows: [QueueRow] = []
     /// Index of the selected row in `rows`.

@@ -14,7 +14,7 @@ extension ActionTable {
         Entry(.open, "Open the selected conversation", defaults: [.queue: [.enter]]),
         Entry(.nextPane, "Focus the next pane", defaults: generic([.tab])),
         Entry(.previousPane, "Focus the previous pane", defaults: generic([.backTab])),
-        Entry(.switchView, "Show another view (mine, unassigned, breached...)", argument: .word(placeholder: "view"), defaults: generic([.character("v")])),
+        Entry(.switchView, "Show another view (v: the next one)", argument: .queueViews, defaults: generic([.character("v")])),
         Entry(.search, "Search conversations", argument: .optionalText(placeholder: "words"), defaults: generic([.character("/")])),
         Entry(.filter, "Filter by label, class, channel, priority", argument: .filterTerms, defaults: generic([.character("\\")])),
         Entry(.commandLine, "Type a command (every action is one)", defaults: generic([.character(":")])),

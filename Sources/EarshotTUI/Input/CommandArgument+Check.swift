@@ -90,7 +90,6 @@ extension CommandArgument {
     private static func sample(_ placeholder: String) -> String {
         switch placeholder {
         case "responder": "dana"
-        case "view": "breached"
         default: placeholder
         }
     }

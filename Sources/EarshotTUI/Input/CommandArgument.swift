@@ -1,4 +1,5 @@
 import EarshotCore
+import EarshotService
 
 /// What a `:` command takes after its name. The parser checks it; the app interprets it.
 public enum CommandArgument: Sendable, Hashable {
@@ -6,7 +7,7 @@ public enum CommandArgument: Sendable, Hashable {
     case none
     /// Free text, possibly empty: `:reply thanks!` (empty: just open the composer).
     case optionalText(placeholder: String)
-    /// One word: `:assign dana`, `:view breached`.
+    /// One word: `:assign dana`.
     case word(placeholder: String)
     /// One of a fixed list: `:priority high`.
     case choice([String])
@@ -37,6 +38,8 @@ public enum CommandArgument: Sendable, Hashable {
     static var priorities: CommandArgument { .choice(Priority.allCases.map(\.name)) }
     /// Values `:class` accepts.
     static var triageClasses: CommandArgument { .choice(TriageClass.allCases.map(\.rawValue)) }
+    /// Views `:view` switches to.
+    static var queueViews: CommandArgument { .choice(QueueViewName.allCases.map(\.rawValue)) }
     /// Values `:availability` accepts.
     static var availabilities: CommandArgument { .choice(Availability.allCases.map(\.rawValue)) }
 }

@@ -95,6 +95,6 @@ enum QueuePane {
         if queue.reading { return "reading \(queue.view)…" }
         if let error = queue.loadError { return "could not read \(queue.view): \(error); the next change reads it again (v switches view)" }
         if !describe(queue.filter).isEmpty { return "nothing matches; \\ or / with an empty line clears" }
-        return queue.view == "mine" ? "nothing assigned to you: v switches view, c claims" : "nothing in \(queue.view)"
+        return queue.view == .mine ? "nothing assigned to you: v switches view, c claims" : "nothing in \(queue.view)"
     }
 }
