@@ -12,6 +12,8 @@ public protocol InboxStore: Sendable {
     func write<T>(_ body: (any InboxWriter) throws -> T) throws -> T
     /// Runs `body` against a consistent snapshot.
     func read<T>(_ body: (any InboxReader) throws -> T) throws -> T
+    /// Signalled after each committed `write` of this process.
+    var commits: CommitSignal { get }
 }
 
 /// Queries. Every list is a window (`limit`) served by an index; nothing loads a whole table.

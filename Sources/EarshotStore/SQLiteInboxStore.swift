@@ -16,6 +16,7 @@ public final class SQLiteInboxStore: InboxStore {
 
     public let path: String
     let pool: DatabasePool
+    public let commits = CommitSignal()
 
     /// Opens (and when allowed creates) the database and applies pending migrations,
     /// up to `migration` when given (used by tests of upgrades).
@@ -39,7 +40,9 @@ public final class SQLiteInboxStore: InboxStore {
     }
 
     public func write<T>(_ body: (any InboxWriter) throws -> T) throws -> T {
-        try pool.write { db in try body(SQLiteSession(db: db)) }
+        let result = try pool.write { db in try body(SQLiteSession(db: db)) }
+        commits.signal()
+        return result
     }
 
     public func read<T>(_ body: (any InboxReader) throws -> T) throws -> T {

@@ -103,6 +103,7 @@ struct DemoCommand: ParsableCommand {
         }
         let deliverer = OutboxDeliverer(service: service) { log.write("delivery: \($0)") }
         deliverer.start()
+        let screenClock = Self.screenClock(simulation)
         let driver = DemoDriver(simulation: simulation)
         driver.start()
 
@@ -118,12 +119,12 @@ struct DemoCommand: ParsableCommand {
                 Thread.sleep(forTimeInterval: 0.2)
             }
         } else {
-            try runInterface(service: service, login: me, clock: Self.screenClock(simulation))
+            try runInterface(service: service, login: me, clock: screenClock)
             driver.stop()
             stoppedAt = SystemClock().now()
         }
         deliverer.stop()
-        print(summary(simulation, seed: seed, workspace: workspace, end: stoppedAt))
+        print(driver.reading { summary($0, seed: seed, workspace: workspace, end: stoppedAt) })
         for line in log.lines.prefix(10) { SafeOutput.error("earshot demo: \(line)") }
         if log.lines.count > 10 {
             FileHandle.standardError.write(Data("earshot demo: ... \(log.lines.count - 10) more\n".utf8))
@@ -187,26 +188,23 @@ struct DemoCommand: ParsableCommand {
 }
 
 /// Runs the simulation on a thread of its own, twenty times a second, until stopped.
-final class DemoDriver: @unchecked Sendable {
-    // @unchecked: `simulation` is only used by the driver's thread until `stop()` returns (it
-    // waits for the thread to finish); `stopped` and `finished` are guarded by `condition`.
-    private let simulation: DemoSimulation
-    private let condition = NSCondition()
-    private var stopped = false
-    private var finished = false
+final class DemoDriver: Sendable {
+    /// Only the driver's thread advances it; the mutex makes that provable.
+    private let simulation: Mutex<DemoSimulation>
+    private let stopped = Atomic<Bool>(false)
+    /// Cuts the pause between turns short when stopping.
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
 
-    init(simulation: DemoSimulation) { self.simulation = simulation }
+    init(simulation: sending DemoSimulation) { self.simulation = Mutex(simulation) }
 
     func start() {
         Thread.detachNewThread { [self] in
-            while !condition.withLock({ stopped }) {
-                simulation.advance()
-                condition.withLock { _ = condition.wait(until: Date().addingTimeInterval(0.05)) }
+            while !stopped.load(ordering: .acquiring) {
+                simulation.withLock { $0.advance() }
+                _ = wake.wait(timeout: .now() + .milliseconds(50))
             }
-            condition.withLock {
-                finished = true
-                condition.broadcast()
-            }
+            finished.signal()
         }
     }
 
@@ -229,13 +227,14 @@ final class DemoDriver: @unchecked Sendable {
         sources.forEach { $0.cancel() }
     }
 
+    /// Reads the simulation (after `stop`, for the closing summary).
+    func reading(_ body: (DemoSimulation) -> String) -> String { simulation.withLock { body($0) } }
+
     /// Stops the thread and waits until it has finished its turn.
     func stop() {
-        condition.withLock {
-            stopped = true
-            condition.broadcast()
-            while !finished { condition.wait() }
-        }
+        stopped.store(true, ordering: .releasing)
+        wake.signal()
+        finished.wait()
     }
 }
 

@@ -45,7 +45,8 @@ public final class DaemonServer: Sendable {
         get { settings.withLock { $0.deliverer } }
         set { settings.withLock { $0.deliverer = newValue } }
     }
-    /// How often the broadcaster looks at the event log.
+    /// How often the broadcaster looks at the event log for other processes' writes (this
+    /// process's commits wake it at once).
     public var pollInterval: TimeInterval {
         get { settings.withLock { $0.pollInterval } }
         set { settings.withLock { $0.pollInterval = newValue } }
@@ -94,6 +95,7 @@ public final class DaemonServer: Sendable {
             state.reserveDescriptor = -1
         }
         if state.withLock({ $0.ownsSocketFile }) { unlink(socketPath) }
+        service.store.commits.signal()  // the broadcaster sees it should stop, not at its next look
     }
 
     var isRunning: Bool { state.withLock { $0.running } }
@@ -205,7 +207,8 @@ public final class DaemonServer: Sendable {
                     for session in targets where session.isIdentified { session.send(message) }
                 }
             }
-            if events.count < 1_000 { Thread.sleep(forTimeInterval: interval) }
+            // Woken by this process's next commit; the interval catches other processes' writes.
+            if events.count < 1_000 { service.store.commits.wait(seconds: interval) }
         }
     }
 }
