@@ -17,6 +17,8 @@ let package = Package(
         // The daemon's long-running parts run as services: one SIGTERM drains them in order.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Live platform accounts: the HTTP client of server-side Swift (NIO, TLS, timeouts, streaming bodies).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -47,6 +49,19 @@ let package = Package(
         // The live demo's simulation: generated customers go in through ingest, simulated
         // teammates act through the service; kept apart so the service needs no ingest.
         .target(name: "EarshotDemo", dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService"]),
+        // Live platform accounts (docs/accounts.md): connectors that read mentions and post
+        // replies as services of the daemon, over async-http-client.
+        .target(
+            name: "EarshotAccounts",
+            dependencies: [
+                "EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // A Mastodon-compatible server on loopback for the tests, the demo and the bench:
+        // serves what the real API sends (shapes from recorded responses), faults on demand.
+        .target(name: "EarshotPlatformStubs", dependencies: ["EarshotCore"]),
         .target(
             name: "EarshotTUI",
             dependencies: ["EarshotCore", "EarshotService", "CNcurses", .product(name: "TOMLKit", package: "TOMLKit")]
@@ -55,13 +70,14 @@ let package = Package(
             name: "earshot",
             dependencies: [
                 "EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotDemo", "EarshotTUI",
+                "EarshotAccounts", "EarshotPlatformStubs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
             name: "EarshotBench",
-            dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotTUI"]
+            dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotTUI", "EarshotPlatformStubs"]
         ),
         // Helpers shared by the test targets only (temp dirs, finding built binaries).
         .target(name: "EarshotTestSupport", dependencies: ["EarshotCore"], path: "Tests/EarshotTestSupport"),
@@ -92,8 +108,16 @@ let package = Package(
             exclude: ["Snapshots"]
         ),
         .testTarget(
+            name: "EarshotAccountsTests",
+            dependencies: [
+                "EarshotCore", "EarshotStore", "EarshotService", "EarshotAccounts", "EarshotPlatformStubs", "EarshotTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
             name: "EarshotCLITests",
-            dependencies: ["earshot", "EarshotService", "EarshotTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["earshot", "EarshotService", "EarshotTestSupport", "EarshotPlatformStubs", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -35,12 +35,18 @@ public struct Reply: Hashable, Sendable, Codable {
     public var nextAttemptAt: Timestamp?
     /// Set while the delivery command runs; a daemon that dies mid-delivery finds it on restart.
     public var deliveryStartedAt: Timestamp?
+    /// Chosen before the first attempt and sent with every one (Mastodon's `Idempotency-Key`),
+    /// so a retry after a crash or a timeout is recognised by the platform, not posted again.
+    public var deliveryKey: String?
+    /// The delivered post's address on the platform, when it gave one.
+    public var platformURL: String?
 
     public init(
         id: ReplyID, conversationID: ConversationID, cycle: Int, authorID: ResponderID, text: String,
         state: ReplyState, createdAt: Timestamp, updatedAt: Timestamp, queuedAt: Timestamp? = nil,
         sentAt: Timestamp? = nil, platformID: String? = nil, platform: Platform? = nil,
-        lastError: String? = nil, attempts: Int = 0, nextAttemptAt: Timestamp? = nil, deliveryStartedAt: Timestamp? = nil
+        lastError: String? = nil, attempts: Int = 0, nextAttemptAt: Timestamp? = nil, deliveryStartedAt: Timestamp? = nil,
+        deliveryKey: String? = nil, platformURL: String? = nil
     ) {
         self.id = id
         self.conversationID = conversationID
@@ -58,6 +64,8 @@ public struct Reply: Hashable, Sendable, Codable {
         self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt
         self.deliveryStartedAt = deliveryStartedAt
+        self.deliveryKey = deliveryKey
+        self.platformURL = platformURL
     }
 
     /// Whether the author can still take it back: queued, and no delivery attempt begun.

@@ -8,6 +8,8 @@ public struct EarshotConfig: Equatable, Sendable {
     public var sla = SLAPolicy()
     public var delivery = DeliveryPolicy()
     public var daemon = ConnectionLimits()
+    /// `[[account]]`: live platform accounts (docs/accounts.md).
+    public var accounts: [AccountSettings] = []
 
     public init() {}
 }
@@ -88,7 +90,11 @@ public enum ConfigLoader {
         }
         for section in table.keys.sorted() {
             let line = lineOf(section: section, key: nil, in: text)
-            let sections = (keys.keys + ["sla", "business_hours"]).sorted()
+            let sections = (keys.keys + ["sla", "business_hours", "account"]).sorted()
+            if section == "account" {
+                try applyAccounts(table[section]!, file: file, text: text, to: &config)
+                continue
+            }
             guard let values = table[section]?.table else {
                 throw ConfigError(file: file, line: line, message: "\(section) must be a [\(section)] table; known: \(sections.joined(separator: ", "))")
             }

@@ -1,5 +1,6 @@
 import EarshotCore
 import EarshotStore
+import Foundation
 
 /// The deliverer's side of the outbox. A delivery is three steps so that the command runs
 /// outside any transaction: `beginNextDelivery` marks a due reply as in flight (it can no
@@ -13,6 +14,8 @@ extension InboxService {
             let now = clock.now()
             guard var reply = try writer.dueReplies(at: now, limit: 1).first else { return nil }
             reply.attempts += 1
+            // Chosen once, before the first attempt, and kept: every attempt carries the same key.
+            if reply.deliveryKey == nil { reply.deliveryKey = "earshot-\(UUID().uuidString.lowercased())" }
             reply.deliveryStartedAt = now
             reply.updatedAt = now
             try writer.updateReply(
@@ -33,27 +36,33 @@ extension InboxService {
             reply.deliveryStartedAt = nil
             reply.updatedAt = now
             switch outcome {
-            case let .delivered(platformID):
+            case let .delivered(platformID, url):
                 var conversation = try self.conversation(reply.conversationID, in: writer)
                 let channel = try writer.channel(conversation.channelID)
                 reply.state = .sent
                 reply.sentAt = now
                 reply.nextAttemptAt = nil
                 reply.lastError = nil
+                reply.platformURL = url
                 reply.platform = channel?.platform
                 reply.platformID = try writer.reply(platform: channel?.platform ?? .x, platformID: platformID) == nil ? platformID : nil
                 try writer.updateReply(reply, because: EventDraft(
                     .replied, by: .responder(login: try writer.responder(reply.authorID)?.login ?? "unknown"), at: now,
                     detail: ["sent_at": String(now.millisecondsSinceEpoch), "platform_id": platformID]))
                 try recordAnswer(sentAt: now, in: &conversation, writer: writer)
-            case let .failed(error):
-                let final = reply.attempts >= delivery.maxAttempts
+            case .failed, .refused, .later:
+                let (error, final, retryAt): (String, Bool, Timestamp?) = switch outcome {
+                case let .failed(error): (error, reply.attempts >= delivery.maxAttempts, nil)
+                case let .refused(error): (error, true, nil)
+                case let .later(error, at): (error, false, at)
+                case .delivered: ("", false, nil)
+                }
                 reply.lastError = error
                 if final {
                     reply.state = .failed
                     reply.nextAttemptAt = nil
                 } else {
-                    reply.nextAttemptAt = now.adding(
+                    reply.nextAttemptAt = retryAt ?? now.adding(
                         milliseconds: delivery.retryDelay(afterAttempt: reply.attempts).components.seconds * 1000)
                 }
                 var detail = ["error": error, "attempt": String(reply.attempts), "final": String(final)]
@@ -104,7 +113,8 @@ extension InboxService {
             replyID: reply.id.rawValue, conversationID: conversation.id.rawValue,
             platform: channel?.platform.rawValue ?? "", channel: channel?.handle ?? "", customer: customer?.handle ?? "",
             inReplyTo: latest?.externalID, text: reply.text, author: try reader.responder(reply.authorID)?.login ?? "",
-            attempt: reply.attempts, idempotencyKey: "earshot-reply-\(reply.id)")
+            attempt: reply.attempts, idempotencyKey: reply.deliveryKey ?? "earshot-reply-\(reply.id)",
+            answeredPayload: latest?.rawPayload)
     }
 }
 
@@ -127,6 +137,9 @@ public struct DeliveryRequest: Codable, Sendable, Equatable {
     public var attempt: Int
     /// The same for every attempt at this reply, so a platform client can refuse a duplicate post.
     public var idempotencyKey: String
+    /// The customer's post being answered, as the platform sent it (a live account reads its
+    /// visibility from it); not given to the delivery command.
+    public var answeredPayload: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case replyID = "reply_id", conversationID = "conversation_id", platform, channel, customer
@@ -134,10 +147,17 @@ public struct DeliveryRequest: Codable, Sendable, Equatable {
     }
 }
 
-/// How one run of the delivery command ended.
+/// How one attempt at a reply ended (the delivery command's run, or a live account's post).
 public enum DeliveryOutcome: Equatable, Sendable {
-    /// Exit 0; the platform's id for the new post, from the first line of stdout.
-    case delivered(platformID: String)
-    /// Anything else, with what the author should see.
+    /// Posted: the platform's id for the new post (the command's first line of stdout), and its
+    /// address when the platform gave one.
+    case delivered(platformID: String, url: String? = nil)
+    /// Anything else, with what the author should see; retried after a backoff until the
+    /// attempts run out.
     case failed(String)
+    /// The platform refused this reply for good (the post answered was deleted, a validation
+    /// error): failed at once with its message; `R` tries again.
+    case refused(String)
+    /// Not now (rate limited): tried again at `at`, whatever the attempts so far.
+    case later(String, at: Timestamp)
 }

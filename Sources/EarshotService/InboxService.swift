@@ -17,6 +17,8 @@ public struct InboxService: Sendable {
     /// owner of the database file (or root), who could change it directly anyway. The daemon
     /// leaves this empty: its clients get rights only as responders.
     public var administrators: Set<String> = []
+    /// The live accounts' states (docs/accounts.md), kept by their connectors in the daemon.
+    public let accounts = AccountBoard()
 
     public init(
         store: any InboxStore, clock: any Clock, policy: AssignmentPolicy = AssignmentPolicy(), sla: SLAPolicy = SLAPolicy()

@@ -31,6 +31,8 @@ public protocol InboxReader {
     func mentionLink(platform: Platform, externalID: String) throws -> MentionLink?
     /// Whether a mention is stored, without reading it (the ingest hot path asks this per record).
     func mentionExists(platform: Platform, externalID: String) throws -> Bool
+    /// Where a live account's reading stopped (an opaque platform cursor), nil before its first read.
+    func accountCursor(_ account: String) throws -> String?
     /// Whether any stored mention answers `externalID`.
     func hasReplies(platform: Platform, to externalID: String) throws -> Bool
     func mentions(in conversation: ConversationID) throws -> [Mention]
@@ -154,6 +156,8 @@ public protocol InboxWriter: InboxReader {
     /// Notes that `responder` corrected the class (bookkeeping beside the `triaged` event).
     func noteTriageOverride(of conversation: ConversationID, by responder: ResponderID, from: TriageClass, to: TriageClass, at: Timestamp) throws
     func updateReply(_ reply: Reply, because event: EventDraft) throws
+    /// Moves a live account's cursor; called in the transaction that stores what it covers.
+    func setAccountCursor(_ account: String, to cursor: String, at time: Timestamp) throws
 
     func insertNote(conversation: ConversationID, author: ResponderID, text: String, at: Timestamp, because event: EventDraft) throws -> Note
 

@@ -14,6 +14,7 @@ enum Migrations {
         migrator.registerMigration("v7_outbox", migrate: addOutbox)
         migrator.registerMigration("v8_brand_posts", migrate: addBrandPosts)
         migrator.registerMigration("v9_triage_overrides", migrate: addTriageOverrides)
+        migrator.registerMigration("v10_live_accounts", migrate: addLiveAccounts)
         return migrator
     }
 
@@ -23,6 +24,21 @@ enum Migrations {
     /// The outbox: when a queued reply's next delivery attempt may start, and whether one is
     /// running now. The daemon asks for due replies by the partial index, which holds only
     /// the few queued rows, never the history.
+    /// Live platform accounts (docs/accounts.md): each account's read cursor, written in the
+    /// same transaction as the mentions it covers; on a reply, the key every attempt to post it
+    /// carries (chosen before the first) and the URL of the post it became.
+    static func addLiveAccounts(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE account_cursor (
+                account TEXT PRIMARY KEY,
+                cursor TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            ALTER TABLE reply ADD COLUMN delivery_key TEXT;
+            ALTER TABLE reply ADD COLUMN platform_url TEXT;
+            """)
+    }
+
     /// Each time a person corrected the classifier, by time: the supervisor pane counts today's
     /// from an index range instead of searching the event log (which has no time index).
     static func addTriageOverrides(_ db: Database) throws {

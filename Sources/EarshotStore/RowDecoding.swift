@@ -68,7 +68,7 @@ enum RowDecoding {
             },
             lastError: row["last_error"], attempts: row["attempts"],
             nextAttemptAt: row["next_attempt_at"],
-            deliveryStartedAt: row["delivery_started_at"])
+            deliveryStartedAt: row["delivery_started_at"], deliveryKey: row["delivery_key"], platformURL: row["platform_url"])
     }
 
     static func note(_ row: Row) -> Note {

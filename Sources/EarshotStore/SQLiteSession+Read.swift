@@ -60,6 +60,10 @@ extension SQLiteSession {
         }
     }
 
+    func accountCursor(_ account: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT cursor FROM account_cursor WHERE account = ?", arguments: [account])
+    }
+
     func mentionExists(platform: Platform, externalID: String) throws -> Bool {
         var query = try DirectStatement(db, "SELECT 1 FROM mention WHERE platform = ? AND external_id = ?")
         query.bind(platform.rawValue)

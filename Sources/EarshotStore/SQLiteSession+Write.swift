@@ -295,19 +295,28 @@ extension SQLiteSession {
             .execute(arguments: [platform.rawValue, platformID])
     }
 
+    func setAccountCursor(_ account: String, to cursor: String, at time: Timestamp) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO account_cursor (account, cursor, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT (account) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at
+                """,
+            arguments: [account, cursor, time.millisecondsSinceEpoch])
+    }
+
     func updateReply(_ reply: Reply, because event: EventDraft) throws {
         try db.execute(
             sql: """
                 UPDATE reply SET text = ?, state = ?, updated_at = ?, queued_at = ?, sent_at = ?,
                     platform_id = ?, platform = ?, last_error = ?, attempts = ?, next_attempt_at = ?,
-                    delivery_started_at = ?
+                    delivery_started_at = ?, delivery_key = ?, platform_url = ?
                 WHERE id = ?
                 """,
             arguments: [
                 reply.text, reply.state.rawValue, reply.updatedAt.millisecondsSinceEpoch,
                 reply.queuedAt?.millisecondsSinceEpoch, reply.sentAt?.millisecondsSinceEpoch, reply.platformID,
                 reply.platform?.rawValue, reply.lastError, reply.attempts, reply.nextAttemptAt?.millisecondsSinceEpoch,
-                reply.deliveryStartedAt?.millisecondsSinceEpoch, reply.id.rawValue,
+                reply.deliveryStartedAt?.millisecondsSinceEpoch, reply.deliveryKey, reply.platformURL, reply.id.rawValue,
             ])
         try requireChange("reply \(reply.id)")
         var draft = event

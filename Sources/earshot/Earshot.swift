@@ -20,7 +20,7 @@ struct Earshot: ParsableCommand {
             ReleaseCommand.self, ResolveCommand.self, ReopenCommand.self, SnoozeCommand.self, PriorityCommand.self, ClassCommand.self,
             LabelCommand.self, NoteCommand.self, RouteCommand.self, TickCommand.self, StatsCommand.self, ResponderCommand.self,
             ServeCommand.self, WatchCommand.self, DraftCommand.self, ReplyCommand.self, OutboxCommand.self,
-            LengthCommand.self, SampleDeliverCommand.self, DemoCommand.self, TUICommand.self, CannedCommand.self,
+            LengthCommand.self, SampleDeliverCommand.self, DemoCommand.self, TUICommand.self, CannedCommand.self, AccountCommand.self,
         ],
         defaultSubcommand: TUICommand.self
     )

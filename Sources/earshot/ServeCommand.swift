@@ -1,4 +1,5 @@
 import ArgumentParser
+import EarshotAccounts
 import EarshotCore
 import EarshotIngest
 import EarshotService
@@ -70,9 +71,12 @@ struct ServeCommand: ParsableCommand {
         }
         // Started in this order and shut down in the reverse one on SIGTERM or SIGINT: requests
         // stop first, then the clock, then delivery finishes the reply in flight.
+        // Live accounts start after the clock and stop before it, once requests have stopped.
+        let accounts = LiveAccounts(config: config, service: service, deliverer: deliverer, log: log)
         Self.unblockShutdownSignals()
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [DeliveryService(deliverer: deliverer), clock, SocketServerService(server: server, inherited: inherited)],
+            services: [DeliveryService(deliverer: deliverer), clock] + accounts.services
+                + [SocketServerService(server: server, inherited: inherited)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: ForwardingLogHandler.logger(label: "earshot.serve", write: log)))
         try Self.runToCompletion(group)

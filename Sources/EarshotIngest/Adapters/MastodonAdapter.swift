@@ -95,9 +95,16 @@ public struct MastodonAdapter: DocumentAdapter {
         let kind: MentionKind = inReplyTo != nil ? .reply : quotedID != nil ? .quote : .mention
         return .success(.mention(IncomingMention(
             platform: .mastodon, externalID: id, authorHandle: handle,
-            authorDisplayName: account?.text("display_name") ?? "", text: MastodonHTML.plainText(content),
+            authorDisplayName: account?.text("display_name") ?? "", text: Self.withContentWarning(status.text("spoiler_text"), MastodonHTML.plainText(content)),
             createdAt: createdAt, kind: kind, inReplyToExternalID: inReplyTo, referencedExternalID: quotedID,
             referencedAuthorHandle: quotedStatus?.object("account")?.string("acct"),
             rawPayload: JSONRecord.serialize(notification))))
+    }
+
+    /// A content warning comes before the text it hides, in the queue's preview and the
+    /// thread, as Mastodon shows it: `CW: spoilers for S2 — the text`.
+    static func withContentWarning(_ warning: String?, _ text: String) -> String {
+        guard let warning = warning?.trimmingCharacters(in: .whitespacesAndNewlines), !warning.isEmpty else { return text }
+        return "CW: \(warning) — \(text)"
     }
 }

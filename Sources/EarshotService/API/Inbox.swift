@@ -10,6 +10,7 @@ public enum Inbox {
         Queue.self, GetThread.self, Summary.self, Events.self, Stats.self, Supervisor.self, ResponderLogin.self,
         SetPresence.self, GetPresence.self, ReportActivity.self, Route.self,
         AddResponder.self, UpdateResponder.self, RemoveResponder.self, ListResponders.self,
+        ListAccounts.self,
     ]
 
     static let byMethod: [String: any InboxRequest.Type] = Dictionary(uniqueKeysWithValues: requests.map { ($0.method, $0) })

@@ -14,6 +14,8 @@ public final class OutboxDeliverer: Sendable {
     private let state = Mutex((stopped: false, finished: false))
     /// Signalled to look at the outbox before the sleep is over (a reply queued, or stop).
     private let wakeup = DispatchSemaphore(value: 0)
+    /// Live accounts that post their channel's replies themselves, by platform and channel.
+    private let posters = Mutex<[String: any ReplyPoster]>([:])
     /// The longest sleep between looks: replies queued by another process (a single-user
     /// CLI beside a TUI) are noticed within this.
     public let maximumSleep: Duration = .milliseconds(500)
@@ -25,9 +27,18 @@ public final class OutboxDeliverer: Sendable {
         self.log = log
     }
 
+    /// From now on replies on `channel` of `platform` are posted by `poster`, not the command.
+    public func register(_ poster: any ReplyPoster, platform: Platform, channel: String) {
+        posters.withLock { $0[Self.key(platform.rawValue, channel)] = poster }
+    }
+
+    private static func key(_ platform: String, _ channel: String) -> String { platform + ":" + channel.lowercased() }
+
+    private var canDeliver: Bool { command != nil || !posters.withLock(\.isEmpty) }
+
     /// Picks up replies a previous run left in flight, then delivers until `stop()`.
     public func start() {
-        if command == nil {
+        if !canDeliver {
             log("no delivery command is configured ([delivery] command in config.toml): sent replies wait in the outbox")
         }
         do {
@@ -50,17 +61,29 @@ public final class OutboxDeliverer: Sendable {
     /// Delivers every reply that is due now; returns how many attempts ran.
     @discardableResult
     public func deliverDue() throws -> Int {
-        guard let command else { return 0 }
+        guard canDeliver else { return 0 }
         var attempts = 0
         while !isStopped, let request = try service.beginNextDelivery() {
-            let outcome = command.run(request)
+            let outcome = attempt(request)
             let reply = try service.finishDelivery(ReplyID(request.replyID), outcome: outcome)
             attempts += 1
-            if case let .failed(error) = outcome {
+            switch outcome {
+            case let .failed(error), let .refused(error), let .later(error, _):
                 log("reply \(request.replyID) attempt \(request.attempt) failed (\(reply.state == .failed ? "giving up" : "will retry")): \(error)")
+            case .delivered:
+                break
             }
         }
         return attempts
+    }
+
+    /// One attempt: the channel's live account if it has one, else the delivery command.
+    private func attempt(_ request: DeliveryRequest) -> DeliveryOutcome {
+        if let poster = posters.withLock({ $0[Self.key(request.platform, request.channel)] }) { return poster.post(request) }
+        if let command { return command.run(request) }
+        return .later(
+            "nothing posts replies on @\(request.channel) (\(request.platform)): add its account to config.toml (docs/accounts.md) or set [delivery] command",
+            at: service.clock.now().adding(seconds: 300))
     }
 
     private var isStopped: Bool { state.withLock { $0.stopped } }
@@ -79,7 +102,7 @@ public final class OutboxDeliverer: Sendable {
             var sleep = maximumSleep
             do {
                 try deliverDue()
-                if command != nil, let next = try service.nextDeliveryTime() {
+                if canDeliver, let next = try service.nextDeliveryTime() {
                     let wait = Duration.milliseconds(next.millisecondsSinceEpoch - service.clock.now().millisecondsSinceEpoch)
                     sleep = max(.milliseconds(10), min(sleep, wait))
                 }

@@ -1,0 +1,33 @@
+import EarshotService
+import Foundation
+
+/// `earshot account check NAME`: whether the account's token works, without the daemon.
+public enum AccountCheck {
+    public struct Report: Sendable {
+        /// The handle the token belongs to (`acme@mastodon.social`).
+        public var handle: String
+        /// The token's scopes, when the instance says (Mastodon 4.3 and later).
+        public var scopes: [String]?
+    }
+
+    /// Reads the token (checking its file's mode), asks the platform who it is and what it
+    /// may do. Throws with the platform's own message when it refuses.
+    public static func run(_ settings: AccountSettings) async throws -> Report {
+        let token = try settings.readToken()
+        let http = PlatformHTTP()
+        defer { Task { await http.shutdown() } }
+        let api = MastodonAPI(base: settings.url, token: token, http: http)
+        let response = try await api.verifyCredentials()
+        let host = URLComponents(string: settings.url)?.host ?? settings.url
+        guard response.status == 200, let identity = MastodonIdentity(credentials: response.body, instanceHost: host) else {
+            throw AccountSetupError("account \(settings.name): \(settings.url) refused the token: \(MastodonAPI.errorMessage(response))")
+        }
+        var scopes: [String]?
+        if let app = try? await api.verifyApp(), app.status == 200,
+           let object = (try? JSONSerialization.jsonObject(with: Data(app.body))) as? [String: Any] {
+            scopes = object["scopes"] as? [String]
+        }
+        await http.shutdown()
+        return Report(handle: identity.handle, scopes: scopes)
+    }
+}

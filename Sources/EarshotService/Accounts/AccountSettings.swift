@@ -1,0 +1,75 @@
+import EarshotCore
+import Foundation
+
+/// One `[[account]]` of config.toml: a company account on a platform that the daemon reads
+/// mentions from and posts replies to itself (docs/accounts.md).
+public struct AccountSettings: Equatable, Sendable {
+    /// Unique; shown in the TUI, the logs and `earshot account list`.
+    public var name: String
+    public var platform: Platform
+    /// The instance, e.g. `https://mastodon.social` (no trailing slash).
+    public var url: String
+    /// Holds the access token; readable by the daemon's user only.
+    public var tokenFile: String
+    /// Follow the platform's stream as well as polling it.
+    public var streaming = true
+    /// Catch-up polling interval.
+    public var pollSeconds = 30
+    /// How far back the very first read goes.
+    public var backfillHours = 24
+    /// Where it was configured, for messages: `FILE:LINE`.
+    public var origin: String
+
+    public init(name: String, platform: Platform, url: String, tokenFile: String, origin: String = "config.toml") {
+        self.name = name
+        self.platform = platform
+        self.url = url
+        self.tokenFile = tokenFile
+        self.origin = origin
+    }
+
+    /// Platforms a live account can be on today.
+    public static let livePlatforms: [Platform] = [.mastodon]
+
+    /// Whether `url` may be used: https, or http to this machine only (a test or demo stub).
+    static func urlProblem(_ text: String) -> String? {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
+            return "url \"\(text)\" is not an address like https://mastodon.social"
+        }
+        if scheme == "https" { return nil }
+        if scheme == "http" {
+            return ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased())
+                ? nil : "url \"\(text)\": http:// is accepted only for this machine (127.0.0.1, localhost); use https://"
+        }
+        return "url \"\(text)\" must start with https://"
+    }
+
+    /// The token, read from `tokenFile` after checking that only its owner can read it. The
+    /// error says which file and which mode to set; it never quotes the token.
+    public func readToken() throws(AccountSetupError) -> String {
+        var info = stat()
+        guard stat(tokenFile, &info) == 0 else {
+            throw AccountSetupError("account \(name): cannot read token_file \(tokenFile): \(String(cString: strerror(errno))) (\(origin))")
+        }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw AccountSetupError(
+                "account \(name): token_file \(tokenFile) can be read by others (mode \(String(mode, radix: 8))): run `chmod 600 \(tokenFile)` so only the daemon's user can read it")
+        }
+        guard let data = FileManager.default.contents(atPath: tokenFile), let text = String(data: data, encoding: .utf8) else {
+            throw AccountSetupError("account \(name): cannot read token_file \(tokenFile) (\(origin))")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty, !token.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+            throw AccountSetupError("account \(name): token_file \(tokenFile) must hold the access token alone, on one line")
+        }
+        return token
+    }
+}
+
+/// Why an account cannot start: what, where, what to do.
+public struct AccountSetupError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,108 @@
+@testable import EarshotAccounts
+import EarshotCore
+import EarshotPlatformStubs
+import EarshotService
+import Foundation
+import Testing
+
+/// Reading mentions from a Mastodon stub on loopback, through the real HTTP client and a real
+/// SQLite inbox.
+@Suite(.serialized) struct MastodonReadingTests {
+    @Test func aStreamedMentionReachesTheQueueWithoutWaitingForThePoll() async throws {
+        // Polling every ten minutes: only the stream can bring the mention in time.
+        let fixture = try LiveAccountFixture(streaming: true, pollSeconds: 600)
+        try await fixture.run { _ async throws in
+            #expect(try await fixture.eventually { fixture.status?.state == .streaming && fixture.stub.openStreams == 1 })
+            let id = fixture.stub.mention(from: "kim@social.example", text: "my parcel never came")
+            #expect(try await fixture.eventually(10) { try fixture.mentionRows() == [id] })
+            let row = try #require(try fixture.service.queue(.unassigned, limit: 5, for: "dana").first)
+            #expect(row.customer == "kim@social.example" && row.channel == "acme@127.0.0.1")
+            #expect(row.conversation.preview.hasSuffix("my parcel never came"))
+        }
+    }
+
+    @Test func aBacklogIsPagedForwardWithMinIDNoneLostOrDoubled() async throws {
+        let fixture = try LiveAccountFixture(streaming: false, pollSeconds: 1)
+        let first = fixture.stub.mention(from: "first@social.example", text: "hello?")
+        try await fixture.run { _ async throws in
+            // The first read stores what is there and sets the cursor.
+            #expect(try await fixture.eventually { try fixture.cursor() != nil })
+            let before = fixture.stub.requests.count
+            let backlog = (1...500).map { fixture.stub.mention(from: "c\($0)@social.example", text: "order \($0) is late") }
+            #expect(try await fixture.eventually(60) { try fixture.mentionRows().count == 501 })
+            let rows = try fixture.mentionRows()
+            #expect(rows == [first] + backlog, "every mention once, in order")
+            let pages = fixture.stub.requests.dropFirst(before).filter { $0.target.contains("min_id=") }
+            // 500 at 40 a page: 13 pages, and one more that comes back empty.
+            #expect(pages.count >= 14)
+            #expect(pages.allSatisfy { $0.target.contains("types%5B%5D=mention") })
+            #expect(try fixture.cursor() == String(100 + 501), "the cursor is the newest notification's id")
+        }
+    }
+
+    @Test func ownPostsAreNotMentionsAndAContentWarningComesFirst() async throws {
+        let fixture = try LiveAccountFixture(streaming: false, pollSeconds: 1)
+        fixture.stub.ownMention(text: "we posted this ourselves @acme")
+        let id = fixture.stub.mention(from: "lee@social.example", text: "the ending was awful", spoiler: "spoilers for S2")
+        try await fixture.run { _ async throws in
+            #expect(try await fixture.eventually { try fixture.cursor() != nil })
+            #expect(try fixture.mentionRows() == [id])
+            let preview = try #require(try fixture.service.queue(.unassigned, limit: 5, for: "dana").first?.conversation.preview)
+            #expect(preview.hasPrefix("CW: spoilers for S2 — "))
+        }
+    }
+
+    @Test func aRateLimitIsHonouredNoRequestBeforeTheReset() async throws {
+        let fixture = try LiveAccountFixture(streaming: false, pollSeconds: 5)
+        fixture.stub.mention(from: "kim@social.example", text: "hi")
+        // Two requests (verify_credentials, the first page), then 429 for two seconds.
+        fixture.stub.limitRate(after: 2, resetAfter: 2)
+        let reset = fixture.stub.rateReset
+        try await fixture.run { _ async throws in
+            #expect(try await fixture.eventually { try fixture.cursor() != nil })
+            fixture.stub.mention(from: "lee@social.example", text: "hello again")
+            #expect(try await fixture.eventually(20) { try fixture.mentionRows().count == 2 })
+        }
+        let requests = fixture.stub.requests
+        // After the window ran out, the next request waited for the reset (a 429 at most once).
+        let late = requests.dropFirst(2)
+        let early = late.filter { $0.at < reset }
+        #expect(early.count <= 1, "requests before the reset: \(early.map(\.target))")
+        #expect(fixture.log.contains { $0.contains("rate limited") } || early.isEmpty)
+    }
+
+    @Test func aRejectedTokenStopsTheAccountWithAVisibleStateAndNoHotLoop() async throws {
+        let fixture = try LiveAccountFixture(token: "wrong-token")
+        try await fixture.run { _ async throws in
+            #expect(try await fixture.eventually { fixture.status?.state == .tokenRejected })
+            try await Task.sleep(for: .seconds(1))
+            #expect(fixture.stub.requests.count == 1, "one refused request, then nothing")
+        }
+        #expect(fixture.status?.lastError == "The access token is invalid (HTTP 401)")
+        #expect(!fixture.log.joined().contains("wrong-token"), "the token never reaches the log")
+    }
+
+    @Test func aMalformedPageIsLoggedWithItsEndpointAndReadAgainLater() async throws {
+        let fixture = try LiveAccountFixture(streaming: false, pollSeconds: 1)
+        let id = fixture.stub.mention(from: "kim@social.example", text: "hi")
+        fixture.stub.addFault(.init(path: "/api/v1/notifications", response: .full(status: 200, headers: [], body: Array("<html>oops".utf8))))
+        fixture.stub.addFault(.init(path: "/api/v1/notifications", response: .full(status: 503, headers: [], body: [])))
+        try await fixture.run { _ async throws in
+            #expect(try await fixture.eventually(20) { try fixture.mentionRows() == [id] })
+        }
+        #expect(fixture.log.contains { $0.contains("GET /api/v1/notifications: the answer is not a list of notifications") })
+        #expect(fixture.log.contains { $0.contains("GET /api/v1/notifications: HTTP 503") })
+    }
+
+    @Test func aDroppedStreamReconnectsAndCatchesUpWhatItMissed() async throws {
+        let fixture = try LiveAccountFixture(streaming: true, pollSeconds: 600)
+        try await fixture.run { _ async throws in
+            #expect(try await fixture.eventually { fixture.stub.openStreams == 1 && fixture.status?.state == .streaming })
+            fixture.stub.dropStreams()
+            // Written while no stream is open: only the catch-up after the reconnect can read it.
+            let missed = fixture.stub.mention(from: "kim@social.example", text: "are you there?")
+            #expect(try await fixture.eventually(20) { try fixture.mentionRows() == [missed] })
+            #expect(try await fixture.eventually { fixture.stub.openStreams == 1 })
+        }
+    }
+}
