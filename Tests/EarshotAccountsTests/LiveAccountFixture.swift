@@ -9,6 +9,7 @@ import GRDB
 import Logging
 import ServiceLifecycle
 import Synchronization
+import Testing
 
 /// A real inbox (SQLite in a temporary folder) with one live Mastodon account pointed at a
 /// Mastodon stub on 127.0.0.1, the account running as a service in a `ServiceGroup` as the
@@ -22,7 +23,10 @@ final class LiveAccountFixture: Sendable {
     let deliverer: OutboxDeliverer
     let logged = LogLines()
 
-    init(streaming: Bool = true, pollSeconds: Int = 600, token: String = "stub-token", heartbeat: Double = 0.5) throws {
+    let requestTimeout: Int64
+
+    init(streaming: Bool = true, pollSeconds: Int = 600, token: String = "stub-token", heartbeat: Double = 0.5, requestTimeout: Int64 = 5) throws {
+        self.requestTimeout = requestTimeout
         directory = try TemporaryDirectory("earshot-live")
         store = try SQLiteInboxStore(path: directory.file("inbox.sqlite"))
         var service = InboxService(store: store, clock: SystemClock())
@@ -52,12 +56,13 @@ final class LiveAccountFixture: Sendable {
 
     /// Runs the account (and the deliverer) while `body` runs, then shuts them down as SIGTERM would.
     func run(_ body: @Sendable (MastodonAccount) async throws -> Void) async throws {
-        let http = PlatformHTTP(requestTimeout: .seconds(5), streamSilence: .seconds(3))
+        let http = PlatformHTTP(requestTimeout: .seconds(requestTimeout), streamSilence: .seconds(3))
         let logged = logged
         let deliverer = deliverer
         let account = MastodonAccount(settings: settings, service: service, http: http, log: { line in logged.append(line) }) {
             account, channel in deliverer.register(account, platform: .mastodon, channel: channel)
         }
+        deliverer.start()
         let group = ServiceGroup(services: [account], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -65,11 +70,13 @@ final class LiveAccountFixture: Sendable {
                 try await body(account)
             } catch {
                 await group.triggerGracefulShutdown()
+                await deliverer.stopAndWait()
                 throw error
             }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
+        await deliverer.stopAndWait()
         await http.shutdown()
     }
 
@@ -91,6 +98,16 @@ final class LiveAccountFixture: Sendable {
     func cursor() throws -> String? { try store.read { try $0.accountCursor("acme-mastodon") } }
 
     var status: AccountStatus? { service.accounts.all().first }
+
+    /// Waits until the customer's mention is stored, claims its conversation as dana and sends `text`.
+    func reply(to statusID: String, _ text: String) async throws -> Reply {
+        #expect(try await eventually { try mentionRows().contains(statusID) })
+        let mention = try #require(try store.read { try $0.mention(platform: .mastodon, externalID: statusID) })
+        _ = try service.claim(mention.conversationID, by: "dana")
+        return try service.sendReply(mention.conversationID, text: text, basedOn: nil, confirmed: true, by: "dana")
+    }
+
+    func reply(_ id: ReplyID) throws -> Reply { try service.reply(id, by: "dana") }
 }
 
 /// What the account and the deliverer logged, for tests to read.

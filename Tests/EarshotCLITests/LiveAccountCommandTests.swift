@@ -1,0 +1,142 @@
+import EarshotPlatformStubs
+import EarshotTestSupport
+import Foundation
+import GRDB
+import Testing
+
+/// The real daemon with a live Mastodon account pointed at a stub on loopback: killed with
+/// SIGKILL mid-page and mid-post, and a rejected token as `earshot account list` shows it.
+@Suite(.serialized) struct LiveAccountCommandTests {
+    let home: TemporaryDirectory
+    let binary: String
+    let me: String
+    var socket: String { home.file("earshot.sock") }
+    var database: String { home.file("inbox.sqlite") }
+    var environment: [String: String] {
+        ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": database,
+         "EARSHOT_CONFIG": home.file("config.toml"), "EARSHOT_SOCKET": socket]
+    }
+
+    init() throws {
+        home = try TemporaryDirectory("earshot-live-cli")
+        binary = try BuiltProducts.executable("earshot")
+        me = try #require(String(validatingCString: getpwuid(getuid()).pointee.pw_name))
+        var setup = environment
+        setup["EARSHOT_SOCKET"] = nil
+        let add = try runProcess(binary, ["responder", "add", me, "--name", "Me", "--initials", "ME", "--role", "supervisor",
+                                          "--availability", "offline"], environment: setup)
+        #expect(add.status == 0, "\(add.stderr)")
+    }
+
+    func configure(_ stub: MastodonStub, token: String = "stub-token", streaming: Bool = false) throws {
+        try token.write(toFile: home.file("acme.token"), atomically: true, encoding: .utf8)
+        chmod(home.file("acme.token"), 0o600)
+        try """
+            [assignment]
+            routing = "manual"
+
+            [delivery]
+            undo_seconds = 0
+            retry_base_seconds = 1
+
+            [[account]]
+            name = "acme-mastodon"
+            platform = "mastodon"
+            url = "\(stub.baseURL)"
+            token_file = "\(home.file("acme.token"))"
+            streaming = \(streaming)
+            poll_seconds = 5
+            """.write(toFile: home.file("config.toml"), atomically: true, encoding: .utf8)
+    }
+
+    func startDaemon() throws -> Process {
+        try CLITest.startDaemon(binary, ["--tick", "0.2"], environment: environment, socket: socket)
+    }
+
+    func count(_ sql: String) throws -> Int { try CLITest.count(sql, in: database) }
+
+    @Test func aDaemonKilledMidPageResumesFromItsCursorWithNothingLostOrDoubled() throws {
+        let stub = MastodonStub()
+        try stub.start()
+        defer { stub.stop() }
+        try configure(stub)
+        stub.mention(from: "first@social.example", text: "hello?")
+        let first = try startDaemon()
+        try CLITest.waitFor { try count("SELECT count(*) FROM account_cursor") == 1 }
+        // 500 more; the sixth page forward hangs, and the daemon is killed while it waits.
+        let before = stub.requests.count
+        stub.addFault(.init(path: "/api/v1/notifications", after: 5, response: .silence(seconds: 5)))
+        for index in 1...500 { stub.mention(from: "c\(index)@social.example", text: "order \(index) is late") }
+        try CLITest.waitFor { stub.requests.dropFirst(before).filter { $0.target.contains("min_id=") }.count >= 6 }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let stored = try count("SELECT count(*) FROM mention")
+        #expect(stored > 1 && stored < 501, "killed mid-backlog: \(stored) stored")
+        let cursor = try #require(try DatabaseQueue(path: database).read { try String.fetchOne($0, sql: "SELECT cursor FROM account_cursor") })
+
+        let restarted = Date()
+        let second = try startDaemon()
+        defer { second.terminate(); second.waitUntilExit() }
+        try CLITest.waitFor { try count("SELECT count(*) FROM mention") == 501 }
+        #expect(try count("SELECT count(DISTINCT external_id) FROM mention") == 501)
+        #expect(try count("SELECT count(*) FROM conversation") == 501)
+        // The restarted daemon read on from the stored cursor, not from the start.
+        let resumed = try #require(stub.requests.first { $0.at > restarted && $0.target.contains("/api/v1/notifications") })
+        #expect(resumed.target.contains("min_id=\(cursor)"))
+    }
+
+    @Test func aReplyIsPostedOnceEvenWhenTheDaemonIsKilledAfterThePost() throws {
+        let stub = MastodonStub()
+        try stub.start()
+        defer { stub.stop() }
+        try configure(stub)
+        let asked = stub.mention(from: "kim@social.example", text: "where is my order?")
+        let first = try startDaemon()
+        try CLITest.waitFor { try count("SELECT count(*) FROM mention") == 1 }
+        let conversation = try count("SELECT conversation_id FROM mention")
+        #expect(try runProcess(binary, ["claim", String(conversation)], environment: environment).status == 0)
+        // The platform makes the status, and the daemon dies before it hears back.
+        stub.holdPostAnswers(30)
+        let sent = try runProcess(binary, ["reply", String(conversation), "@kim@social.example", "it ships today"], environment: environment)
+        #expect(sent.status == 0, "\(sent.stderr)")
+        try CLITest.waitFor { stub.posted.count == 1 }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        stub.holdPostAnswers(0)
+
+        let second = try startDaemon()
+        defer { second.terminate(); second.waitUntilExit() }
+        try CLITest.waitFor { try count("SELECT count(*) FROM reply WHERE state = 'sent'") == 1 }
+        let posts = stub.posted
+        #expect(posts.filter { !$0.repeated }.count == 1, "one status on the platform")
+        #expect(posts.count >= 2 && Set(posts.map(\.idempotencyKey)).count == 1)
+        #expect(posts.allSatisfy { $0.form["in_reply_to_id"] == asked })
+        #expect(try DatabaseQueue(path: database).read { try String.fetchOne($0, sql: "SELECT platform_id FROM reply") } == posts[0].statusID)
+    }
+
+    @Test func aRejectedTokenShowsInAccountListAndCheckSaysWhy() throws {
+        let stub = MastodonStub()
+        try stub.start()
+        defer { stub.stop() }
+        try configure(stub, token: "not-the-token")
+        let check = try runProcess(binary, ["account", "check", "acme-mastodon"], environment: environment)
+        #expect(check.status != 0)
+        #expect(check.stderr.contains("The access token is invalid (HTTP 401)"), "\(check.stderr)")
+        #expect(!check.stderr.contains("not-the-token"))
+
+        let daemon = try startDaemon()
+        defer { daemon.terminate(); daemon.waitUntilExit() }
+        var listed = ""
+        try CLITest.waitFor {
+            listed = try runProcess(binary, ["account", "list"], environment: environment).stdout
+            return listed.contains("token rejected since")
+        }
+        #expect(listed.contains("acme-mastodon\tmastodon\t-\ttoken rejected since"))
+        #expect(listed.contains("The access token is invalid (HTTP 401)"))
+
+        try configure(stub)
+        let good = try runProcess(binary, ["account", "check", "acme-mastodon"], environment: environment)
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout == "acme-mastodon: @acme@127.0.0.1 on \(stub.baseURL)\nscopes: read:notifications read:statuses write:statuses\n")
+    }
+}
