@@ -92,7 +92,7 @@ public struct QueueFilter: Codable, Sendable, Equatable {
 /// The queue views a client can ask for. The store's `QueueView` is the same view resolved
 /// for one responder at one time (`InboxService.queueView(_:for:at:)`).
 public enum QueueViewName: String, Codable, Sendable, CaseIterable {
-    /// The caller's own open and pending conversations.
+    /// The caller's own open conversations (waiting for them).
     case mine
     /// Open routable conversations nobody owns.
     case unassigned

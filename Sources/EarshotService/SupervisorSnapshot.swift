@@ -38,6 +38,8 @@ public struct SupervisorSnapshot: Codable, Sendable, Equatable {
     /// Today's corrections of the classifier by people, most frequent first: how often the
     /// team overrules it, and from which class (spam wrongly set aside, scams let through).
     public var triageOverrides: [TriageOverrideCount] = []
+    /// Live accounts that need a look (token rejected, backing off, stopped); healthy ones are left out.
+    public var accounts: [AccountStatus] = []
 }
 
 extension InboxService {
@@ -71,6 +73,6 @@ extension InboxService {
             now: now, waiting: waiting.count, oldestWaitSince: waiting.oldest, unassigned: unassigned, team: team,
             repliesToday: today.repliesSent, firstResponseP50: today.firstResponse.p50, firstResponseP90: today.firstResponse.p90,
             slaAttainment: today.slaAttainment, breached: breached, atRisk: Array(atRisk), hours: hours,
-            triageOverrides: overrides)
+            triageOverrides: overrides, accounts: accounts.all().filter { !$0.isHealthy })
     }
 }

@@ -106,3 +106,22 @@ import Testing
         }
     }
 }
+
+/// The token goes only to the host the account's `url` names.
+@Suite struct MastodonRedirectTests {
+    @Test func aRedirectIsNotFollowedSoTheTokenNeverReachesAnotherHost() async throws {
+        let fixture = try LiveAccountFixture(streaming: false, pollSeconds: 5)
+        let seen = LogLines()
+        let elsewhere = try LoopbackHTTPServer { request in
+            seen.append(request.headers["authorization"] ?? "no authorization")
+            return .full(status: 200, headers: [("Content-Type", "application/json")], body: Array("[]".utf8))
+        }
+        defer { elsewhere.stop() }
+        fixture.stub.addFault(.init(path: "/api/v1/notifications", times: 1, response: .full(
+            status: 302, headers: [("Location", elsewhere.baseURL + "/api/v1/notifications")], body: [])))
+        try await fixture.run { _ async throws in
+            #expect(try await fixture.eventually { fixture.log.contains { $0.contains("GET /api/v1/notifications: HTTP 302") } })
+        }
+        #expect(seen.all.isEmpty, "the other host was asked: \(seen.all)")
+    }
+}

@@ -62,6 +62,11 @@ import Testing
         _ = try session.step(Inbox.Supervisor(), "The supervisor pane's picture.")
         #expect(try session.step(Inbox.ResponderLogin(sam.id)) == "sam")
         _ = try session.step(Inbox.Route(), "Route waiting conversations now.")
+        fixture.service.accounts.update("acme-mastodon", platform: .mastodon, at: fixture.clock.now()) { status in
+            status.channel = "acme@mastodon.social"
+            status.state = .streaming
+        }
+        #expect(try session.step(Inbox.ListAccounts(), "The live accounts this daemon reads (docs/accounts.md).").map(\.state) == [.streaming])
         let eve = NewResponder(login: "eve", displayName: "Eve", initials: "EV", role: .agent, availability: .available, capacity: 3)
         #expect(try session.step(Inbox.AddResponder(eve)).login == "eve")
         #expect(try session.step(Inbox.UpdateResponder("eve", ResponderChanges(capacity: 5))).capacity == 5)

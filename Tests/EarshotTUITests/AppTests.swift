@@ -279,6 +279,49 @@ import Testing
         #expect(fixture.screen.contains("classifier corrected 1× today: question→spam 1"), "\(fixture.screen)")
     }
 
+    /// A reply a live account posted shows as sent, with the post's address on the platform.
+    @Test func aDeliveredReplyShowsItsPlatformAddress() throws {
+        let fixture = try busyFixture()
+        let id = try fixture.mention("kim", "where is it?", minutesAgo: 1)
+        _ = try fixture.service.claim(id, by: "dana")
+        let reply = try fixture.service.sendReply(id, text: "on its way", basedOn: nil, confirmed: true, by: "dana")
+        var service = fixture.service
+        service.delivery.undoSeconds = 0
+        fixture.clock.advance(minutes: 1)
+        let request = try #require(try service.beginNextDelivery())
+        #expect(request.replyID == reply.id.rawValue)
+        try service.finishDelivery(reply.id, outcome: .delivered(platformID: "117", url: "https://mastodon.social/@acme/117"))
+        _ = try fixture.service.resolve(id, by: "dana")
+        fixture.start()
+        // The resolved view (today's), where the answered conversation is.
+        for _ in 0..<6 { fixture.press(.character("v")) }
+        fixture.wait(milliseconds: 300)
+        fixture.press(.enter)
+        fixture.wait(milliseconds: 300)
+        #expect(fixture.screen.contains("[sent]"), "\(fixture.screen)")
+        #expect(fixture.screen.contains("https://mastodon.social/@acme/117"), "\(fixture.screen)")
+    }
+
+    /// A live account in trouble is the first thing under the headline: mentions are not coming in.
+    @Test func theSupervisorPaneShowsAnAccountThatIsNotHealthy() throws {
+        let fixture = try busyFixture()
+        let now = fixture.service.clock.now()
+        fixture.service.accounts.update("acme-mastodon", platform: .mastodon, at: now) { status in
+            status.channel = "acme@mastodon.social"
+            status.state = .streaming
+        }
+        fixture.service.accounts.update("acme-backup", platform: .mastodon, at: now) { status in
+            status.state = .tokenRejected
+            status.lastError = "The access token is invalid (HTTP 401)"
+        }
+        fixture.start(as: "dana")
+        fixture.press(.character("S"))
+        fixture.wait(milliseconds: 300)
+        let screen = fixture.screen
+        #expect(screen.contains("account acme-backup: token rejected since \(now.iso8601) — The access token is invalid (HTTP 401)"), "\(screen)")
+        #expect(!screen.contains("account acme-mastodon"), "a healthy account is not listed")
+    }
+
     /// A queue that cannot be read says so in the pane, not "nothing in VIEW" while work waits.
     @Test func aQueueThatCannotBeReadSaysSoInThePane() throws {
         let fixture = try busyFixture()

@@ -18,6 +18,11 @@ enum SupervisorPane {
             _ = pane.put(headline(snapshot, clock: state.screenClock), x: 0, y: y, style: .bold)
             _ = pane.put(overrides(snapshot), x: 0, y: y + 1, style: .dim)
             y += 2
+            // An account in trouble means mentions are not coming in: said first, in bold.
+            for account in snapshot.accounts.prefix(3) {
+                _ = pane.put(accountLine(account), x: 0, y: y, style: .bold)
+                y += 1
+            }
             let chartWidth = 12 * 3 + 2
             let teamWidth = max(20, pane.width - chartWidth - 2)
             let teamHeight = min(max(3, snapshot.team.count + 1), 8)
@@ -39,6 +44,13 @@ enum SupervisorPane {
         parts.append("FRT p50 \(frt[0]) p90 \(frt[1])")
         parts.append("SLA " + (s.slaAttainment.map { "\(Int(($0 * 100).rounded()))%" } ?? "-"))
         return parts.joined(separator: " · ")
+    }
+
+    /// `account acme-mastodon (@acme@mastodon.social): token rejected since … — the platform's words`.
+    static func accountLine(_ account: AccountStatus) -> String {
+        let channel = account.channel.map { " (@\($0))" } ?? ""
+        let error = account.lastError.map { " — \($0)" } ?? ""
+        return "account \(account.name)\(channel): \(account.stateText)\(error)"
     }
 
     /// How often people corrected the classifier today, per class.

@@ -58,6 +58,9 @@ enum ThreadPane {
                         .map { [(indent + $0, Style(.bold).colored(.red))] }
                 }
                 lines += TextWrap.lines(reply.text, width: width - indent.count).map { [(indent + $0, .plain)] }
+                if reply.state == .sent, let url = reply.platformURL {
+                    lines += TextWrap.lines(url, width: width - indent.count).map { [(indent + $0, .dim)] }
+                }
             case let .note(note, author):
                 lines.append([(clock(state.screenClock.shown(note.createdAt)) + " ", .dim), ("▌note by \(author)", Style(.underline))])
                 lines += TextWrap.lines(note.text, width: width - indent.count - 2).map { [(indent + "▌ " + $0, .dim)] }
