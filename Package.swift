@@ -73,11 +73,15 @@ let package = Package(
                 "EarshotAccounts", "EarshotPlatformStubs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "EarshotBench",
-            dependencies: ["EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotTUI", "EarshotPlatformStubs"]
+            dependencies: [
+                "EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotTUI", "EarshotAccounts", "EarshotPlatformStubs",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Helpers shared by the test targets only (temp dirs, finding built binaries).
         .target(name: "EarshotTestSupport", dependencies: ["EarshotCore"], path: "Tests/EarshotTestSupport"),

@@ -18,7 +18,9 @@ public enum AccountCheck {
         defer { Task { await http.shutdown() } }
         let api = MastodonAPI(base: settings.url, token: token, http: http)
         let response = try await api.verifyCredentials()
-        let host = URLComponents(string: settings.url)?.host ?? settings.url
+        let instance = try? await api.instance()
+        let host = (instance?.status == 200 ? instance.flatMap { MastodonAPI.domain(fromInstance: $0.body) } : nil)
+            ?? URLComponents(string: settings.url)?.host ?? settings.url
         guard response.status == 200, let identity = MastodonIdentity(credentials: response.body, instanceHost: host) else {
             throw AccountSetupError("account \(settings.name): \(settings.url) refused the token: \(MastodonAPI.errorMessage(response))")
         }

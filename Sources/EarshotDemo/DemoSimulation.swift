@@ -50,12 +50,17 @@ public final class DemoSimulation {
         public var resolved = 0
         /// Records that could not be stored (each logged).
         public var rejected = 0
+        /// Customer posts made on a live platform (the demo's Mastodon stub) for its connector to read.
+        public var livePosts = 0
 
         public init() {}
     }
 
     public let service: InboxService
     public let options: Options
+    /// Channels whose customers post on a live platform instead of being ingested here (the
+    /// demo's Mastodon stub): the account's connector reads them as it reads a real instance.
+    public var livePosting: [Platform: (DemoMention, Timestamp) -> Void] = [:]
     public let teammates: [DemoTeammate]
     public private(set) var counts = Counts()
     /// When the simulation started, on the service's clock.
@@ -261,6 +266,11 @@ public final class DemoSimulation {
     /// applier `earshot ingest` uses), stamped with the real time its demo time maps to.
     @discardableResult
     private func apply(_ mention: DemoMention, at time: Double) -> ConversationID? {
+        if let post = livePosting[mention.channel.platform] {
+            post(mention, realTime(atDemo: time))
+            counts.livePosts += 1
+            return nil
+        }
         let line = mention.jsonLine(createdAt: realTime(atDemo: time))
         switch EarshotJSONL.parse(RawRecord(bytes: Array(line.utf8), line: 1)) {
         case let .success(item):

@@ -77,9 +77,13 @@ public final class MastodonStub: Sendable {
     private let state = Mutex(State())
     private let server = Mutex<LoopbackHTTPServer?>(nil)
 
-    public init(token: String = "stub-token", username: String = "acme", heartbeatSeconds: Double = 15) {
+    /// The instance's domain, as `/api/v2/instance` reports it (the part after `@` in handles).
+    public let domain: String
+
+    public init(token: String = "stub-token", username: String = "acme", domain: String = "127.0.0.1", heartbeatSeconds: Double = 15) {
         self.token = token
         self.username = username
+        self.domain = domain
         self.heartbeatSeconds = heartbeatSeconds
     }
 
@@ -95,7 +99,7 @@ public final class MastodonStub: Sendable {
 
     public var baseURL: String { server.withLock { $0?.baseURL ?? "" } }
     /// The handle the instance knows this account by: the channel Earshot files its mentions under.
-    public var handle: String { "\(username)@127.0.0.1" }
+    public var handle: String { "\(username)@\(domain)" }
 
     // MARK: - What tests do
 
@@ -168,6 +172,14 @@ public final class MastodonStub: Sendable {
     private func handle(_ request: StubRequest) -> StubResponse {
         state.withLock { $0.log.append(Logged(method: request.method, target: request.target, at: Date())) }
         if let fault = takeFault(request) { return fault }
+        // The instance's description is public, as on a real instance.
+        if request.method == "GET", request.path == "/api/v2/instance" {
+            return respond(200, [
+                "domain": domain, "title": "Earshot stub",
+                "configuration": ["urls": ["streaming": baseURL.replacingOccurrences(of: "http://", with: "ws://")],
+                                  "statuses": ["max_characters": 500]],
+            ])
+        }
         guard request.headers["authorization"] == "Bearer \(token)" else {
             return respond(401, ["error": "The access token is invalid"])
         }
@@ -177,12 +189,6 @@ public final class MastodonStub: Sendable {
             return respond(200, account(id: accountID, acct: username))
         case ("GET", "/api/v1/apps/verify_credentials"):
             return respond(200, ["name": "earshot", "website": NSNull(), "scopes": ["read:notifications", "read:statuses", "write:statuses"]])
-        case ("GET", "/api/v2/instance"):
-            return respond(200, [
-                "domain": "127.0.0.1", "title": "Earshot stub",
-                "configuration": ["urls": ["streaming": baseURL.replacingOccurrences(of: "http://", with: "ws://")],
-                                  "statuses": ["max_characters": 500]],
-            ])
         case ("GET", "/api/v1/notifications"):
             return notifications(request)
         case ("GET", "/api/v1/streaming/health"):

@@ -55,7 +55,13 @@ final class LiveAccountFixture: Sendable {
     var log: [String] { logged.all }
 
     /// Runs the account (and the deliverer) while `body` runs, then shuts them down as SIGTERM would.
+    /// All of it on the accounts' own executor: the other suites' synchronous tests may hold
+    /// Swift's cooperative pool (two threads here) for a minute at a time.
     func run(_ body: @Sendable (MastodonAccount) async throws -> Void) async throws {
+        try await withTaskExecutorPreference(AccountExecutor.shared) { try await runHere(body) }
+    }
+
+    private func runHere(_ body: @Sendable (MastodonAccount) async throws -> Void) async throws {
         let http = PlatformHTTP(requestTimeout: .seconds(requestTimeout), streamSilence: .seconds(3))
         let logged = logged
         let deliverer = deliverer

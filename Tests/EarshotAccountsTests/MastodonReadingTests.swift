@@ -63,12 +63,29 @@ import Testing
             fixture.stub.mention(from: "lee@social.example", text: "hello again")
             #expect(try await fixture.eventually(20) { try fixture.mentionRows().count == 2 })
         }
-        let requests = fixture.stub.requests
-        // After the window ran out, the next request waited for the reset (a 429 at most once).
-        let late = requests.dropFirst(2)
-        let early = late.filter { $0.at < reset }
-        #expect(early.count <= 1, "requests before the reset: \(early.map(\.target))")
-        #expect(fixture.log.contains { $0.contains("rate limited") } || early.isEmpty)
+        // The second answer said none remain (X-RateLimit-Remaining: 0, reset ISO): nothing
+        // more was asked before the reset, so the stub never had to answer 429.
+        let asked = fixture.stub.requests.filter { $0.target.hasPrefix("/api/v1/") }
+        #expect(asked.count >= 3)
+        let early = asked.dropFirst(2).filter { $0.at < reset }
+        #expect(early.isEmpty, "requests before the reset: \(early.map(\.target))")
+        #expect(fixture.service.accounts.all().first?.lastError?.hasPrefix("rate limited until") == true)
+    }
+
+    @Test func a429OnAPageWaitsForItsResetThenReadsOn() async throws {
+        let fixture = try LiveAccountFixture(streaming: false, pollSeconds: 5)
+        let id = fixture.stub.mention(from: "kim@social.example", text: "hi")
+        let reset = Date().addingTimeInterval(2)
+        fixture.stub.addFault(.init(path: "/api/v1/notifications", response: .full(
+            status: 429, headers: [("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", Timestamp(reset).iso8601)],
+            body: Array(#"{"error":"Too many requests"}"#.utf8))))
+        try await fixture.run { _ async throws in
+            #expect(try await fixture.eventually(20) { try fixture.mentionRows() == [id] })
+        }
+        let pages = fixture.stub.requests.filter { $0.target.hasPrefix("/api/v1/notifications") }
+        #expect(pages.count >= 2)
+        #expect(pages[1].at >= reset.addingTimeInterval(-0.001), "the page was asked again only after the reset")
+        #expect(fixture.log.contains { $0.contains("rate limited (HTTP 429): no request before") })
     }
 
     @Test func aRejectedTokenStopsTheAccountWithAVisibleStateAndNoHotLoop() async throws {
@@ -76,7 +93,8 @@ import Testing
         try await fixture.run { _ async throws in
             #expect(try await fixture.eventually { fixture.status?.state == .tokenRejected })
             try await Task.sleep(for: .seconds(1))
-            #expect(fixture.stub.requests.count == 1, "one refused request, then nothing")
+            let asked = fixture.stub.requests.filter { $0.target.hasPrefix("/api/v1/") }
+            #expect(asked.count == 1, "one refused request, then nothing: \(asked.map(\.target))")
         }
         #expect(fixture.status?.lastError == "The access token is invalid (HTTP 401)")
         #expect(!fixture.log.joined().contains("wrong-token"), "the token never reaches the log")

@@ -50,8 +50,19 @@ import Testing
         #expect(result.stdout.contains("database: \(database) (kept)"))
         #expect(result.stderr.isEmpty, "no problems logged: \(result.stderr)")
 
+        // Mastodon customers wrote on the demo's own instance, read back by the real connector.
+        let mastodonPosts = try #require(number(after: "mastodon: ", in: result.stdout), "\(result.stdout)")
+        let mastodonReplies = try #require(number(after: "demo's instance, ", in: result.stdout), "\(result.stdout)")
+        #expect(mastodonPosts > 0, "\(result.stdout)")
+        #expect(try count("SELECT count(*) FROM mention WHERE platform = 'mastodon'", in: database) == mastodonPosts)
+        #expect(try count("""
+            SELECT count(*) FROM reply JOIN conversation ON conversation.id = reply.conversation_id
+            JOIN channel ON channel.id = conversation.channel_id
+            WHERE channel.platform = 'mastodon' AND reply.state = 'sent' AND reply.platform_url IS NOT NULL
+            """, in: database) == mastodonReplies, "each reply on Mastodon was posted to the stub, with its address")
+
         // The database holds what the summary says; teammates' replies were delivered and signed.
-        #expect(try count("SELECT count(*) FROM mention", in: database) == arrivals)
+        #expect(try count("SELECT count(*) FROM mention", in: database) == arrivals + mastodonPosts)
         let teammates = "SELECT id FROM responder WHERE login IN ('dana', 'kenji', 'lucia', 'sam')"
         #expect(try count("SELECT count(*) FROM (\(teammates))", in: database) == 4)
         #expect(try count("SELECT count(*) FROM reply WHERE author_id IN (\(teammates))", in: database) == replies)

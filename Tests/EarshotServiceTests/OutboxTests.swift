@@ -72,7 +72,10 @@ import Testing
         #expect(payload["customer"] as? String == "kim")
         #expect(payload["channel"] as? String == "AcmeSupport")
         #expect(payload["author"] as? String == "ann")
-        #expect(payload["idempotency_key"] as? String == "earshot-reply-\(reply.id)")
+        // The key chosen before the first attempt, kept on the reply (so a retry in another run carries it too).
+        let key = try #require(payload["idempotency_key"] as? String)
+        #expect(key.hasPrefix("earshot-") && key.count == "earshot-".count + 36)
+        #expect(sent.deliveryKey == key)
         // The conversation now waits for the customer, and the reply is a latency sample.
         let conversation = try fixture.get(id)
         #expect(conversation.status == .pending)

@@ -60,6 +60,14 @@ struct MastodonAPI: Sendable {
         return "HTTP \(response.status)" + (text.isEmpty || text.count > 200 || text.hasPrefix("<") ? "" : ": \(text)")
     }
 
+    /// The instance's own domain (`domain` of `/api/v2/instance`): a web host and the domain
+    /// in handles may differ (Mastodon's WEB_DOMAIN and LOCAL_DOMAIN).
+    static func domain(fromInstance body: [UInt8]) -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
+              let domain = object["domain"] as? String, !domain.isEmpty else { return nil }
+        return domain
+    }
+
     /// The streaming base URL (`https://streaming.example`) from `/api/v2/instance`'s
     /// `configuration.urls.streaming` (a `wss://` address), or nil when it names none usable.
     static func streamingBase(fromInstance body: [UInt8]) -> String? {
@@ -83,6 +91,7 @@ struct MastodonIdentity: Sendable, Equatable {
     /// The handle other instances know it by, `acme@mastodon.social`: the channel.
     var handle: String
 
+    /// `instanceHost`: the instance's domain (`/api/v2/instance`), else the host of its URL.
     init?(credentials body: [UInt8], instanceHost: String) {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
               let id = object["id"] as? String, let acct = object["acct"] as? String, !acct.isEmpty else { return nil }

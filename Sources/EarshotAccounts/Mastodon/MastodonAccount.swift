@@ -16,6 +16,8 @@ public final class MastodonAccount: Service, ReplyPoster {
     let board: AccountBoard
     let intake: MentionIntake
     let log: @Sendable (String) -> Void
+    /// What is news but no trouble (the account started reading).
+    let note: @Sendable (String) -> Void
     /// Called once the account's channel (its handle) is known: the deliverer routes its replies here.
     let onChannel: @Sendable (MastodonAccount, String) -> Void
     /// Wall time: rate-limit resets and backoffs are real seconds, whatever clock the inbox runs on.
@@ -42,12 +44,14 @@ public final class MastodonAccount: Service, ReplyPoster {
 
     public init(
         settings: AccountSettings, service: InboxService, http: PlatformHTTP, log: @escaping @Sendable (String) -> Void,
-        onChannel: @escaping @Sendable (MastodonAccount, String) -> Void
+        note: (@Sendable (String) -> Void)? = nil, onChannel: @escaping @Sendable (MastodonAccount, String) -> Void
     ) {
         self.settings = settings
         self.http = http
         self.board = service.accounts
         self.log = { message in log("account \(settings.name): \(message)") }
+        let note = note ?? log
+        self.note = { message in note("account \(settings.name): \(message)") }
         self.onChannel = onChannel
         let routes = service.policy.routing != .manual
         intake = MentionIntake(store: service.store, clock: service.clock, sla: service.sla) {
@@ -59,6 +63,10 @@ public final class MastodonAccount: Service, ReplyPoster {
     // MARK: - The service
 
     public func run() async throws {
+        await withTaskExecutorPreference(AccountExecutor.shared) { await runHere() }
+    }
+
+    private func runHere() async {
         do {
             try await cancelWhenGracefulShutdown { try await self.read() }
         } catch is Stopped {
@@ -85,14 +93,18 @@ public final class MastodonAccount: Service, ReplyPoster {
             throw Stopped()
         }
         let api = MastodonAPI(base: settings.url, token: token, http: http)
-        let identity = try await verify(api)
+        let instance = try? await call { try await api.instance() }
+        let instanceBody = instance?.status == 200 ? instance?.body : nil
+        let domain = instanceBody.flatMap(MastodonAPI.domain(fromInstance:))
+        let streamingBase = instanceBody.flatMap(MastodonAPI.streamingBase(fromInstance:)) ?? settings.url
+        let identity = try await verify(api, domain: domain)
         connection.withLock { $0 = Connection(api: api, identity: identity) }
         board.update(settings.name, platform: settings.platform, at: clock.now()) { $0.channel = identity.handle }
         onChannel(self, identity.handle)
-        log("reading mentions of @\(identity.handle)" + (settings.streaming ? " (stream and catch-up every \(settings.pollSeconds) s)" : " (every \(settings.pollSeconds) s)"))
+        note("reading mentions of @\(identity.handle)" + (settings.streaming ? " (stream and catch-up every \(settings.pollSeconds) s)" : " (every \(settings.pollSeconds) s)"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.pollLoop(api, identity) }
-            if settings.streaming { group.addTask { try await self.streamLoop(api, identity) } }
+            if settings.streaming { group.addTask { try await self.streamLoop(api, identity, base: streamingBase) } }
             do {
                 try await group.next()
             } catch {
@@ -102,9 +114,9 @@ public final class MastodonAccount: Service, ReplyPoster {
         }
     }
 
-    private func verify(_ api: MastodonAPI) async throws -> MastodonIdentity {
+    private func verify(_ api: MastodonAPI, domain: String?) async throws -> MastodonIdentity {
         var backoff = Backoff()
-        let host = URLComponents(string: settings.url)?.host ?? settings.url
+        let host = domain ?? URLComponents(string: settings.url)?.host ?? settings.url
         while true {
             do {
                 let response = try await call { try await api.verifyCredentials() }
@@ -202,9 +214,8 @@ public final class MastodonAccount: Service, ReplyPoster {
 
     /// Follows the user notification stream: each mention is stored as it comes (the cursor
     /// stays with the catch-up, which runs after every connect, since SSE has no replay).
-    private func streamLoop(_ api: MastodonAPI, _ identity: MastodonIdentity) async throws {
+    private func streamLoop(_ api: MastodonAPI, _ identity: MastodonIdentity, base: String) async throws {
         var backoff = Backoff()
-        let base = await streamingBase(api)
         while true {
             do {
                 try await waitForRateLimit()
@@ -233,13 +244,6 @@ public final class MastodonAccount: Service, ReplyPoster {
                 try await backOff(&backoff, "stream: " + (try Self.fault(error)))
             }
         }
-    }
-
-    /// The instance's streaming host, or the instance itself when it names none.
-    private func streamingBase(_ api: MastodonAPI) async -> String {
-        guard let response = try? await call({ try await api.instance() }), response.status == 200,
-              let base = MastodonAPI.streamingBase(fromInstance: response.body) else { return settings.url }
-        return base
     }
 
     // MARK: - Faults
@@ -321,7 +325,7 @@ public final class MastodonAccount: Service, ReplyPoster {
     public func post(_ request: DeliveryRequest) -> DeliveryOutcome {
         let result = Mutex<DeliveryOutcome?>(nil)
         let done = DispatchSemaphore(value: 0)
-        Task {
+        Task(executorPreference: AccountExecutor.shared) {
             let outcome = await self.postNow(request)
             result.withLock { $0 = outcome }
             done.signal()
