@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Live platform accounts: the HTTP client of server-side Swift (NIO, TLS, timeouts, streaming bodies).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Its own foundation, named because the accounts use its byte buffers and HTTP types directly.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -56,6 +58,7 @@ let package = Package(
             dependencies: [
                 "EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

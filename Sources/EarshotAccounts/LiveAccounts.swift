@@ -3,28 +3,31 @@ import EarshotService
 import ServiceLifecycle
 
 /// The daemon's live accounts: one service per `[[account]]`, their replies routed to them by
-/// the deliverer, and the HTTP client they share (shut down after the last of them).
+/// the deliverer, and the HTTP client they share.
 public struct LiveAccounts: Sendable {
-    public let services: [any Service]
+    /// The accounts' shared HTTP client: first in the group, so it is shut down last, after
+    /// delivery has finished the reply it was posting.
+    public let client: [any Service]
+    /// One per account: after the clock, before the socket server.
+    public let accounts: [any Service]
 
     public init(config: EarshotConfig, service: InboxService, deliverer: OutboxDeliverer, log: @escaping @Sendable (String) -> Void) {
         guard !config.accounts.isEmpty else {
-            services = []
+            (client, accounts) = ([], [])
             return
         }
         let http = PlatformHTTP()
-        var services: [any Service] = [HTTPClientService(http: http)]
-        for settings in config.accounts where settings.platform == .mastodon {
-            services.append(MastodonAccount(settings: settings, service: service, http: http, log: log) { account, channel in
+        client = [HTTPClientService(http: http)]
+        accounts = config.accounts.filter { $0.platform == .mastodon }.map { settings in
+            MastodonAccount(settings: settings, service: service, http: http, log: log) { account, channel in
                 deliverer.register(account, platform: .mastodon, channel: channel)
-            })
+            }
         }
-        self.services = services
     }
 }
 
-/// Keeps the accounts' HTTP client until the daemon shuts down; listed before the accounts, so
-/// it is shut down after them.
+/// Keeps the accounts' HTTP client until the daemon shuts down; listed first, so it is shut
+/// down after everything that posts or reads with it.
 struct HTTPClientService: Service {
     let http: PlatformHTTP
 

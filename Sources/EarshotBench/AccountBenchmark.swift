@@ -117,7 +117,7 @@ struct AccountBenchmark {
 
     static func line(_ name: String, _ values: [Double], goal: String, baseline: [Double], baselineName: String) -> String {
         let p50 = percentile(values, 0.5), p99 = percentile(values, 0.99), base = percentile(baseline, 0.5)
-        return String(format: "%@: p50 %.1f ms, p99 %.1f ms (%d); baseline %@ p50 %.2f ms, ratio %.0fx%@",
+        return String(format: "%@: p50 %.1f ms, p99 %.1f ms (%d); baseline %@ p50 %.2f ms, ratio %.2fx%@",
                       name, p50, p99, values.count, baselineName, base, p50 / base, goal.isEmpty ? "" : "; goal \(goal)")
     }
 

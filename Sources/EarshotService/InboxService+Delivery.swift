@@ -58,6 +58,8 @@ extension InboxService {
                 case .delivered: ("", false, nil)
                 }
                 reply.lastError = error
+                // Waiting for a platform's rate limit is not the reply's fault: the attempt is given back.
+                if case .later = outcome { reply.attempts = max(0, reply.attempts - 1) }
                 if final {
                     reply.state = .failed
                     reply.nextAttemptAt = nil

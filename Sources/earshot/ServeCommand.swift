@@ -75,7 +75,7 @@ struct ServeCommand: ParsableCommand {
         let accounts = LiveAccounts(config: config, service: service, deliverer: deliverer, log: log)
         Self.unblockShutdownSignals()
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [DeliveryService(deliverer: deliverer), clock] + accounts.services
+            services: accounts.client + [DeliveryService(deliverer: deliverer), clock] + accounts.accounts
                 + [SocketServerService(server: server, inherited: inherited)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: ForwardingLogHandler.logger(label: "earshot.serve", write: log)))

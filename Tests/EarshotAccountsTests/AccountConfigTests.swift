@@ -55,7 +55,7 @@ import Testing
         try "secret-token-value\n".write(toFile: file, atomically: true, encoding: .utf8)
         let account = AccountSettings(name: "acme", platform: .mastodon, url: "https://m.example", tokenFile: file)
         chmod(file, 0o644)
-        #expect(throws: AccountSetupError("account acme: token_file \(file) can be read by others (mode 644): run `chmod 600 \(file)` so only the daemon's user can read it")) {
+        #expect(throws: AccountSetupError("account acme: token_file \(file) is open to other users (mode 644): run `chmod 600 \(file)` so only the daemon's user can read it")) {
             try account.readToken()
         }
         chmod(file, 0o600)

@@ -81,6 +81,7 @@ import Testing
         try await fixture.run { _ async throws in
             let reply = try await fixture.reply(to: asked, "hi")
             #expect(try await fixture.eventually(20) { try fixture.reply(reply.id).state == .sent })
+            #expect(try fixture.reply(reply.id).attempts == 1, "the rate-limited attempt was given back")
         }
         let posts = fixture.stub.requests.filter { $0.method == "POST" }
         #expect(posts.count == 2)

@@ -27,7 +27,7 @@ public struct TransportFault: Error, Sendable, CustomStringConvertible {
 public final class PlatformHTTP: Sendable {
     private let client: HTTPClient
     private let stream: HTTPClient
-    /// A whole REST answer (head and body) must arrive within this.
+    /// A REST answer's head must arrive within this, and its body may then fall silent no longer.
     public let requestTimeout: TimeAmount
     /// The largest REST body read (a notifications page is far smaller).
     static let maximumBody = 8 << 20

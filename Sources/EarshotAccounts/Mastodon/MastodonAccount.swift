@@ -88,8 +88,8 @@ public final class MastodonAccount: Service, ReplyPoster {
         do {
             token = try settings.readToken()
         } catch {
-            setState(.stopped, error: error.message)
-            log(error.message)
+            setState(.stopped, error: error.problem)
+            log(error.problem)
             throw Stopped()
         }
         let api = MastodonAPI(base: settings.url, token: token, http: http)
@@ -349,7 +349,7 @@ public final class MastodonAccount: Service, ReplyPoster {
             response = try await connection.api.postStatus(
                 text: status.text, inReplyTo: request.inReplyTo, visibility: status.visibility, idempotencyKey: request.idempotencyKey)
         } catch {
-            return .failed("POST /api/v1/statuses: \(error)")
+            return .failed("POST \(error)")
         }
         noteRateLimit(response)
         switch response.status {
@@ -384,7 +384,9 @@ struct MastodonReply {
 
     init(request: DeliveryRequest) {
         let handle = "@" + request.customer
-        text = request.text.lowercased().hasPrefix(handle.lowercased()) ? request.text : handle + " " + request.text
+        // `@kim` does not start with `@kim@social.example`, nor `@kimberly` with `@kim`.
+        let first = request.text.prefix { !$0.isWhitespace }
+        text = first.lowercased() == handle.lowercased() ? request.text : handle + " " + request.text
         var theirs = "direct"
         if let payload = request.answeredPayload,
            let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any] {

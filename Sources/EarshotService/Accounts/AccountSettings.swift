@@ -49,19 +49,19 @@ public struct AccountSettings: Equatable, Sendable {
     public func readToken() throws(AccountSetupError) -> String {
         var info = stat()
         guard stat(tokenFile, &info) == 0 else {
-            throw AccountSetupError("account \(name): cannot read token_file \(tokenFile): \(String(cString: strerror(errno))) (\(origin))")
+            throw AccountSetupError(account: name, "cannot read token_file \(tokenFile): \(String(cString: strerror(errno))) (\(origin))")
         }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {
-            throw AccountSetupError(
-                "account \(name): token_file \(tokenFile) can be read by others (mode \(String(mode, radix: 8))): run `chmod 600 \(tokenFile)` so only the daemon's user can read it")
+            throw AccountSetupError(account: name,
+                "token_file \(tokenFile) is open to other users (mode \(String(mode, radix: 8))): run `chmod 600 \(tokenFile)` so only the daemon's user can read it")
         }
         guard let data = FileManager.default.contents(atPath: tokenFile), let text = String(data: data, encoding: .utf8) else {
-            throw AccountSetupError("account \(name): cannot read token_file \(tokenFile) (\(origin))")
+            throw AccountSetupError(account: name, "cannot read token_file \(tokenFile) (\(origin))")
         }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty, !token.contains(where: { $0.isWhitespace || $0.isNewline }) else {
-            throw AccountSetupError("account \(name): token_file \(tokenFile) must hold the access token alone, on one line")
+            throw AccountSetupError(account: name, "token_file \(tokenFile) must hold the access token alone, on one line")
         }
         return token
     }
@@ -69,7 +69,23 @@ public struct AccountSettings: Equatable, Sendable {
 
 /// Why an account cannot start: what, where, what to do.
 public struct AccountSetupError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `account NAME: ` and the problem.
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// The problem alone (for the account's own log lines, which name it already).
+    public let problem: String
+
+    public init(_ message: String) {
+        self.message = message
+        problem = message
+    }
+
+    init(account: String, _ problem: String) {
+        message = "account \(account): \(problem)"
+        self.problem = problem
+    }
+
     public var description: String { message }
+
+    /// The same error is the same message, however it was built.
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.message == rhs.message }
 }

@@ -39,7 +39,7 @@ public final class OutboxDeliverer: Sendable {
     /// Picks up replies a previous run left in flight, then delivers until `stop()`.
     public func start() {
         if !canDeliver {
-            log("no delivery command is configured ([delivery] command in config.toml): sent replies wait in the outbox")
+            log("no delivery command is configured ([delivery] command in config.toml): sent replies wait in the outbox, except on the channels of live accounts (docs/accounts.md), which post their own")
         }
         do {
             let recovered = try service.recoverInterruptedDeliveries()
@@ -83,7 +83,7 @@ public final class OutboxDeliverer: Sendable {
         if let command { return command.run(request) }
         return .later(
             "nothing posts replies on @\(request.channel) (\(request.platform)): add its account to config.toml (docs/accounts.md) or set [delivery] command",
-            at: service.clock.now().adding(seconds: 300))
+            at: service.clock.now().adding(seconds: 60))
     }
 
     private var isStopped: Bool { state.withLock { $0.stopped } }
