@@ -67,6 +67,8 @@ public final class MastodonStub: Sendable {
         var rateLimited = false
         /// Seconds a post's answer is held after the status is made (a client killed meanwhile).
         var holdPostAnswers = 0.0
+        /// Open streams send nothing, not even heartbeats, while set (a connection gone quiet).
+        var streamsMuted = false
     }
 
     public let token: String
@@ -156,6 +158,10 @@ public final class MastodonStub: Sendable {
             state.rateReset = Date().addingTimeInterval(resetAfter)
         }
     }
+
+    /// Open streams fall silent (no heartbeat, no event) until `false`; what happens meanwhile
+    /// is sent when they speak again.
+    public func muteStreams(_ muted: Bool) { state.withLock { $0.streamsMuted = muted } }
 
     /// Ends every open stream (the client should reconnect and catch up).
     public func dropStreams() { server.withLock { $0?.dropConnections() } }
@@ -275,6 +281,11 @@ public final class MastodonStub: Sendable {
             defer { _ = state.withLock { $0.streams.removeValue(forKey: id) } }
             var lastBeat = Date()
             while true {
+                if state.withLock({ $0.streamsMuted }) {
+                    Thread.sleep(forTimeInterval: 0.01)
+                    lastBeat = Date()
+                    continue
+                }
                 let pending = queue.withLock { pending in
                     defer { pending.removeAll() }
                     return pending

@@ -112,6 +112,22 @@ import Testing
         #expect(fixture.log.contains { $0.contains("GET /api/v1/notifications: HTTP 503") })
     }
 
+    @Test func aStreamThatFallsSilentIsOpenedAgain() async throws {
+        // Here a stream may be silent 3 s (45 s in the daemon); the stub beats every 0.5 s.
+        let fixture = try LiveAccountFixture(streaming: true, pollSeconds: 600)
+        @Sendable func streamsOpened() -> Int { fixture.stub.requests.filter { $0.target.hasPrefix("/api/v1/streaming/user/notification") }.count }
+        try await fixture.run { _ async throws in
+            #expect(try await fixture.eventually { fixture.status?.state == .streaming })
+            fixture.stub.muteStreams(true)
+            #expect(try await fixture.eventually(20) { streamsOpened() >= 2 }, "the silent stream was given up and opened again")
+            fixture.stub.muteStreams(false)
+            #expect(try await fixture.eventually(20) { fixture.status?.state == .streaming })
+            let id = fixture.stub.mention(from: "kim@social.example", text: "hello?")
+            #expect(try await fixture.eventually(20) { try fixture.mentionRows() == [id] })
+        }
+        #expect(fixture.log.contains { $0.contains("stream: ") })
+    }
+
     @Test func aDroppedStreamReconnectsAndCatchesUpWhatItMissed() async throws {
         let fixture = try LiveAccountFixture(streaming: true, pollSeconds: 600)
         try await fixture.run { _ async throws in
