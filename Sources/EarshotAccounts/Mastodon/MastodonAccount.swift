@@ -11,76 +11,44 @@ import Synchronization
 /// service of the daemon's group; its faults never reach the rest of the daemon: it backs
 /// off, waits for rate limits, or stops itself with a visible state (docs/accounts.md).
 public final class MastodonAccount: Service, ReplyPoster {
-    public let settings: AccountSettings
+    public var settings: AccountSettings { runtime.settings }
+    let runtime: AccountRuntime
     let http: PlatformHTTP
-    let board: AccountBoard
     let intake: MentionIntake
-    let log: @Sendable (String) -> Void
-    /// What is news but no trouble (the account started reading).
-    let note: @Sendable (String) -> Void
     /// Called once the account's channel (its handle) is known: the deliverer routes its replies here.
     let onChannel: @Sendable (MastodonAccount, String) -> Void
-    /// Wall time: rate-limit resets and backoffs are real seconds, whatever clock the inbox runs on.
-    let clock: any Clock = SystemClock()
+    var clock: any Clock { runtime.clock }
+    var log: @Sendable (String) -> Void { runtime.log }
 
     private struct Connection: Sendable {
         var api: MastodonAPI
         var identity: MastodonIdentity
     }
     private let connection = Mutex<Connection?>(nil)
-    /// No request before this (a rate limit's reset).
-    private let notBefore = Mutex<Timestamp?>(nil)
     /// The stream (re)connected: the poll loop catches up now instead of at its next turn.
     private let catchUpNow = Atomic<Bool>(false)
     private let streamConnected = Atomic<Bool>(false)
 
-    /// Ends the account's reading for good (a rejected token, an unusable setup).
-    struct Stopped: Error {}
-    /// A fault worth a backoff: the platform's answer was not what it should be.
-    struct Fault: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
-    }
+    typealias Stopped = AccountRuntime.Stopped
+    typealias Fault = AccountRuntime.Fault
 
     public init(
         settings: AccountSettings, service: InboxService, http: PlatformHTTP, log: @escaping @Sendable (String) -> Void,
         note: (@Sendable (String) -> Void)? = nil, onChannel: @escaping @Sendable (MastodonAccount, String) -> Void
     ) {
-        self.settings = settings
+        runtime = AccountRuntime(settings: settings, board: service.accounts, log: log, note: note)
         self.http = http
-        self.board = service.accounts
-        self.log = { message in log("account \(settings.name): \(message)") }
-        let note = note ?? log
-        self.note = { message in note("account \(settings.name): \(message)") }
         self.onChannel = onChannel
         let routes = service.policy.routing != .manual
         intake = MentionIntake(store: service.store, clock: service.clock, sla: service.sla) {
             if routes { _ = try? service.route() }
         }
-        board.update(settings.name, platform: settings.platform, at: clock.now()) { _ in }
     }
 
     // MARK: - The service
 
     public func run() async throws {
-        await withTaskExecutorPreference(AccountExecutor.shared) { await runHere() }
-    }
-
-    private func runHere() async {
-        do {
-            try await cancelWhenGracefulShutdown { try await self.read() }
-        } catch is Stopped {
-            // Stopped itself (its state says why); the daemon goes on until it is shut down.
-            try? await gracefulShutdown()
-        } catch {
-            if !(Task.isCancelled || Task.isShuttingDownGracefully) {
-                // Unforeseen: the account stops, visibly; the daemon goes on.
-                setState(.stopped, error: "\(error)")
-                log("stopped: \(error)")
-                try? await gracefulShutdown()
-            }
-        }
-        setState(board.all().first { $0.name == settings.name }?.state == .tokenRejected ? .tokenRejected : .stopped)
+        await runtime.serve { try await self.read() }
     }
 
     private func read() async throws {
@@ -88,7 +56,7 @@ public final class MastodonAccount: Service, ReplyPoster {
         do {
             token = try settings.readToken()
         } catch {
-            setState(.stopped, error: error.problem)
+            runtime.setState(.stopped, error: error.problem)
             log(error.problem)
             throw Stopped()
         }
@@ -99,9 +67,9 @@ public final class MastodonAccount: Service, ReplyPoster {
         let streamingBase = instanceBody.flatMap(MastodonAPI.streamingBase(fromInstance:)) ?? settings.url
         let identity = try await verify(api, domain: domain)
         connection.withLock { $0 = Connection(api: api, identity: identity) }
-        board.update(settings.name, platform: settings.platform, at: clock.now()) { $0.channel = identity.handle }
+        runtime.noteChannel(identity.handle)
         onChannel(self, identity.handle)
-        note("reading mentions of @\(identity.handle)" + (settings.streaming ? " (stream and catch-up every \(settings.pollSeconds) s)" : " (every \(settings.pollSeconds) s)"))
+        runtime.note("reading mentions of @\(identity.handle)" + (settings.streaming ? " (stream and catch-up every \(settings.pollSeconds) s)" : " (every \(settings.pollSeconds) s)"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.pollLoop(api, identity) }
             if settings.streaming { group.addTask { try await self.streamLoop(api, identity, base: streamingBase) } }
@@ -126,7 +94,7 @@ public final class MastodonAccount: Service, ReplyPoster {
                 throw Fault("GET /api/v1/accounts/verify_credentials: " + (response.status == 200
                     ? "the answer is not an account" : MastodonAPI.errorMessage(response)))
             } catch {
-                try await backOff(&backoff, try Self.fault(error))
+                try await runtime.backOff(&backoff, try AccountRuntime.fault(error))
             }
         }
     }
@@ -139,10 +107,10 @@ public final class MastodonAccount: Service, ReplyPoster {
             do {
                 try await catchUp(api, identity)
                 backoff.succeeded()
-                if !streamConnected.load(ordering: .acquiring) { setState(.polling) }
+                if !streamConnected.load(ordering: .acquiring) { runtime.setState(.polling) }
                 try await waitForNextPoll()
             } catch {
-                try await backOff(&backoff, try Self.fault(error))
+                try await runtime.backOff(&backoff, try AccountRuntime.fault(error))
             }
         }
     }
@@ -197,19 +165,11 @@ public final class MastodonAccount: Service, ReplyPoster {
     private func keep(_ page: NotificationPage, _ identity: MastodonIdentity, cursor: String?) async throws {
         let outcome = try await intake.store(page.mentions, channel: identity.handle, account: settings.name, cursor: cursor, at: clock.now())
         for skipped in page.skipped + outcome.skipped { log("skipped \(skipped)") }
-        if let newest = outcome.newest {
-            board.update(settings.name, platform: settings.platform, at: clock.now()) { status in
-                status.lastMentionAt = max(status.lastMentionAt ?? newest, newest)
-            }
-        }
+        if let newest = outcome.newest { runtime.noteMention(at: newest) }
     }
 
     private func waitForNextPoll() async throws {
-        let deadline = clock.now().adding(seconds: Int64(settings.pollSeconds))
-        while clock.now() < deadline {
-            if catchUpNow.exchange(false, ordering: .acquiringAndReleasing) { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await runtime.pause(seconds: settings.pollSeconds) { catchUpNow.exchange(false, ordering: .acquiringAndReleasing) }
     }
 
     /// Follows the user notification stream: each mention is stored as it comes (the cursor
@@ -218,7 +178,7 @@ public final class MastodonAccount: Service, ReplyPoster {
         var backoff = Backoff()
         while true {
             do {
-                try await waitForRateLimit()
+                try await runtime.waitForRateLimit()
                 let response = try await http.openStream(api.streamURL(host: base), token: api.token)
                 if response.status.code == 401 { try tokenRejected("the stream refused the token (HTTP 401)") }
                 guard response.status.code == 200 else {
@@ -226,7 +186,7 @@ public final class MastodonAccount: Service, ReplyPoster {
                 }
                 streamConnected.store(true, ordering: .releasing)
                 defer { streamConnected.store(false, ordering: .releasing) }
-                setState(.streaming)
+                runtime.setState(.streaming)
                 catchUpNow.store(true, ordering: .releasing)
                 backoff.succeeded()
                 var parser = EventStreamParser()
@@ -241,30 +201,18 @@ public final class MastodonAccount: Service, ReplyPoster {
                 }
                 throw Fault("the stream ended")
             } catch {
-                try await backOff(&backoff, "stream: " + (try Self.fault(error)))
+                try await runtime.backOff(&backoff, "stream: " + (try AccountRuntime.fault(error)))
             }
         }
     }
 
     // MARK: - Faults
 
-    /// What to say of an error worth a backoff; rethrows what ends the reading (a stop,
-    /// the daemon shutting down). A store error (the database busy or full) backs off too:
-    /// nothing was stored, the cursor did not move, the next try reads the same page.
-    private static func fault(_ error: any Error) throws -> String {
-        if error is Stopped || error is CancellationError || Task.isCancelled { throw error }
-        switch error {
-        case let error as TransportFault: return error.description
-        case let error as Fault: return error.description
-        default: return "\(PlatformHTTP.reason(error))"
-        }
-    }
-
     /// One request, after any rate-limit wait; a 429 waits for its reset and asks again, a 401
     /// stops the account.
     private func call(_ send: () async throws -> PlatformResponse) async throws -> PlatformResponse {
         while true {
-            try await waitForRateLimit()
+            try await runtime.waitForRateLimit()
             let response = try await send()
             noteRateLimit(response)
             if response.status == 429 { continue }
@@ -277,70 +225,27 @@ public final class MastodonAccount: Service, ReplyPoster {
         if let wait = MastodonRateLimit.waitUntil(
             status: response.status, remaining: response.header("X-RateLimit-Remaining"), reset: response.header("X-RateLimit-Reset"),
             now: clock.now()) {
-            notBefore.withLock { $0 = max($0 ?? wait, wait) }
-            if response.status == 429 { log("rate limited (HTTP 429): no request before \(wait.iso8601)") }
+            runtime.limit(until: wait, refused: response.status == 429)
         }
-    }
-
-    private func waitForRateLimit() async throws {
-        while let until = notBefore.withLock({ $0 }) {
-            let now = clock.now()
-            if until <= now {
-                notBefore.withLock { if $0 == until { $0 = nil } }
-                return
-            }
-            setState(.backingOff, until: until, error: "rate limited until \(until.iso8601)")
-            try await Task.sleep(for: .milliseconds(until.millisecondsSinceEpoch - now.millisecondsSinceEpoch))
-        }
-    }
-
-    private func backOff(_ backoff: inout Backoff, _ problem: String) async throws {
-        let seconds = backoff.next()
-        let until = clock.now().adding(milliseconds: Int64(seconds * 1000))
-        setState(.backingOff, until: until, error: problem)
-        log("\(problem); trying again in \(String(format: "%.1f", seconds)) s")
-        try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
     }
 
     private func tokenRejected(_ message: String) throws -> Never {
-        setState(.tokenRejected, error: message)
-        log("the token was rejected (\(message)): reading stops; put a new token in \(settings.tokenFile) and restart the daemon")
-        throw Stopped()
+        try runtime.credentialRejected(message, fix: "put a new token in \(settings.tokenFile) and restart the daemon")
     }
-
-    private func setState(_ state: AccountStatus.State, until: Timestamp? = nil, error: String? = nil) {
-        board.update(settings.name, platform: settings.platform, at: clock.now()) { status in
-            // A rejected token stays rejected until the daemon restarts.
-            guard status.state != .tokenRejected else { return }
-            status.state = state
-            status.until = until
-            if let error { status.lastError = error }
-        }
-    }
-
-    var isTokenRejected: Bool { board.all().first { $0.name == settings.name }?.state == .tokenRejected }
 
     // MARK: - Posting
 
     public func post(_ request: DeliveryRequest) -> DeliveryOutcome {
-        let result = Mutex<DeliveryOutcome?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task(executorPreference: AccountExecutor.shared) {
-            let outcome = await self.postNow(request)
-            result.withLock { $0 = outcome }
-            done.signal()
-        }
-        done.wait()
-        return result.withLock { $0 } ?? .failed("the post did not finish")
+        AccountRuntime.blocking { await self.postNow(request) }
     }
 
     func postNow(_ request: DeliveryRequest) async -> DeliveryOutcome {
         let now = clock.now()
-        guard let connection = connection.withLock({ $0 }), !isTokenRejected else {
-            let why = isTokenRejected ? "its token was rejected" : "it is not connected yet"
+        guard let connection = connection.withLock({ $0 }), !runtime.isTokenRejected else {
+            let why = runtime.isTokenRejected ? "its token was rejected" : "it is not connected yet"
             return .later("account \(settings.name) cannot post: \(why) (earshot account list)", at: now.adding(seconds: 60))
         }
-        if let until = notBefore.withLock({ $0 }), until > now {
+        if let until = runtime.limitedUntil {
             return .later("rate limited by \(settings.url) until \(until.iso8601)", at: until)
         }
         let status = MastodonReply(request: request)
@@ -361,10 +266,10 @@ public final class MastodonAccount: Service, ReplyPoster {
             }
             return .delivered(platformID: id, url: object["url"] as? String)
         case 401:
-            setState(.tokenRejected, error: MastodonAPI.errorMessage(response))
+            runtime.setState(.tokenRejected, error: MastodonAPI.errorMessage(response))
             return .later("account \(settings.name): the token was rejected (\(MastodonAPI.errorMessage(response)))", at: now.adding(seconds: 300))
         case 429:
-            let until = notBefore.withLock { $0 } ?? now.adding(seconds: 60)
+            let until = runtime.limitedUntil ?? now.adding(seconds: 60)
             return .later("rate limited by \(settings.url) until \(until.iso8601)", at: until)
         case 403, 404, 410, 422:
             return .refused(MastodonAPI.errorMessage(response))
