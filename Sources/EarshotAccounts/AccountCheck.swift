@@ -14,6 +14,7 @@ public enum AccountCheck {
     /// may do. Throws with the platform's own message when it refuses.
     public static func run(_ settings: AccountSettings) async throws -> Report {
         let token = try settings.readToken()
+        if settings.platform == .bluesky { return try await bluesky(settings, password: token) }
         let http = PlatformHTTP()
         defer { Task { await http.shutdown() } }
         let api = MastodonAPI(base: settings.url, token: token, http: http)
@@ -31,5 +32,23 @@ public enum AccountCheck {
         }
         await http.shutdown()
         return Report(handle: identity.handle, scopes: scopes)
+    }
+
+    /// Bluesky: one login with the app password (it counts towards the 30 per 5 minutes).
+    private static func bluesky(_ settings: AccountSettings, password: String) async throws -> Report {
+        let http = PlatformHTTP()
+        let response: PlatformResponse
+        do {
+            response = try await BlueskyAPI(base: settings.url, http: http)
+                .createSession(identifier: settings.handle ?? "", password: password)
+        } catch {
+            await http.shutdown()
+            throw error
+        }
+        await http.shutdown()
+        guard response.status == 200, let session = BlueskySession(response.body) else {
+            throw AccountSetupError("account \(settings.name): \(settings.url) refused the login: \(BlueskyAPI.errorMessage(response))")
+        }
+        return Report(handle: "\(session.handle) (\(session.did))", scopes: nil)
     }
 }

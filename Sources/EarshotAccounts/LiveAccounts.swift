@@ -11,16 +11,31 @@ public struct LiveAccounts: Sendable {
     /// One per account: after the clock, before the socket server.
     public let accounts: [any Service]
 
-    public init(config: EarshotConfig, service: InboxService, deliverer: OutboxDeliverer, log: @escaping @Sendable (String) -> Void) {
+    /// `stateDirectory`: where a Bluesky session is kept between runs (beside the database).
+    public init(
+        config: EarshotConfig, service: InboxService, deliverer: OutboxDeliverer, stateDirectory: String?,
+        log: @escaping @Sendable (String) -> Void
+    ) {
         guard !config.accounts.isEmpty else {
             (client, accounts) = ([], [])
             return
         }
         let http = PlatformHTTP()
         client = [HTTPClientService(http: http)]
-        accounts = config.accounts.filter { $0.platform == .mastodon }.map { settings in
-            MastodonAccount(settings: settings, service: service, http: http, log: log) { account, channel in
-                deliverer.register(account, platform: .mastodon, channel: channel)
+        accounts = config.accounts.compactMap { configured -> (any Service)? in
+            var settings = configured
+            settings.stateDirectory = stateDirectory
+            switch settings.platform {
+            case .mastodon:
+                return MastodonAccount(settings: settings, service: service, http: http, log: log) { account, channel in
+                    deliverer.register(account, platform: .mastodon, channel: channel)
+                }
+            case .bluesky:
+                return BlueskyAccount(settings: settings, service: service, http: http, log: log) { account, channel in
+                    deliverer.register(account, platform: .bluesky, channel: channel)
+                }
+            default:
+                return nil
             }
         }
     }

@@ -4,6 +4,7 @@ import TOMLKit
 /// `[[account]]` tables: live platform accounts (docs/accounts.md, docs/config.md).
 extension ConfigLoader {
     static let accountKeys = ["name", "platform", "url", "token_file", "streaming", "poll_seconds", "backfill_hours"]
+    static let blueskyKeys = ["name", "platform", "url", "handle", "password_file", "poll_seconds", "backfill_hours"]
 
     static func applyAccounts(_ value: TOMLValueConvertible, file: String, text: String, to config: inout EarshotConfig) throws {
         let headers = accountHeaderLines(in: text)
@@ -14,9 +15,6 @@ extension ConfigLoader {
             let line = index < headers.count ? headers[index] : nil
             func problem(_ message: String) -> ConfigError { ConfigError(file: file, line: line, message: "[[account]] \(index + 1): \(message)") }
             guard let table = element.table else { throw problem("must be a table") }
-            for key in table.keys where !accountKeys.contains(key) {
-                throw problem("unknown key \(key); known: \(accountKeys.joined(separator: ", "))")
-            }
             func string(_ key: String) throws -> String {
                 guard let value = table[key]?.string, !value.isEmpty else { throw problem("\(key) is missing (a string)") }
                 return value
@@ -30,12 +28,24 @@ extension ConfigLoader {
             guard let platform = Platform(rawValue: platformName.lowercased()), AccountSettings.livePlatforms.contains(platform) else {
                 throw problem("platform \"\(platformName)\" cannot be a live account yet; use \(AccountSettings.livePlatforms.map(\.rawValue).joined(separator: ", "))")
             }
-            var url = try string("url")
+            let known = platform == .bluesky ? blueskyKeys : accountKeys
+            for key in table.keys.sorted() where !known.contains(key) {
+                let why = key == "streaming" && platform == .bluesky ? " (Bluesky has no notification stream: it is polled)" : ""
+                throw problem("unknown key \(key) for \(platform.rawValue)\(why); known: \(known.joined(separator: ", "))")
+            }
+            // Bluesky's PDS for most accounts is bsky.social's.
+            var url = platform == .bluesky && table["url"] == nil ? "https://bsky.social" : try string("url")
             while url.hasSuffix("/") { url.removeLast() }
             if let urlProblem = AccountSettings.urlProblem(url) { throw problem(urlProblem) }
             var account = AccountSettings(
-                name: name, platform: platform, url: url, tokenFile: try string("token_file"),
+                name: name, platform: platform, url: url, tokenFile: try string(platform == .bluesky ? "password_file" : "token_file"),
                 origin: line.map { "\(file):\($0)" } ?? file)
+            if platform == .bluesky {
+                var handle = try string("handle")
+                if handle.hasPrefix("@") { handle.removeFirst() }
+                account.handle = handle
+                account.streaming = false
+            }
             do {
                 if let streaming = table["streaming"] { account.streaming = try bool(streaming, "streaming") }
                 if let poll = table["poll_seconds"] { account.pollSeconds = try seconds(poll, "poll_seconds", minimum: 5) }

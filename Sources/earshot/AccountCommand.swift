@@ -68,7 +68,11 @@ struct AccountCheckCommand: ParsableCommand {
         switch outcome.withLock({ $0 }) {
         case let .success(report)?:
             print("\(settings.name): @\(report.handle) on \(settings.url)")
-            print("scopes: " + (report.scopes.map { $0.joined(separator: " ") } ?? "not reported by this instance"))
+            if settings.platform == .bluesky {
+                print("signed in with an app password (it may do what the account may, except account settings)")
+            } else {
+                print("scopes: " + (report.scopes.map { $0.joined(separator: " ") } ?? "not reported by this instance"))
+            }
         case let .failure(error)?:
             throw CommandFailure("\(error)")
         case nil:

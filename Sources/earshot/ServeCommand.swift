@@ -72,7 +72,9 @@ struct ServeCommand: ParsableCommand {
         // Started in this order and shut down in the reverse one on SIGTERM or SIGINT: requests
         // stop first, then the clock, then delivery finishes the reply in flight.
         // Live accounts start after the clock and stop before it, once requests have stopped.
-        let accounts = LiveAccounts(config: config, service: service, deliverer: deliverer, log: log)
+        let accounts = LiveAccounts(
+            config: config, service: service, deliverer: deliverer,
+            stateDirectory: (store.paths.database as NSString).deletingLastPathComponent, log: log)
         Self.unblockShutdownSignals()
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: accounts.client + [DeliveryService(deliverer: deliverer), clock] + accounts.accounts

@@ -43,7 +43,7 @@ import Testing
         #expect(problem(base + "url = \"https://m.example\"\npoll_seconds = 1") == "config.toml:1: [[account]] 1: poll_seconds must be a whole number of seconds, 5 or more")
         #expect(problem(base + "url = \"https://m.example\"\ncolour = \"red\"")?.contains("unknown key colour") == true)
         #expect(problem("[[account]]\nname = \"a\"\nplatform = \"myspace\"\nurl = \"https://m.example\"\ntoken_file = \"/t\"")
-            == "config.toml:1: [[account]] 1: platform \"myspace\" cannot be a live account yet; use mastodon")
+            == "config.toml:1: [[account]] 1: platform \"myspace\" cannot be a live account yet; use mastodon, bluesky")
         let twice = base + "url = \"https://m.example\"\n" + "\n" + base + "url = \"https://m.example\"\n"
         #expect(problem(twice) == "config.toml:7: [[account]] 2: name \"a\" is used by another account")
         #expect(problem("[account]\nname = \"a\"") == "config.toml:1: account must be written as [[account]] tables, one per account")

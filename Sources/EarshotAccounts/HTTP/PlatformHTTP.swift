@@ -56,7 +56,24 @@ public final class PlatformHTTP: Sendable {
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: Self.formEncoded(form)))
         }
-        let endpoint = Self.endpoint(url)
+        return try await execute(request, endpoint: Self.endpoint(url))
+    }
+
+    /// Sends a JSON body (XRPC procedures); `token` nil sends no Authorization.
+    public func sendJSON(_ method: HTTPMethod, _ url: String, token: String?, json: [String: Any]?) async throws -> PlatformResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.headers.add(name: "User-Agent", value: "earshot")
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            let data = (try? JSONSerialization.data(withJSONObject: json, options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
+            request.body = .bytes(ByteBuffer(bytes: data))
+        }
+        return try await execute(request, endpoint: Self.endpoint(url))
+    }
+
+    private func execute(_ request: HTTPClientRequest, endpoint: String) async throws -> PlatformResponse {
         do {
             let response = try await client.execute(request, timeout: requestTimeout)
             let body = try await response.body.collect(upTo: Self.maximumBody)

@@ -9,8 +9,14 @@ public struct AccountSettings: Equatable, Sendable {
     public var platform: Platform
     /// The instance, e.g. `https://mastodon.social` (no trailing slash).
     public var url: String
-    /// Holds the access token; readable by the daemon's user only.
+    /// Holds the secret (Mastodon's access token, Bluesky's app password); readable by the
+    /// daemon's user only.
     public var tokenFile: String
+    /// Bluesky: the account's handle (`acme.bsky.social`), the identifier it logs in with.
+    public var handle: String?
+    /// Where the daemon keeps what it must reuse across restarts (a Bluesky session, whose
+    /// logins are limited); nil keeps it in memory only.
+    public var stateDirectory: String?
     /// Follow the platform's stream as well as polling it.
     public var streaming = true
     /// Catch-up polling interval.
@@ -29,7 +35,10 @@ public struct AccountSettings: Equatable, Sendable {
     }
 
     /// Platforms a live account can be on today.
-    public static let livePlatforms: [Platform] = [.mastodon]
+    public static let livePlatforms: [Platform] = [.mastodon, .bluesky]
+
+    /// The config key naming the secret's file.
+    public var secretKey: String { platform == .bluesky ? "password_file" : "token_file" }
 
     /// Whether `url` may be used: https, or http to this machine only (a test or demo stub).
     static func urlProblem(_ text: String) -> String? {
@@ -49,19 +58,19 @@ public struct AccountSettings: Equatable, Sendable {
     public func readToken() throws(AccountSetupError) -> String {
         var info = stat()
         guard stat(tokenFile, &info) == 0 else {
-            throw AccountSetupError(account: name, "cannot read token_file \(tokenFile): \(String(cString: strerror(errno))) (\(origin))")
+            throw AccountSetupError(account: name, "cannot read \(secretKey) \(tokenFile): \(String(cString: strerror(errno))) (\(origin))")
         }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {
             throw AccountSetupError(account: name,
-                "token_file \(tokenFile) is open to other users (mode \(String(mode, radix: 8))): run `chmod 600 \(tokenFile)` so only the daemon's user can read it")
+                "\(secretKey) \(tokenFile) is open to other users (mode \(String(mode, radix: 8))): run `chmod 600 \(tokenFile)` so only the daemon's user can read it")
         }
         guard let data = FileManager.default.contents(atPath: tokenFile), let text = String(data: data, encoding: .utf8) else {
-            throw AccountSetupError(account: name, "cannot read token_file \(tokenFile) (\(origin))")
+            throw AccountSetupError(account: name, "cannot read \(secretKey) \(tokenFile) (\(origin))")
         }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty, !token.contains(where: { $0.isWhitespace || $0.isNewline }) else {
-            throw AccountSetupError(account: name, "token_file \(tokenFile) must hold the access token alone, on one line")
+            throw AccountSetupError(account: name, "\(secretKey) \(tokenFile) must hold the \(platform == .bluesky ? "app password" : "access token") alone, on one line")
         }
         return token
     }
