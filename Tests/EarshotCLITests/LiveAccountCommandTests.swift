@@ -2,6 +2,7 @@ import EarshotPlatformStubs
 import EarshotTestSupport
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 /// The real daemon with a live Mastodon account pointed at a stub on loopback: killed with
@@ -139,4 +140,120 @@ import Testing
         #expect(good.status == 0, "\(good.stderr)")
         #expect(good.stdout == "acme-mastodon: @acme@127.0.0.1 on \(stub.baseURL)\nscopes: read:notifications read:statuses write:statuses\n")
     }
+}
+
+/// The real daemon with a live Bluesky account against a stub PDS, killed with SIGKILL mid-backlog
+/// and between a post and its record.
+@Suite(.serialized) struct BlueskyAccountCommandTests {
+    let home: TemporaryDirectory
+    let binary: String
+    var socket: String { home.file("earshot.sock") }
+    var database: String { home.file("inbox.sqlite") }
+    var environment: [String: String] {
+        ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": database,
+         "EARSHOT_CONFIG": home.file("config.toml"), "EARSHOT_SOCKET": socket]
+    }
+
+    init() throws {
+        home = try TemporaryDirectory("earshot-bluesky-cli")
+        binary = try BuiltProducts.executable("earshot")
+        let me = try #require(String(validatingCString: getpwuid(getuid()).pointee.pw_name))
+        var setup = environment
+        setup["EARSHOT_SOCKET"] = nil
+        let add = try runProcess(binary, ["responder", "add", me, "--name", "Me", "--initials", "ME", "--role", "supervisor",
+                                          "--availability", "offline"], environment: setup)
+        #expect(add.status == 0, "\(add.stderr)")
+    }
+
+    func configure(_ stub: BlueskyStub) throws {
+        try stub.password.write(toFile: home.file("acme.password"), atomically: true, encoding: .utf8)
+        chmod(home.file("acme.password"), 0o600)
+        try """
+            [assignment]
+            routing = "manual"
+
+            [delivery]
+            undo_seconds = 0
+            retry_base_seconds = 1
+
+            [[account]]
+            name = "acme-bluesky"
+            platform = "bluesky"
+            url = "\(stub.baseURL)"
+            handle = "\(stub.handle)"
+            password_file = "\(home.file("acme.password"))"
+            poll_seconds = 5
+            """.write(toFile: home.file("config.toml"), atomically: true, encoding: .utf8)
+    }
+
+    func startDaemon() throws -> Process {
+        try CLITest.startDaemon(binary, ["--tick", "0.2"], environment: environment, socket: socket)
+    }
+
+    func count(_ sql: String) throws -> Int { try CLITest.count(sql, in: database) }
+
+    @Test func aDaemonKilledMidBacklogLosesAndDoublesNothingAndLogsInOnce() throws {
+        let stub = BlueskyStub()
+        try stub.start()
+        defer { stub.stop() }
+        try configure(stub)
+        stub.mention(from: "first.bsky.social", text: "@acme.bsky.social hello?")
+        let first = try startDaemon()
+        try CLITest.waitFor { try count("SELECT count(*) FROM account_cursor") == 1 }
+        for index in 1...150 { stub.mention(from: "c\(index).bsky.social", text: "@acme.bsky.social order \(index) is late") }
+        // Killed while it pages back through them: the second page of the walk answers late.
+        let slowed = LogLines()
+        stub.afterEachPage { _ in
+            if slowed.all.isEmpty, stub.requests.last?.target.contains("cursor=") == true {
+                slowed.append("held")
+                Thread.sleep(forTimeInterval: 5)
+            }
+        }
+        try CLITest.waitFor { !slowed.all.isEmpty }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        #expect(try count("SELECT count(*) FROM mention") == 1, "a walk stores all it read at its end, or nothing")
+
+        let second = try startDaemon()
+        defer { second.terminate(); second.waitUntilExit() }
+        try CLITest.waitFor { try count("SELECT count(*) FROM mention") == 151 }
+        #expect(try count("SELECT count(DISTINCT external_id) FROM mention") == 151)
+        #expect(stub.logins == 1, "the restarted daemon reused the kept session")
+    }
+
+    @Test func aReplyIsPostedOnceEvenWhenTheDaemonIsKilledBetweenThePostAndItsRecord() throws {
+        let stub = BlueskyStub()
+        try stub.start()
+        defer { stub.stop() }
+        try configure(stub)
+        let asked = stub.mention(from: "kim.bsky.social", text: "@acme.bsky.social where is my order?")
+        let first = try startDaemon()
+        try CLITest.waitFor { try count("SELECT count(*) FROM mention") == 1 }
+        let conversation = try count("SELECT conversation_id FROM mention")
+        #expect(try runProcess(binary, ["claim", String(conversation)], environment: environment).status == 0)
+        stub.holdPostAnswers(30)
+        let sent = try runProcess(binary, ["reply", String(conversation), "it ships today"], environment: environment)
+        #expect(sent.status == 0, "\(sent.stderr)")
+        try CLITest.waitFor { stub.created.count == 1 }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        stub.holdPostAnswers(0)
+
+        let second = try startDaemon()
+        defer { second.terminate(); second.waitUntilExit() }
+        try CLITest.waitFor { try count("SELECT count(*) FROM reply WHERE state = 'sent'") == 1 }
+        let attempts = stub.created
+        #expect(attempts.filter { !$0.refused }.count == 1, "one post on the PDS")
+        #expect(attempts.count >= 2 && Set(attempts.map(\.rkey)).count == 1)
+        let parent = try #require(try JSONSerialization.jsonObject(with: Data(attempts[0].json.utf8)) as? [String: Any])
+        #expect(((parent["record"] as? [String: Any])?["reply"] as? [String: [String: String]])?["parent"]?["uri"] == asked)
+        #expect(try DatabaseQueue(path: database).read { try String.fetchOne($0, sql: "SELECT platform_id FROM reply") } == attempts[0].uri)
+    }
+}
+
+/// Lines a stub hook notes, read by the test.
+final class LogLines: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
 }
