@@ -97,16 +97,16 @@ struct DemoCommand: ParsableCommand {
         options.replay = replayed
         let simulation = DemoSimulation(service: service, options: options) { log.write($0) }
         let deliverer = OutboxDeliverer(service: service) { log.write("delivery: \($0)") }
-        // The Mastodon channel goes through the real connector, to a stub instance on loopback.
-        let mastodon = try DemoMastodon(service: service, deliverer: deliverer, workspace: workspace, log: log)
-        defer { mastodon.stop() }
-        simulation.livePosting[.mastodon] = { mention, time in mastodon.post(mention, at: time) }
+        // The Mastodon and Bluesky channels go through the real connectors, to stubs on loopback.
+        let live = try DemoLiveChannels(service: service, deliverer: deliverer, workspace: workspace, log: log)
+        defer { live.stop() }
+        simulation.livePosting = live.posting()
         do {
             try simulation.prepare()
         } catch {
             throw CommandFailure("the demo could not set up its team: \(error)")
         }
-        mastodon.start()
+        live.start()
         deliverer.start()
         let screenClock = Self.screenClock(simulation)
         let driver = DemoDriver(simulation: simulation)
@@ -117,7 +117,7 @@ struct DemoCommand: ParsableCommand {
             driver.waitForStop(seconds: duration)
             driver.stop()
             stoppedAt = SystemClock().now()
-            mastodon.waitUntilRead(service)
+            live.waitUntilRead(service)
             // Let the last answers out of their undo window, so they count as sent.
             let deadline = Date().addingTimeInterval(Double(service.delivery.undoSeconds) + 15)
             while Date() < deadline, (try? service.outbox(all: true, by: me).contains { $0.state == .queued }) == true {
@@ -130,7 +130,7 @@ struct DemoCommand: ParsableCommand {
             stoppedAt = SystemClock().now()
         }
         deliverer.stop()
-        print(driver.reading { summary($0, seed: seed, workspace: workspace, end: stoppedAt) } + "\n" + mastodon.summary)
+        print(driver.reading { summary($0, seed: seed, workspace: workspace, end: stoppedAt) } + "\n" + live.summary)
         for line in log.lines.prefix(10) { SafeOutput.error("earshot demo: \(line)") }
         if log.lines.count > 10 {
             FileHandle.standardError.write(Data("earshot demo: ... \(log.lines.count - 10) more\n".utf8))

@@ -61,8 +61,19 @@ import Testing
             WHERE channel.platform = 'mastodon' AND reply.state = 'sent' AND reply.platform_url IS NOT NULL
             """, in: database) == mastodonReplies, "each reply on Mastodon was posted to the stub, with its address")
 
+        // And Bluesky customers on the demo's own PDS.
+        let blueskyPosts = try #require(number(after: "bluesky: ", in: result.stdout), "\(result.stdout)")
+        let blueskyReplies = try #require(number(after: "demo's PDS, ", in: result.stdout), "\(result.stdout)")
+        #expect(blueskyPosts > 0, "\(result.stdout)")
+        #expect(try count("SELECT count(*) FROM mention WHERE platform = 'bluesky'", in: database) == blueskyPosts)
+        #expect(try count("""
+            SELECT count(*) FROM reply JOIN conversation ON conversation.id = reply.conversation_id
+            JOIN channel ON channel.id = conversation.channel_id
+            WHERE channel.platform = 'bluesky' AND reply.state = 'sent' AND reply.platform_url LIKE 'https://bsky.app/profile/%'
+            """, in: database) == blueskyReplies)
+
         // The database holds what the summary says; teammates' replies were delivered and signed.
-        #expect(try count("SELECT count(*) FROM mention", in: database) == arrivals + mastodonPosts)
+        #expect(try count("SELECT count(*) FROM mention", in: database) == arrivals + mastodonPosts + blueskyPosts)
         let teammates = "SELECT id FROM responder WHERE login IN ('dana', 'kenji', 'lucia', 'sam')"
         #expect(try count("SELECT count(*) FROM (\(teammates))", in: database) == 4)
         #expect(try count("SELECT count(*) FROM reply WHERE author_id IN (\(teammates))", in: database) == replies)
