@@ -28,6 +28,8 @@ struct AccountBenchmark {
         print(Self.line("accounts: mention to queue, streaming", streamed, goal: "p99 <= 1000 ms", baseline: baseline.get, baselineName: "a bare GET of a notifications page"))
         let polled = try measureArrivals(streaming: false, count: max(10, mentions / 4), spacing: 0.5, http: http)
         print(Self.line("accounts: mention to queue, polling every 5 s", polled, goal: "p99 <= poll_seconds", baseline: baseline.get, baselineName: "a bare GET of a notifications page"))
+        let sky = try measureBluesky(count: max(10, mentions / 4), spacing: 0.5, http: http)
+        print(Self.line("accounts: Bluesky mention to queue, polling every 5 s", sky, goal: "p99 <= poll_seconds", baseline: baseline.get, baselineName: "a bare GET of a notifications page"))
         let posted = try measurePosts(count: max(10, mentions / 2), http: http)
         print(Self.line("accounts: reply posted after its undo window", posted, goal: "", baseline: baseline.post, baselineName: "a bare POST of a status"))
     }
@@ -55,13 +57,31 @@ struct AccountBenchmark {
         let live = try LiveAccount(streaming: streaming, http: http)
         defer { live.stop() }
         live.waitUntilReading()
+        return try Self.timeArrivals(in: live.store, platform: .mastodon, count: count, spacing: spacing) { index in
+            live.stub.mention(from: "k\(index)@social.example", text: "where is order \(index)?")
+        }
+    }
+
+    /// The same on Bluesky, which has no stream: its poll alone brings a mention in.
+    private func measureBluesky(count: Int, spacing: Double, http: PlatformHTTP) throws -> [Double] {
+        let live = try LiveBluesky(http: http)
+        defer { live.stop() }
+        live.waitUntilReading()
+        return try Self.timeArrivals(in: live.store, platform: .bluesky, count: count, spacing: spacing) { index in
+            live.stub.mention(from: "k\(index).bsky.social", text: "@acme.bsky.social where is order \(index)?")
+        }
+    }
+
+    private static func timeArrivals(
+        in store: SQLiteInboxStore, platform: Platform, count: Int, spacing: Double, post: (Int) -> String
+    ) throws -> [Double] {
         let pending = Mutex<[String: UInt64]>([:])
         let arrived = Mutex<[Double]>([])
         let done = Atomic<Bool>(false)
         let watcher = Thread {
             while !done.load(ordering: .acquiring) {
                 let waiting = pending.withLock { $0 }
-                for (id, posted) in waiting where (try? live.store.read { try $0.mentionExists(platform: .mastodon, externalID: id) }) == true {
+                for (id, posted) in waiting where (try? store.read { try $0.mentionExists(platform: platform, externalID: id) }) == true {
                     let now = DispatchTime.now().uptimeNanoseconds
                     pending.withLock { _ = $0.removeValue(forKey: id) }
                     arrived.withLock { $0.append(Double(now - posted) / 1e6) }
@@ -72,7 +92,7 @@ struct AccountBenchmark {
         watcher.start()
         for index in 0..<count {
             let posted = DispatchTime.now().uptimeNanoseconds
-            let id = live.stub.mention(from: "k\(index)@social.example", text: "where is order \(index)?")
+            let id = post(index)
             pending.withLock { $0[id] = posted }
             Thread.sleep(forTimeInterval: spacing)
         }
@@ -192,6 +212,50 @@ private final class LiveAccount: Sendable {
 
     func stop() {
         deliverer.stop()
+        let group = group
+        Task { await group.triggerGracefulShutdown() }
+        _ = finished.wait(timeout: .now() + 10)
+        stub.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// An inbox with one live Bluesky account on a fresh stub PDS.
+private final class LiveBluesky: Sendable {
+    let stub = BlueskyStub()
+    let store: SQLiteInboxStore
+    let service: InboxService
+    let directory: String
+    private let group: ServiceGroup
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(http: PlatformHTTP) throws {
+        directory = NSTemporaryDirectory() + "earshot-bluesky-bench-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        store = try SQLiteInboxStore(path: directory + "/bench.sqlite")
+        service = InboxService(store: store, clock: SystemClock(), policy: { var p = AssignmentPolicy(); p.routing = .manual; return p }())
+        let base = try stub.start()
+        let passwordFile = directory + "/password"
+        FileManager.default.createFile(atPath: passwordFile, contents: Data(stub.password.utf8), attributes: [.posixPermissions: 0o600])
+        var settings = AccountSettings(name: "bench-bluesky", platform: .bluesky, url: base, tokenFile: passwordFile)
+        settings.handle = stub.handle
+        settings.streaming = false
+        settings.pollSeconds = 5
+        let account = BlueskyAccount(settings: settings, service: service, http: http, log: { _ in }) { _, _ in }
+        group = ServiceGroup(services: [account], logger: Logger(label: "bench"))
+        let (group, finished) = (group, finished)
+        Task {
+            try? await group.run()
+            finished.signal()
+        }
+    }
+
+    func waitUntilReading() {
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline, service.accounts.all().first?.state != .polling { Thread.sleep(forTimeInterval: 0.01) }
+    }
+
+    func stop() {
         let group = group
         Task { await group.triggerGracefulShutdown() }
         _ = finished.wait(timeout: .now() + 10)
