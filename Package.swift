@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // Its own foundation, named because the accounts use its byte buffers and HTTP types directly.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // X's OAuth 1.0a user context signs each request with HMAC-SHA1.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -60,11 +62,13 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // A Mastodon-compatible server on loopback for the tests, the demo and the bench:
         // serves what the real API sends (shapes from recorded responses), faults on demand.
-        .target(name: "EarshotPlatformStubs", dependencies: ["EarshotCore"]),
+        // (EarshotAccounts for OAuth1Signer: the X stub checks signatures as X does.)
+        .target(name: "EarshotPlatformStubs", dependencies: ["EarshotCore", "EarshotAccounts"]),
         .target(
             name: "EarshotTUI",
             dependencies: ["EarshotCore", "EarshotService", "CNcurses", .product(name: "TOMLKit", package: "TOMLKit")]

@@ -13,6 +13,7 @@ public enum AccountCheck {
     /// Reads the token (checking its file's mode), asks the platform who it is and what it
     /// may do. Throws with the platform's own message when it refuses.
     public static func run(_ settings: AccountSettings) async throws -> Report {
+        if settings.platform == .x { return try await x(settings) }
         let token = try settings.readToken()
         if settings.platform == .bluesky { return try await bluesky(settings, password: token) }
         let http = PlatformHTTP()
@@ -50,5 +51,26 @@ public enum AccountCheck {
             throw AccountSetupError("account \(settings.name): \(settings.url) refused the login: \(BlueskyAPI.errorMessage(response))")
         }
         return Report(handle: "\(session.handle) (\(session.did))", scopes: nil)
+    }
+
+    /// X: who the credentials sign for (`GET /2/users/me`).
+    private static func x(_ settings: AccountSettings) async throws -> Report {
+        let credentials = try XCredentials(json: try settings.readSecretText(), account: settings.name, file: settings.tokenFile)
+        let http = PlatformHTTP()
+        let response: PlatformResponse
+        do {
+            response = try await XAPI(base: settings.url, http: http).me(credentials)
+        } catch {
+            await http.shutdown()
+            throw error
+        }
+        await http.shutdown()
+        guard response.status == 200,
+              let data = ((try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any])?["data"] as? [String: Any],
+              let username = data["username"] as? String, let id = data["id"] as? String else {
+            throw AccountSetupError("account \(settings.name): X refused the credentials: \(XAPI.errorMessage(response))")
+        }
+        if case .oauth1 = credentials { return Report(handle: "\(username) (\(id))", scopes: ["OAuth 1.0a user context"]) }
+        return Report(handle: "\(username) (\(id))", scopes: nil)
     }
 }

@@ -34,6 +34,10 @@ public struct LiveAccounts: Sendable {
                 return BlueskyAccount(settings: settings, service: service, http: http, log: log) { account, channel in
                     deliverer.register(account, platform: .bluesky, channel: channel)
                 }
+            case .x:
+                return XAccount(settings: settings, service: service, http: http, log: log) { account, channel in
+                    deliverer.register(account, platform: .x, channel: channel)
+                }
             default:
                 return nil
             }

@@ -5,6 +5,7 @@ import TOMLKit
 extension ConfigLoader {
     static let accountKeys = ["name", "platform", "url", "token_file", "streaming", "poll_seconds", "backfill_hours"]
     static let blueskyKeys = ["name", "platform", "url", "handle", "password_file", "poll_seconds", "backfill_hours"]
+    static let xKeys = ["name", "platform", "url", "credentials_file", "poll_seconds", "backfill_hours", "monthly_read_budget"]
 
     static func applyAccounts(_ value: TOMLValueConvertible, file: String, text: String, to config: inout EarshotConfig) throws {
         let headers = accountHeaderLines(in: text)
@@ -28,18 +29,26 @@ extension ConfigLoader {
             guard let platform = Platform(rawValue: platformName.lowercased()), AccountSettings.livePlatforms.contains(platform) else {
                 throw problem("platform \"\(platformName)\" cannot be a live account yet; use \(AccountSettings.livePlatforms.map(\.rawValue).joined(separator: ", "))")
             }
-            let known = platform == .bluesky ? blueskyKeys : accountKeys
+            let known = platform == .bluesky ? blueskyKeys : platform == .x ? xKeys : accountKeys
             for key in table.keys.sorted() where !known.contains(key) {
                 let why = key == "streaming" && platform == .bluesky ? " (Bluesky has no notification stream: it is polled)" : ""
                 throw problem("unknown key \(key) for \(platform.rawValue)\(why); known: \(known.joined(separator: ", "))")
             }
-            // Bluesky's PDS for most accounts is bsky.social's.
-            var url = platform == .bluesky && table["url"] == nil ? "https://bsky.social" : try string("url")
+            // Bluesky's PDS for most accounts is bsky.social's; X has one API.
+            let defaultURL = [Platform.bluesky: "https://bsky.social", .x: "https://api.x.com"][platform]
+            var url = table["url"] == nil && defaultURL != nil ? defaultURL! : try string("url")
             while url.hasSuffix("/") { url.removeLast() }
             if let urlProblem = AccountSettings.urlProblem(url) { throw problem(urlProblem) }
             var account = AccountSettings(
-                name: name, platform: platform, url: url, tokenFile: try string(platform == .bluesky ? "password_file" : "token_file"),
+                name: name, platform: platform, url: url, tokenFile: try string(platform == .bluesky ? "password_file" : platform == .x ? "credentials_file" : "token_file"),
                 origin: line.map { "\(file):\($0)" } ?? file)
+            if platform == .x {
+                account.streaming = false
+                account.pollSeconds = 60  // paid reads: a minute unless set
+                if let budget = table["monthly_read_budget"] {
+                    do { account.monthlyReadBudget = try seconds(budget, "monthly_read_budget", minimum: 1, unit: "posts") } catch let value as ValueProblem { throw problem(value.text) }
+                }
+            }
             if platform == .bluesky {
                 var handle = try string("handle")
                 if handle.hasPrefix("@") { handle.removeFirst() }

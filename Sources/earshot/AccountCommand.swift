@@ -33,11 +33,11 @@ struct AccountList: ParsableCommand {
             print("no accounts: add an [[account]] to config.toml (docs/accounts.md)")
             return
         }
-        print(["NAME", "PLATFORM", "CHANNEL", "STATE", "LAST MENTION", "LAST ERROR"].joined(separator: "\t"))
+        print(["NAME", "PLATFORM", "CHANNEL", "STATE", "LAST MENTION", "LAST ERROR", "READ BUDGET"].joined(separator: "\t"))
         for row in rows.sorted(by: { $0.name < $1.name }) {
             print([
                 row.name, row.platform.rawValue, row.channel.map { "@" + $0 } ?? "-", row.stateText,
-                row.lastMentionAt?.iso8601 ?? "-", row.lastError.map(SafeOutput.field) ?? "-",
+                row.lastMentionAt?.iso8601 ?? "-", row.lastError.map(SafeOutput.field) ?? "-", row.budget ?? "-",
             ].joined(separator: "\t"))
         }
     }
@@ -68,7 +68,9 @@ struct AccountCheckCommand: ParsableCommand {
         switch outcome.withLock({ $0 }) {
         case let .success(report)?:
             print("\(settings.name): @\(report.handle) on \(settings.url)")
-            if settings.platform == .bluesky {
+            if settings.platform == .x {
+                print(report.scopes?.first.map { "signed with \($0)" } ?? "signed with an OAuth 2.0 user token (tweet.read tweet.write users.read offline.access)")
+            } else if settings.platform == .bluesky {
                 print("signed in with an app password (it may do what the account may, except account settings)")
             } else {
                 print("scopes: " + (report.scopes.map { $0.joined(separator: " ") } ?? "not reported by this instance"))

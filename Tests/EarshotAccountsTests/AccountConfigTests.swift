@@ -35,6 +35,22 @@ import Testing
         #expect(account.origin == "config.toml:1")
     }
 
+    @Test func aBlueskyAccountLogsInWithAHandleAndAnAppPassword() throws {
+        let config = try load("""
+            [[account]]
+            name = "acme-bluesky"
+            platform = "bluesky"
+            handle = "@acme.bsky.social"
+            password_file = "/etc/earshot/acme-bluesky.password"
+            """)
+        let account = try #require(config.accounts.first)
+        #expect(account.url == "https://bsky.social" && account.handle == "acme.bsky.social" && !account.streaming)
+        #expect(account.tokenFile == "/etc/earshot/acme-bluesky.password" && account.secretKey == "password_file")
+        #expect(problem("[[account]]\nname = \"b\"\nplatform = \"bluesky\"\nhandle = \"a.bsky.social\"\npassword_file = \"/p\"\nstreaming = true")
+            == "config.toml:1: [[account]] 1: unknown key streaming for bluesky (Bluesky has no notification stream: it is polled); known: name, platform, url, handle, password_file, poll_seconds, backfill_hours")
+        #expect(problem("[[account]]\nname = \"b\"\nplatform = \"bluesky\"\npassword_file = \"/p\"") == "config.toml:1: [[account]] 1: handle is missing (a string)")
+    }
+
     @Test func mistakesSayWhatAndWhere() {
         let base = "[[account]]\nname = \"a\"\nplatform = \"mastodon\"\ntoken_file = \"/t\"\n"
         #expect(problem(base + "url = \"http://mastodon.social\"")

@@ -61,9 +61,24 @@ public final class PlatformHTTP: Sendable {
 
     /// Sends a JSON body (XRPC procedures); `token` nil sends no Authorization.
     public func sendJSON(_ method: HTTPMethod, _ url: String, token: String?, json: [String: Any]?) async throws -> PlatformResponse {
+        try await sendJSON(method, url, authorization: token.map { "Bearer \($0)" }, json: json)
+    }
+
+    /// A form body with no Authorization (an OAuth token endpoint with a public client).
+    public func sendForm(_ method: HTTPMethod, _ url: String, form: [(String, String)]) async throws -> PlatformResponse {
         var request = HTTPClientRequest(url: url)
         request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.headers.add(name: "User-Agent", value: "earshot")
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.body = .bytes(ByteBuffer(string: Self.formEncoded(form)))
+        return try await execute(request, endpoint: Self.endpoint(url))
+    }
+
+    /// Sends a JSON body with the `Authorization` header given whole (OAuth 1.0a signs each request).
+    public func sendJSON(_ method: HTTPMethod, _ url: String, authorization: String?, json: [String: Any]?) async throws -> PlatformResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
         request.headers.add(name: "User-Agent", value: "earshot")
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")

@@ -30,6 +30,8 @@ public struct AccountStatus: Codable, Sendable, Equatable {
     /// The newest mention read.
     public var lastMentionAt: Timestamp?
     public var lastError: String?
+    /// X: the month's reads against the configured budget (`1234 of 10000 posts read this month`).
+    public var budget: String?
 
     public init(name: String, platform: Platform, state: State, since: Timestamp) {
         self.name = name

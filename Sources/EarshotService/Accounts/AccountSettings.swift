@@ -35,10 +35,19 @@ public struct AccountSettings: Equatable, Sendable {
     }
 
     /// Platforms a live account can be on today.
-    public static let livePlatforms: [Platform] = [.mastodon, .bluesky]
+    public static let livePlatforms: [Platform] = [.mastodon, .bluesky, .x]
+
+    /// X: posts the account may read a month (paid access), nil for no limit.
+    public var monthlyReadBudget: Int?
 
     /// The config key naming the secret's file.
-    public var secretKey: String { platform == .bluesky ? "password_file" : "token_file" }
+    public var secretKey: String {
+        switch platform {
+        case .bluesky: "password_file"
+        case .x: "credentials_file"
+        default: "token_file"
+        }
+    }
 
     /// Whether `url` may be used: https, or http to this machine only (a test or demo stub).
     static func urlProblem(_ text: String) -> String? {
@@ -53,9 +62,9 @@ public struct AccountSettings: Equatable, Sendable {
         return "url \"\(text)\" must start with https://"
     }
 
-    /// The token, read from `tokenFile` after checking that only its owner can read it. The
-    /// error says which file and which mode to set; it never quotes the token.
-    public func readToken() throws(AccountSetupError) -> String {
+    /// The secret file's text, after checking that only its owner can reach it. The error says
+    /// which file and which mode to set; it never quotes the secret.
+    public func readSecretText() throws(AccountSetupError) -> String {
         var info = stat()
         guard stat(tokenFile, &info) == 0 else {
             throw AccountSetupError(account: name, "cannot read \(secretKey) \(tokenFile): \(String(cString: strerror(errno))) (\(origin))")
@@ -68,7 +77,12 @@ public struct AccountSettings: Equatable, Sendable {
         guard let data = FileManager.default.contents(atPath: tokenFile), let text = String(data: data, encoding: .utf8) else {
             throw AccountSetupError(account: name, "cannot read \(secretKey) \(tokenFile) (\(origin))")
         }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A token or password alone on one line (Mastodon, Bluesky).
+    public func readToken() throws(AccountSetupError) -> String {
+        let token = try readSecretText()
         guard !token.isEmpty, !token.contains(where: { $0.isWhitespace || $0.isNewline }) else {
             throw AccountSetupError(account: name, "\(secretKey) \(tokenFile) must hold the \(platform == .bluesky ? "app password" : "access token") alone, on one line")
         }
