@@ -43,6 +43,8 @@ public final class XStub: Sendable {
         var refreshes = 0
         var nextToken = 1
         var holdPostAnswers = 0.0
+        /// Seconds the next page asked for with a `pagination_token` is held (a client killed meanwhile).
+        var holdNextPage = 0.0
         var rateRemaining: Int?
         var rateReset = Date()
     }
@@ -89,6 +91,9 @@ public final class XStub: Sendable {
 
     public func expireAccessTokens() { state.withLock { $0.accessTokens.removeAll() } }
     public func holdPostAnswers(_ seconds: Double) { state.withLock { $0.holdPostAnswers = seconds } }
+
+    /// The next page asked for with a `pagination_token` answers `seconds` late (once).
+    public func holdNextPage(_ seconds: Double) { state.withLock { $0.holdNextPage = seconds } }
 
     public func limitRate(after requests: Int, resetAfter: Double) {
         state.withLock { state in
@@ -180,6 +185,13 @@ public final class XStub: Sendable {
         let since = request.parameter("since_id").flatMap(UInt64.init) ?? 0
         let start = request.parameter("start_time").flatMap { TimestampParsing.iso8601($0)?.0 }
         let skip = Int(request.parameter("pagination_token") ?? "") ?? 0
+        if skip > 0 {
+            let hold = state.withLock { state in
+                defer { state.holdNextPage = 0 }
+                return state.holdNextPage
+            }
+            if hold > 0 { Thread.sleep(forTimeInterval: hold) }
+        }
         let body = state.withLock { state -> [String: Any] in
             let matching = state.mentions.filter { tweet in
                 guard tweet.id > since else { return false }

@@ -257,3 +257,106 @@ final class LogLines: Sendable {
     func append(_ line: String) { lines.withLock { $0.append(line) } }
     var all: [String] { lines.withLock { $0 } }
 }
+
+/// The real daemon with a live X account against a stub API, killed with SIGKILL mid-backlog
+/// and between a post and its record.
+@Suite(.serialized) struct XAccountCommandTests {
+    let home: TemporaryDirectory
+    let binary: String
+    var socket: String { home.file("earshot.sock") }
+    var database: String { home.file("inbox.sqlite") }
+    var environment: [String: String] {
+        ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": database,
+         "EARSHOT_CONFIG": home.file("config.toml"), "EARSHOT_SOCKET": socket]
+    }
+
+    init() throws {
+        home = try TemporaryDirectory("earshot-x-cli")
+        binary = try BuiltProducts.executable("earshot")
+        let me = try #require(String(validatingCString: getpwuid(getuid()).pointee.pw_name))
+        var setup = environment
+        setup["EARSHOT_SOCKET"] = nil
+        let add = try runProcess(binary, ["responder", "add", me, "--name", "Me", "--initials", "ME", "--role", "supervisor",
+                                          "--availability", "offline"], environment: setup)
+        #expect(add.status == 0, "\(add.stderr)")
+    }
+
+    func configure(_ stub: XStub) throws {
+        try stub.oauth2Credentials.write(toFile: home.file("acme-x.json"), atomically: true, encoding: .utf8)
+        chmod(home.file("acme-x.json"), 0o600)
+        try """
+            [assignment]
+            routing = "manual"
+
+            [delivery]
+            undo_seconds = 0
+            retry_base_seconds = 1
+
+            [[account]]
+            name = "acme-x"
+            platform = "x"
+            url = "\(stub.baseURL)"
+            credentials_file = "\(home.file("acme-x.json"))"
+            poll_seconds = 5
+            monthly_read_budget = 10000
+            """.write(toFile: home.file("config.toml"), atomically: true, encoding: .utf8)
+    }
+
+    func startDaemon() throws -> Process {
+        try CLITest.startDaemon(binary, ["--tick", "0.2"], environment: environment, socket: socket)
+    }
+
+    func count(_ sql: String) throws -> Int { try CLITest.count(sql, in: database) }
+
+    @Test func aDaemonKilledMidBacklogResumesFromSinceIDWithNothingLostOrDoubled() throws {
+        let stub = XStub()
+        try stub.start()
+        defer { stub.stop() }
+        try configure(stub)
+        let first = stub.mention(from: "kim", text: "@AcmeSupport hello?")
+        let daemon = try startDaemon()
+        try CLITest.waitFor { try count("SELECT count(*) FROM account_cursor") == 1 }
+        // The walk's second page answers late; the daemon is killed while it waits.
+        stub.holdNextPage(5)
+        for index in 1...250 { stub.mention(from: "c\(index)", text: "@AcmeSupport order \(index) is late") }
+        try CLITest.waitFor { stub.requests.contains { $0.target.contains("pagination_token=") } }
+        kill(daemon.processIdentifier, SIGKILL)
+        daemon.waitUntilExit()
+        #expect(try count("SELECT count(*) FROM mention") == 1, "nothing of an unfinished walk is stored")
+        #expect(try DatabaseQueue(path: database).read { try String.fetchOne($0, sql: "SELECT cursor FROM account_cursor") } == first,
+                "since_id has not moved")
+
+        let second = try startDaemon()
+        defer { second.terminate(); second.waitUntilExit() }
+        try CLITest.waitFor { try count("SELECT count(*) FROM mention") == 251 }
+        #expect(try count("SELECT count(DISTINCT external_id) FROM mention") == 251)
+        let listed = try runProcess(binary, ["account", "list"], environment: environment).stdout
+        #expect(listed.contains("of 10000 posts read this month"), "\(listed)")
+    }
+
+    @Test func aReplyIsPostedOnceEvenWhenTheDaemonIsKilledBetweenThePostAndItsRecord() throws {
+        let stub = XStub()
+        try stub.start()
+        defer { stub.stop() }
+        try configure(stub)
+        let asked = stub.mention(from: "kim", text: "@AcmeSupport where is my order?")
+        let first = try startDaemon()
+        try CLITest.waitFor { try count("SELECT count(*) FROM mention") == 1 }
+        let conversation = try count("SELECT conversation_id FROM mention")
+        #expect(try runProcess(binary, ["claim", String(conversation)], environment: environment).status == 0)
+        stub.holdPostAnswers(30)
+        #expect(try runProcess(binary, ["reply", String(conversation), "it ships today"], environment: environment).status == 0)
+        try CLITest.waitFor { stub.posted.count == 1 }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        stub.holdPostAnswers(0)
+
+        let second = try startDaemon()
+        defer { second.terminate(); second.waitUntilExit() }
+        try CLITest.waitFor { try count("SELECT count(*) FROM reply WHERE state = 'sent'") == 1 }
+        let posts = stub.posted
+        #expect(posts.filter { !$0.refused }.count == 1, "one post on X")
+        #expect(posts.allSatisfy { $0.inReplyTo == asked })
+        #expect(try DatabaseQueue(path: database).read { try String.fetchOne($0, sql: "SELECT platform_id FROM reply") } == posts[0].id)
+    }
+}
