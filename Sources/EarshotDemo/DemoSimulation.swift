@@ -36,7 +36,8 @@ public final class DemoSimulation {
 
     /// What happened so far.
     public struct Counts: Equatable, Sendable {
-        /// Customer messages stored (follow-ups included), backlog included.
+        /// Customer messages (follow-ups included), backlog included: stored through ingest, or
+        /// posted on a live channel's platform for its connector to read.
         public var arrivals = 0
         /// Of those, customers writing again in an existing thread.
         public var followUps = 0
@@ -59,8 +60,12 @@ public final class DemoSimulation {
     public let service: InboxService
     public let options: Options
     /// Channels whose customers post on a live platform instead of being ingested here (the
-    /// demo's Mastodon stub): the account's connector reads them as it reads a real instance.
-    public var livePosting: [Platform: (DemoMention, Timestamp) -> Void] = [:]
+    /// demo's stubs): the account's connector reads them as it reads the real platform. The
+    /// closure posts and returns the platform's id for the post.
+    public var livePosting: [Platform: (DemoMention, Timestamp) -> String] = [:]
+    /// Live posts not yet read back by their connector: once stored, their conversation is
+    /// known, and teammates' answers and the customers' follow-ups can refer to them.
+    private var livePending: [(platform: Platform, id: String, mention: DemoMention)] = []
     public let teammates: [DemoTeammate]
     public private(set) var counts = Counts()
     /// When the simulation started, on the service's clock.
@@ -214,6 +219,7 @@ public final class DemoSimulation {
         while let (time, action) = schedule.popDue(at: demoNow) {
             perform(action, at: time)
         }
+        adoptLivePosts()
         do {
             if needsRouting { try route() }
             if now.milliseconds(since: lastTick) >= 1000 {
@@ -222,6 +228,16 @@ public final class DemoSimulation {
             }
         } catch {
             log("routing: \(error)")
+        }
+    }
+
+    /// Live posts their connector has stored: their conversations are the simulation's now.
+    private func adoptLivePosts() {
+        guard !livePending.isEmpty else { return }
+        livePending.removeAll { pending in
+            guard let stored = try? service.store.read({ try $0.mention(platform: pending.platform, externalID: pending.id) }) else { return false }
+            latest[stored.conversationID] = pending.mention
+            return true
         }
     }
 
@@ -267,8 +283,11 @@ public final class DemoSimulation {
     @discardableResult
     private func apply(_ mention: DemoMention, at time: Double) -> ConversationID? {
         if let post = livePosting[mention.channel.platform] {
-            post(mention, realTime(atDemo: time))
+            let id = post(mention, realTime(atDemo: time))
+            livePending.append((mention.channel.platform, id, mention))
             counts.livePosts += 1
+            counts.arrivals += 1
+            if mention.followUp != nil { counts.followUps += 1 }
             return nil
         }
         let line = mention.jsonLine(createdAt: realTime(atDemo: time))

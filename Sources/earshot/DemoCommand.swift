@@ -130,7 +130,7 @@ struct DemoCommand: ParsableCommand {
             stoppedAt = SystemClock().now()
         }
         deliverer.stop()
-        print(driver.reading { summary($0, seed: seed, workspace: workspace, end: stoppedAt) } + "\n" + live.summary)
+        print(driver.reading { summary($0, seed: seed, workspace: workspace, posted: live.repliesPosted, end: stoppedAt) } + "\n" + live.summary)
         for line in log.lines.prefix(10) { SafeOutput.error("earshot demo: \(line)") }
         if log.lines.count > 10 {
             FileHandle.standardError.write(Data("earshot demo: ... \(log.lines.count - 10) more\n".utf8))
@@ -164,7 +164,7 @@ struct DemoCommand: ParsableCommand {
         for problem in problems { SafeOutput.error("earshot: \(problem)") }
     }
 
-    private func summary(_ simulation: DemoSimulation, seed: UInt64, workspace: DemoWorkspace, end: Timestamp) -> String {
+    private func summary(_ simulation: DemoSimulation, seed: UInt64, workspace: DemoWorkspace, posted: Int, end: Timestamp) -> String {
         let counts = simulation.counts
         let seconds = Double(end.milliseconds(since: simulation.realStart)) / 1000
         var lines = [
@@ -175,7 +175,7 @@ struct DemoCommand: ParsableCommand {
         if replay != nil {
             lines.append("replies: \(counts.brandReplies) brand replies from the export, \(workspace.sentCount) sent from the inbox")
         } else {
-            lines.append("replies: \(counts.teammateReplies) by teammates, \(workspace.sentCount) sent (all authors), \(counts.notes) note\(counts.notes == 1 ? "" : "s")")
+            lines.append("replies: \(counts.teammateReplies) by teammates, \(workspace.sentCount + posted) sent (all authors), \(counts.notes) note\(counts.notes == 1 ? "" : "s")")
             lines.append("resolved: \(counts.resolved) by teammates, \(counts.claims) claimed from the queue")
         }
         if counts.rejected > 0 { lines.append("not stored: \(counts.rejected) (see the messages below)") }

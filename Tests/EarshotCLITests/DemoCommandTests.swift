@@ -72,8 +72,21 @@ import Testing
             WHERE channel.platform = 'bluesky' AND reply.state = 'sent' AND reply.platform_url LIKE 'https://bsky.app/profile/%'
             """, in: database) == blueskyReplies)
 
-        // The database holds what the summary says; teammates' replies were delivered and signed.
-        #expect(try count("SELECT count(*) FROM mention", in: database) == arrivals + mastodonPosts + blueskyPosts)
+        // And X customers on the demo's own X API.
+        let xPosts = try #require(number(after: "\nx: ", in: result.stdout), "\(result.stdout)")
+        let xReplies = try #require(number(after: "demo's X API, ", in: result.stdout), "\(result.stdout)")
+        #expect(xPosts > 0, "\(result.stdout)")
+        #expect(try count("SELECT count(*) FROM mention WHERE platform = 'x'", in: database) == xPosts)
+        #expect(try count("""
+            SELECT count(*) FROM reply JOIN conversation ON conversation.id = reply.conversation_id
+            JOIN channel ON channel.id = conversation.channel_id
+            WHERE channel.platform = 'x' AND reply.state = 'sent' AND reply.platform_url LIKE 'https://x.com/AcmeSupport/status/%'
+            """, in: database) == xReplies)
+
+        // The database holds what the summary says (every channel is live, so every arrival went
+        // through a connector); teammates' replies were delivered and signed.
+        #expect(arrivals == mastodonPosts + blueskyPosts + xPosts)
+        #expect(try count("SELECT count(*) FROM mention", in: database) == arrivals)
         let teammates = "SELECT id FROM responder WHERE login IN ('dana', 'kenji', 'lucia', 'sam')"
         #expect(try count("SELECT count(*) FROM (\(teammates))", in: database) == 4)
         #expect(try count("SELECT count(*) FROM reply WHERE author_id IN (\(teammates))", in: database) == replies)
