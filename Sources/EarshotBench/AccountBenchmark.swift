@@ -30,6 +30,8 @@ struct AccountBenchmark {
         print(Self.line("accounts: mention to queue, polling every 5 s", polled, goal: "p99 <= poll_seconds", baseline: baseline.get, baselineName: "a bare GET of a notifications page"))
         let sky = try measureBluesky(count: max(10, mentions / 4), spacing: 0.5, http: http)
         print(Self.line("accounts: Bluesky mention to queue, polling every 5 s", sky, goal: "p99 <= poll_seconds", baseline: baseline.get, baselineName: "a bare GET of a notifications page"))
+        let bird = try measureX(count: max(10, mentions / 4), spacing: 0.5, http: http)
+        print(Self.line("accounts: X mention to queue, polling every 5 s", bird, goal: "p99 <= poll_seconds", baseline: baseline.get, baselineName: "a bare GET of a notifications page"))
         let posted = try measurePosts(count: max(10, mentions / 2), http: http)
         print(Self.line("accounts: reply posted after its undo window", posted, goal: "", baseline: baseline.post, baselineName: "a bare POST of a status"))
     }
@@ -69,6 +71,16 @@ struct AccountBenchmark {
         live.waitUntilReading()
         return try Self.timeArrivals(in: live.store, platform: .bluesky, count: count, spacing: spacing) { index in
             live.stub.mention(from: "k\(index).bsky.social", text: "@acme.bsky.social where is order \(index)?")
+        }
+    }
+
+    /// And on X, polled too (a minute apart by default; 5 s here).
+    private func measureX(count: Int, spacing: Double, http: PlatformHTTP) throws -> [Double] {
+        let live = try LiveX(http: http)
+        defer { live.stop() }
+        live.waitUntilReading()
+        return try Self.timeArrivals(in: live.store, platform: .x, count: count, spacing: spacing) { index in
+            live.stub.mention(from: "k\(index)", text: "@AcmeSupport where is order \(index)?")
         }
     }
 
@@ -182,7 +194,7 @@ private final class LiveAccount: Sendable {
         self.service = service
         let base = try stub.start()
         let tokenFile = directory + "/token"
-        FileManager.default.createFile(atPath: tokenFile, contents: Data(stub.token.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(stub.token.utf8), attributes: [.posixPermissions: 0o600])
         var settings = AccountSettings(name: "bench", platform: .mastodon, url: base, tokenFile: tokenFile)
         settings.streaming = streaming
         settings.pollSeconds = 5
@@ -236,12 +248,55 @@ private final class LiveBluesky: Sendable {
         service = InboxService(store: store, clock: SystemClock(), policy: { var p = AssignmentPolicy(); p.routing = .manual; return p }())
         let base = try stub.start()
         let passwordFile = directory + "/password"
-        FileManager.default.createFile(atPath: passwordFile, contents: Data(stub.password.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: passwordFile, contents: Data(stub.password.utf8), attributes: [.posixPermissions: 0o600])
         var settings = AccountSettings(name: "bench-bluesky", platform: .bluesky, url: base, tokenFile: passwordFile)
         settings.handle = stub.handle
         settings.streaming = false
         settings.pollSeconds = 5
         let account = BlueskyAccount(settings: settings, service: service, http: http, log: { _ in }) { _, _ in }
+        group = ServiceGroup(services: [account], logger: Logger(label: "bench"))
+        let (group, finished) = (group, finished)
+        Task {
+            try? await group.run()
+            finished.signal()
+        }
+    }
+
+    func waitUntilReading() {
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline, service.accounts.all().first?.state != .polling { Thread.sleep(forTimeInterval: 0.01) }
+    }
+
+    func stop() {
+        let group = group
+        Task { await group.triggerGracefulShutdown() }
+        _ = finished.wait(timeout: .now() + 10)
+        stub.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// An inbox with one live X account on a fresh stub API.
+private final class LiveX: Sendable {
+    let stub = XStub()
+    let store: SQLiteInboxStore
+    let service: InboxService
+    let directory: String
+    private let group: ServiceGroup
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(http: PlatformHTTP) throws {
+        directory = NSTemporaryDirectory() + "earshot-x-bench-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        store = try SQLiteInboxStore(path: directory + "/bench.sqlite")
+        service = InboxService(store: store, clock: SystemClock(), policy: { var p = AssignmentPolicy(); p.routing = .manual; return p }())
+        let base = try stub.start()
+        let file = directory + "/x.json"
+        _ = FileManager.default.createFile(atPath: file, contents: Data(stub.oauth2Credentials.utf8), attributes: [.posixPermissions: 0o600])
+        var settings = AccountSettings(name: "bench-x", platform: .x, url: base, tokenFile: file)
+        settings.streaming = false
+        settings.pollSeconds = 5
+        let account = XAccount(settings: settings, service: service, http: http, log: { _ in }) { _, _ in }
         group = ServiceGroup(services: [account], logger: Logger(label: "bench"))
         let (group, finished) = (group, finished)
         Task {
