@@ -1,5 +1,6 @@
 import EarshotCore
 import EarshotIngest
+import EarshotService
 import EarshotStore
 
 /// Stores what a live account read: the mentions of one page and the account's cursor in one
@@ -16,6 +17,14 @@ actor MentionIntake {
         applier.sla = sla
         self.applier = applier
         self.afterStoring = afterStoring
+    }
+
+    /// The intake of a live account of `service`: routes what it stores unless routing is manual.
+    static func routing(into service: InboxService) -> MentionIntake {
+        let routes = service.policy.routing != .manual
+        return MentionIntake(store: service.store, clock: service.clock, sla: service.sla) {
+            if routes { _ = try? service.route() }
+        }
     }
 
     /// What a page came to.

@@ -51,6 +51,21 @@ import Testing
         #expect(problem("[[account]]\nname = \"b\"\nplatform = \"bluesky\"\npassword_file = \"/p\"") == "config.toml:1: [[account]] 1: handle is missing (a string)")
     }
 
+    @Test func anXAccountReadsAMinuteApartWithinItsBudget() throws {
+        let config = try load("""
+            [[account]]
+            name = "acme-x"
+            platform = "x"
+            credentials_file = "/etc/earshot/acme-x.json"
+            monthly_read_budget = 10000
+            """)
+        let account = try #require(config.accounts.first)
+        #expect(account.url == "https://api.x.com" && account.pollSeconds == 60 && account.monthlyReadBudget == 10000)
+        #expect(account.secretKey == "credentials_file" && !account.streaming)
+        #expect(problem("[[account]]\nname = \"x\"\nplatform = \"x\"\ncredentials_file = \"/c\"\nmonthly_read_budget = 0")
+            == "config.toml:1: [[account]] 1: monthly_read_budget must be a whole number of posts, 1 or more")
+    }
+
     @Test func mistakesSayWhatAndWhere() {
         let base = "[[account]]\nname = \"a\"\nplatform = \"mastodon\"\ntoken_file = \"/t\"\n"
         #expect(problem(base + "url = \"http://mastodon.social\"")
@@ -59,7 +74,7 @@ import Testing
         #expect(problem(base + "url = \"https://m.example\"\npoll_seconds = 1") == "config.toml:1: [[account]] 1: poll_seconds must be a whole number of seconds, 5 or more")
         #expect(problem(base + "url = \"https://m.example\"\ncolour = \"red\"")?.contains("unknown key colour") == true)
         #expect(problem("[[account]]\nname = \"a\"\nplatform = \"myspace\"\nurl = \"https://m.example\"\ntoken_file = \"/t\"")
-            == "config.toml:1: [[account]] 1: platform \"myspace\" cannot be a live account yet; use mastodon, bluesky")
+            == "config.toml:1: [[account]] 1: platform \"myspace\" cannot be a live account yet; use mastodon, bluesky, x")
         let twice = base + "url = \"https://m.example\"\n" + "\n" + base + "url = \"https://m.example\"\n"
         #expect(problem(twice) == "config.toml:7: [[account]] 2: name \"a\" is used by another account")
         #expect(problem("[account]\nname = \"a\"") == "config.toml:1: account must be written as [[account]] tables, one per account")

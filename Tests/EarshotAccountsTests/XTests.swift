@@ -11,7 +11,9 @@ import ServiceLifecycle
 import Testing
 
 /// A real inbox with one live X account pointed at an X API stub on 127.0.0.1.
-final class XFixture: Sendable {
+final class XFixture: LiveInbox {
+    let platform = Platform.x
+    let accountName = "acme-x"
     let directory: TemporaryDirectory
     let store: SQLiteInboxStore
     let service: InboxService
@@ -24,15 +26,7 @@ final class XFixture: Sendable {
     init(oauth1: Bool = false, budget: Int? = nil, requestTimeout: Int64 = 5) throws {
         self.requestTimeout = requestTimeout
         directory = try TemporaryDirectory("earshot-x")
-        store = try SQLiteInboxStore(path: directory.file("inbox.sqlite"))
-        var service = InboxService(store: store, clock: SystemClock())
-        service.policy.routing = .manual
-        service.delivery.undoSeconds = 0
-        service.delivery.retryBaseSeconds = 1
-        try service.addResponder(
-            NewResponder(login: "dana", displayName: "Dana", initials: "DA", role: .supervisor, availability: .available, capacity: 50),
-            by: "admin")
-        self.service = service
+        (store, service) = try Self.inbox(at: directory.file("inbox.sqlite"))
         let base = try stub.start()
         let file = directory.file("acme-x.json")
         try (oauth1 ? stub.oauth1Credentials : stub.oauth2Credentials).write(toFile: file, atomically: true, encoding: .utf8)
@@ -50,58 +44,14 @@ final class XFixture: Sendable {
     deinit { stub.stop() }
 
     var log: [String] { logged.all }
-    var status: AccountStatus? { service.accounts.all().first }
-
     func run(_ body: @Sendable (XAccount) async throws -> Void) async throws {
-        try await withTaskExecutorPreference(AccountExecutor.shared) {
-            let http = PlatformHTTP(requestTimeout: .seconds(requestTimeout), streamSilence: .seconds(3))
-            let logged = logged
-            let deliverer = deliverer
-            let account = XAccount(settings: settings, service: service, http: http, log: { line in logged.append(line) }) {
-                account, channel in deliverer.register(account, platform: .x, channel: channel)
+        let (settings, logged, deliverer) = (settings, logged, deliverer)
+        try await runLive({ http in
+            XAccount(settings: settings, service: service, http: http, log: { line in logged.append(line) }) { account, channel in
+                deliverer.register(account, platform: .x, channel: channel)
             }
-            deliverer.start()
-            let group = ServiceGroup(services: [account], logger: Logger(label: "test"))
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                do {
-                    try await body(account)
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    await deliverer.stopAndWait()
-                    throw error
-                }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-            }
-            await deliverer.stopAndWait()
-            await http.shutdown()
-        }
+        }, body)
     }
-
-    func eventually(_ seconds: Double = 15, _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return try condition()
-    }
-
-    func mentionRows() throws -> [String] {
-        try DatabaseQueue(path: store.path).read { db in try String.fetchAll(db, sql: "SELECT external_id FROM mention ORDER BY id") }
-    }
-
-    func cursor() throws -> String? { try store.read { try $0.accountCursor("acme-x") } }
-
-    func reply(to id: String, _ text: String) async throws -> Reply {
-        #expect(try await eventually { try mentionRows().contains(id) })
-        let mention = try #require(try store.read { try $0.mention(platform: .x, externalID: id) })
-        _ = try service.claim(mention.conversationID, by: "dana")
-        return try service.sendReply(mention.conversationID, text: text, basedOn: nil, confirmed: true, by: "dana")
-    }
-
-    func reply(_ id: ReplyID) throws -> Reply { try service.reply(id, by: "dana") }
 }
 
 @Suite(.serialized) struct XTests {

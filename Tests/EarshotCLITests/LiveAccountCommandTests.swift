@@ -5,12 +5,11 @@ import GRDB
 import Synchronization
 import Testing
 
-/// The real daemon with a live Mastodon account pointed at a stub on loopback: killed with
-/// SIGKILL mid-page and mid-post, and a rejected token as `earshot account list` shows it.
-@Suite(.serialized) struct LiveAccountCommandTests {
+/// A home for the real daemon with one live account: its own database, config and socket,
+/// and this Unix user as a supervisor.
+struct LiveDaemonHome {
     let home: TemporaryDirectory
     let binary: String
-    let me: String
     var socket: String { home.file("earshot.sock") }
     var database: String { home.file("inbox.sqlite") }
     var environment: [String: String] {
@@ -18,10 +17,10 @@ import Testing
          "EARSHOT_CONFIG": home.file("config.toml"), "EARSHOT_SOCKET": socket]
     }
 
-    init() throws {
-        home = try TemporaryDirectory("earshot-live-cli")
+    init(_ prefix: String) throws {
+        home = try TemporaryDirectory(prefix)
         binary = try BuiltProducts.executable("earshot")
-        me = try #require(String(validatingCString: getpwuid(getuid()).pointee.pw_name))
+        let me = try #require(String(validatingCString: getpwuid(getuid()).pointee.pw_name))
         var setup = environment
         setup["EARSHOT_SOCKET"] = nil
         let add = try runProcess(binary, ["responder", "add", me, "--name", "Me", "--initials", "ME", "--role", "supervisor",
@@ -29,9 +28,10 @@ import Testing
         #expect(add.status == 0, "\(add.stderr)")
     }
 
-    func configure(_ stub: MastodonStub, token: String = "stub-token", streaming: Bool = false) throws {
-        try token.write(toFile: home.file("acme.token"), atomically: true, encoding: .utf8)
-        chmod(home.file("acme.token"), 0o600)
+    /// Writes a secret file (mode 0600) and a config with manual routing, no undo window and `account`.
+    func configure(secret name: String, _ value: String, account: String) throws {
+        try value.write(toFile: home.file(name), atomically: true, encoding: .utf8)
+        chmod(home.file(name), 0o600)
         try """
             [assignment]
             routing = "manual"
@@ -41,12 +41,7 @@ import Testing
             retry_base_seconds = 1
 
             [[account]]
-            name = "acme-mastodon"
-            platform = "mastodon"
-            url = "\(stub.baseURL)"
-            token_file = "\(home.file("acme.token"))"
-            streaming = \(streaming)
-            poll_seconds = 5
+            \(account)
             """.write(toFile: home.file("config.toml"), atomically: true, encoding: .utf8)
     }
 
@@ -55,6 +50,35 @@ import Testing
     }
 
     func count(_ sql: String) throws -> Int { try CLITest.count(sql, in: database) }
+
+    func run(_ arguments: [String]) throws -> ProcessResult { try runProcess(binary, arguments, environment: environment) }
+}
+
+/// The real daemon with a live Mastodon account pointed at a stub on loopback: killed with
+/// SIGKILL mid-page and mid-post, and a rejected token as `earshot account list` shows it.
+@Suite(.serialized) struct LiveAccountCommandTests {
+    let live: LiveDaemonHome
+    var binary: String { live.binary }
+    var environment: [String: String] { live.environment }
+    var database: String { live.database }
+    var home: TemporaryDirectory { live.home }
+
+    init() throws { live = try LiveDaemonHome("earshot-live-cli") }
+
+    func configure(_ stub: MastodonStub, token: String = "stub-token", streaming: Bool = false) throws {
+        try live.configure(secret: "acme.token", token, account: """
+            name = "acme-mastodon"
+            platform = "mastodon"
+            url = "\(stub.baseURL)"
+            token_file = "\(home.file("acme.token"))"
+            streaming = \(streaming)
+            poll_seconds = 5
+            """)
+    }
+
+    func startDaemon() throws -> Process { try live.startDaemon() }
+
+    func count(_ sql: String) throws -> Int { try live.count(sql) }
 
     @Test func aDaemonKilledMidPageResumesFromItsCursorWithNothingLostOrDoubled() throws {
         let stub = MastodonStub()
@@ -145,52 +169,28 @@ import Testing
 /// The real daemon with a live Bluesky account against a stub PDS, killed with SIGKILL mid-backlog
 /// and between a post and its record.
 @Suite(.serialized) struct BlueskyAccountCommandTests {
-    let home: TemporaryDirectory
-    let binary: String
-    var socket: String { home.file("earshot.sock") }
-    var database: String { home.file("inbox.sqlite") }
-    var environment: [String: String] {
-        ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": database,
-         "EARSHOT_CONFIG": home.file("config.toml"), "EARSHOT_SOCKET": socket]
-    }
+    let live: LiveDaemonHome
+    var binary: String { live.binary }
+    var environment: [String: String] { live.environment }
+    var database: String { live.database }
+    var home: TemporaryDirectory { live.home }
 
-    init() throws {
-        home = try TemporaryDirectory("earshot-bluesky-cli")
-        binary = try BuiltProducts.executable("earshot")
-        let me = try #require(String(validatingCString: getpwuid(getuid()).pointee.pw_name))
-        var setup = environment
-        setup["EARSHOT_SOCKET"] = nil
-        let add = try runProcess(binary, ["responder", "add", me, "--name", "Me", "--initials", "ME", "--role", "supervisor",
-                                          "--availability", "offline"], environment: setup)
-        #expect(add.status == 0, "\(add.stderr)")
-    }
+    init() throws { live = try LiveDaemonHome("earshot-bluesky-cli") }
 
     func configure(_ stub: BlueskyStub) throws {
-        try stub.password.write(toFile: home.file("acme.password"), atomically: true, encoding: .utf8)
-        chmod(home.file("acme.password"), 0o600)
-        try """
-            [assignment]
-            routing = "manual"
-
-            [delivery]
-            undo_seconds = 0
-            retry_base_seconds = 1
-
-            [[account]]
+        try live.configure(secret: "acme.password", stub.password, account: """
             name = "acme-bluesky"
             platform = "bluesky"
             url = "\(stub.baseURL)"
             handle = "\(stub.handle)"
             password_file = "\(home.file("acme.password"))"
             poll_seconds = 5
-            """.write(toFile: home.file("config.toml"), atomically: true, encoding: .utf8)
+            """)
     }
 
-    func startDaemon() throws -> Process {
-        try CLITest.startDaemon(binary, ["--tick", "0.2"], environment: environment, socket: socket)
-    }
+    func startDaemon() throws -> Process { try live.startDaemon() }
 
-    func count(_ sql: String) throws -> Int { try CLITest.count(sql, in: database) }
+    func count(_ sql: String) throws -> Int { try live.count(sql) }
 
     @Test func aDaemonKilledMidBacklogLosesAndDoublesNothingAndLogsInOnce() throws {
         let stub = BlueskyStub()
@@ -261,52 +261,28 @@ final class LogLines: Sendable {
 /// The real daemon with a live X account against a stub API, killed with SIGKILL mid-backlog
 /// and between a post and its record.
 @Suite(.serialized) struct XAccountCommandTests {
-    let home: TemporaryDirectory
-    let binary: String
-    var socket: String { home.file("earshot.sock") }
-    var database: String { home.file("inbox.sqlite") }
-    var environment: [String: String] {
-        ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": database,
-         "EARSHOT_CONFIG": home.file("config.toml"), "EARSHOT_SOCKET": socket]
-    }
+    let live: LiveDaemonHome
+    var binary: String { live.binary }
+    var environment: [String: String] { live.environment }
+    var database: String { live.database }
+    var home: TemporaryDirectory { live.home }
 
-    init() throws {
-        home = try TemporaryDirectory("earshot-x-cli")
-        binary = try BuiltProducts.executable("earshot")
-        let me = try #require(String(validatingCString: getpwuid(getuid()).pointee.pw_name))
-        var setup = environment
-        setup["EARSHOT_SOCKET"] = nil
-        let add = try runProcess(binary, ["responder", "add", me, "--name", "Me", "--initials", "ME", "--role", "supervisor",
-                                          "--availability", "offline"], environment: setup)
-        #expect(add.status == 0, "\(add.stderr)")
-    }
+    init() throws { live = try LiveDaemonHome("earshot-x-cli") }
 
     func configure(_ stub: XStub) throws {
-        try stub.oauth2Credentials.write(toFile: home.file("acme-x.json"), atomically: true, encoding: .utf8)
-        chmod(home.file("acme-x.json"), 0o600)
-        try """
-            [assignment]
-            routing = "manual"
-
-            [delivery]
-            undo_seconds = 0
-            retry_base_seconds = 1
-
-            [[account]]
+        try live.configure(secret: "acme-x.json", stub.oauth2Credentials, account: """
             name = "acme-x"
             platform = "x"
             url = "\(stub.baseURL)"
             credentials_file = "\(home.file("acme-x.json"))"
             poll_seconds = 5
             monthly_read_budget = 10000
-            """.write(toFile: home.file("config.toml"), atomically: true, encoding: .utf8)
+            """)
     }
 
-    func startDaemon() throws -> Process {
-        try CLITest.startDaemon(binary, ["--tick", "0.2"], environment: environment, socket: socket)
-    }
+    func startDaemon() throws -> Process { try live.startDaemon() }
 
-    func count(_ sql: String) throws -> Int { try CLITest.count(sql, in: database) }
+    func count(_ sql: String) throws -> Int { try live.count(sql) }
 
     @Test func aDaemonKilledMidBacklogResumesFromSinceIDWithNothingLostOrDoubled() throws {
         let stub = XStub()

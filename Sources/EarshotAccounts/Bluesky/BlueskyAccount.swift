@@ -30,10 +30,7 @@ public final class BlueskyAccount: Service, ReplyPoster {
         runtime = AccountRuntime(settings: settings, board: service.accounts, log: log, note: note)
         api = BlueskyAPI(base: settings.url, http: http)
         self.onChannel = onChannel
-        let routes = service.policy.routing != .manual
-        intake = MentionIntake(store: service.store, clock: service.clock, sla: service.sla) {
-            if routes { _ = try? service.route() }
-        }
+        intake = .routing(into: service)
     }
 
     public func run() async throws {

@@ -39,10 +39,7 @@ public final class MastodonAccount: Service, ReplyPoster {
         runtime = AccountRuntime(settings: settings, board: service.accounts, log: log, note: note)
         self.http = http
         self.onChannel = onChannel
-        let routes = service.policy.routing != .manual
-        intake = MentionIntake(store: service.store, clock: service.clock, sla: service.sla) {
-            if routes { _ = try? service.route() }
-        }
+        intake = .routing(into: service)
     }
 
     // MARK: - The service
