@@ -232,29 +232,23 @@ private final class LiveAccount: Sendable {
     }
 }
 
-/// An inbox with one live Bluesky account on a fresh stub PDS.
-private final class LiveBluesky: Sendable {
-    let stub = BlueskyStub()
+/// An inbox of its own in a temporary folder, with one live account running as the daemon runs it.
+private final class LiveInboxRun: Sendable {
     let store: SQLiteInboxStore
     let service: InboxService
     let directory: String
     private let group: ServiceGroup
     private let finished = DispatchSemaphore(value: 0)
 
-    init(http: PlatformHTTP) throws {
-        directory = NSTemporaryDirectory() + "earshot-bluesky-bench-\(getpid())-\(UUID().uuidString.prefix(8))"
+    /// `account` builds the account from the inbox's service and a secret file written with `secret`.
+    init(_ name: String, secret: String, account: (InboxService, String) -> any Service) throws {
+        directory = NSTemporaryDirectory() + "earshot-\(name)-bench-\(getpid())-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         store = try SQLiteInboxStore(path: directory + "/bench.sqlite")
         service = InboxService(store: store, clock: SystemClock(), policy: { var p = AssignmentPolicy(); p.routing = .manual; return p }())
-        let base = try stub.start()
-        let passwordFile = directory + "/password"
-        _ = FileManager.default.createFile(atPath: passwordFile, contents: Data(stub.password.utf8), attributes: [.posixPermissions: 0o600])
-        var settings = AccountSettings(name: "bench-bluesky", platform: .bluesky, url: base, tokenFile: passwordFile)
-        settings.handle = stub.handle
-        settings.streaming = false
-        settings.pollSeconds = 5
-        let account = BlueskyAccount(settings: settings, service: service, http: http, log: { _ in }) { _, _ in }
-        group = ServiceGroup(services: [account], logger: Logger(label: "bench"))
+        let file = directory + "/secret"
+        _ = FileManager.default.createFile(atPath: file, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        group = ServiceGroup(services: [account(service, file)], logger: Logger(label: "bench"))
         let (group, finished) = (group, finished)
         Task {
             try? await group.run()
@@ -271,50 +265,53 @@ private final class LiveBluesky: Sendable {
         let group = group
         Task { await group.triggerGracefulShutdown() }
         _ = finished.wait(timeout: .now() + 10)
-        stub.stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
 
-/// An inbox with one live X account on a fresh stub API.
-private final class LiveX: Sendable {
-    let stub = XStub()
-    let store: SQLiteInboxStore
-    let service: InboxService
-    let directory: String
-    private let group: ServiceGroup
-    private let finished = DispatchSemaphore(value: 0)
+/// A live Bluesky account on a fresh stub PDS.
+private final class LiveBluesky: Sendable {
+    let stub = BlueskyStub()
+    let run: LiveInboxRun
+    var store: SQLiteInboxStore { run.store }
 
     init(http: PlatformHTTP) throws {
-        directory = NSTemporaryDirectory() + "earshot-x-bench-\(getpid())-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        store = try SQLiteInboxStore(path: directory + "/bench.sqlite")
-        service = InboxService(store: store, clock: SystemClock(), policy: { var p = AssignmentPolicy(); p.routing = .manual; return p }())
-        let base = try stub.start()
-        let file = directory + "/x.json"
-        _ = FileManager.default.createFile(atPath: file, contents: Data(stub.oauth2Credentials.utf8), attributes: [.posixPermissions: 0o600])
-        var settings = AccountSettings(name: "bench-x", platform: .x, url: base, tokenFile: file)
-        settings.streaming = false
-        settings.pollSeconds = 5
-        let account = XAccount(settings: settings, service: service, http: http, log: { _ in }) { _, _ in }
-        group = ServiceGroup(services: [account], logger: Logger(label: "bench"))
-        let (group, finished) = (group, finished)
-        Task {
-            try? await group.run()
-            finished.signal()
+        let (stub, base) = (stub, try stub.start())
+        run = try LiveInboxRun("bluesky", secret: stub.password) { service, file in
+            var settings = AccountSettings(name: "bench-bluesky", platform: .bluesky, url: base, tokenFile: file)
+            settings.handle = stub.handle
+            settings.streaming = false
+            settings.pollSeconds = 5
+            return BlueskyAccount(settings: settings, service: service, http: http, log: { _ in }) { _, _ in }
         }
     }
 
-    func waitUntilReading() {
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline, service.accounts.all().first?.state != .polling { Thread.sleep(forTimeInterval: 0.01) }
+    func waitUntilReading() { run.waitUntilReading() }
+    func stop() {
+        run.stop()
+        stub.stop()
+    }
+}
+
+/// A live X account on a fresh stub API.
+private final class LiveX: Sendable {
+    let stub = XStub()
+    let run: LiveInboxRun
+    var store: SQLiteInboxStore { run.store }
+
+    init(http: PlatformHTTP) throws {
+        let base = try stub.start()
+        run = try LiveInboxRun("x", secret: stub.oauth2Credentials) { service, file in
+            var settings = AccountSettings(name: "bench-x", platform: .x, url: base, tokenFile: file)
+            settings.streaming = false
+            settings.pollSeconds = 5
+            return XAccount(settings: settings, service: service, http: http, log: { _ in }) { _, _ in }
+        }
     }
 
+    func waitUntilReading() { run.waitUntilReading() }
     func stop() {
-        let group = group
-        Task { await group.triggerGracefulShutdown() }
-        _ = finished.wait(timeout: .now() + 10)
+        run.stop()
         stub.stop()
-        try? FileManager.default.removeItem(atPath: directory)
     }
 }

@@ -48,8 +48,7 @@ public final class BlueskyStub: Sendable {
         var nextToken = 0
         var nextPost = 0
         var holdPostAnswers = 0.0
-        var rateRemaining: Int?
-        var rateReset = Date()
+        var rate = StubRateWindow()
         /// Called after a page of notifications is served (tests add mentions between pages).
         var afterPage: (@Sendable (Int) -> Void)?
         var pagesServed = 0
@@ -129,10 +128,7 @@ public final class BlueskyStub: Sendable {
 
     /// After `requests` more requests, 429 until `resetAfter` seconds have passed.
     public func limitRate(after requests: Int, resetAfter: Double) {
-        state.withLock { state in
-            state.rateRemaining = requests
-            state.rateReset = Date().addingTimeInterval(resetAfter)
-        }
+        state.withLock { $0.rate.limit(after: requests, resetAfter: resetAfter) }
     }
 
     /// Called with the page number after each page of notifications is served.
@@ -212,19 +208,7 @@ public final class BlueskyStub: Sendable {
     }
 
     private func rateLimit() -> StubResponse? {
-        let limited = state.withLock { state -> Bool in
-            guard let remaining = state.rateRemaining else { return false }
-            if Date() >= state.rateReset {
-                state.rateRemaining = nil
-                return false
-            }
-            if remaining > 0 {
-                state.rateRemaining = remaining - 1
-                return false
-            }
-            return true
-        }
-        return limited ? respond(429, ["error": "RateLimitExceeded", "message": "Rate Limit Exceeded"]) : nil
+        state.withLock { $0.rate.refuses() } ? respond(429, ["error": "RateLimitExceeded", "message": "Rate Limit Exceeded"]) : nil
     }
 
     private func notifications(_ request: StubRequest) -> StubResponse {
@@ -292,7 +276,7 @@ public final class BlueskyStub: Sendable {
     }
 
     private func respond(_ status: Int, _ body: Any) -> StubResponse {
-        let (remaining, reset) = state.withLock { ($0.rateRemaining ?? 2999, $0.rateReset) }
+        let (remaining, reset) = state.withLock { ($0.rate.remaining ?? 2999, $0.rate.reset) }
         let headers: [(String, String)] = [
             ("content-type", "application/json; charset=utf-8"), ("ratelimit-limit", "3000"),
             ("ratelimit-remaining", String(remaining)), ("ratelimit-reset", String(Int(reset.timeIntervalSince1970.rounded(.up)))),

@@ -45,8 +45,7 @@ public final class XStub: Sendable {
         var holdPostAnswers = 0.0
         /// Seconds the next page asked for with a `pagination_token` is held (a client killed meanwhile).
         var holdNextPage = 0.0
-        var rateRemaining: Int?
-        var rateReset = Date()
+        var rate = StubRateWindow()
     }
 
     public let userID = "1072250532645998596"
@@ -96,10 +95,7 @@ public final class XStub: Sendable {
     public func holdNextPage(_ seconds: Double) { state.withLock { $0.holdNextPage = seconds } }
 
     public func limitRate(after requests: Int, resetAfter: Double) {
-        state.withLock { state in
-            state.rateRemaining = requests
-            state.rateReset = Date().addingTimeInterval(resetAfter)
-        }
+        state.withLock { $0.rate.limit(after: requests, resetAfter: resetAfter) }
     }
 
     public var posted: [Posted] { state.withLock { $0.posted } }
@@ -165,19 +161,7 @@ public final class XStub: Sendable {
     }
 
     private func rateLimit() -> StubResponse? {
-        let limited = state.withLock { state -> Bool in
-            guard let remaining = state.rateRemaining else { return false }
-            if Date() >= state.rateReset {
-                state.rateRemaining = nil
-                return false
-            }
-            if remaining > 0 {
-                state.rateRemaining = remaining - 1
-                return false
-            }
-            return true
-        }
-        return limited ? respond(429, ["title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429]) : nil
+        state.withLock { $0.rate.refuses() } ? respond(429, ["title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429]) : nil
     }
 
     private func mentions(_ request: StubRequest) -> StubResponse {
@@ -250,7 +234,7 @@ public final class XStub: Sendable {
     }
 
     private func respond(_ status: Int, _ body: Any) -> StubResponse {
-        let (remaining, reset) = state.withLock { ($0.rateRemaining ?? 448, $0.rateReset) }
+        let (remaining, reset) = state.withLock { ($0.rate.remaining ?? 448, $0.rate.reset) }
         let headers: [(String, String)] = [
             ("content-type", "application/json; charset=utf-8"), ("api-version", "2.52"), ("x-rate-limit-limit", "450"),
             ("x-rate-limit-remaining", String(remaining)), ("x-rate-limit-reset", String(Int(reset.timeIntervalSince1970.rounded(.up)))),
