@@ -18,9 +18,11 @@ struct DemoCommand: ParsableCommand {
             Customers write to three channels (X, Mastodon, Bluesky) on a daily curve with bursts: questions, \
             complaints, thanks, reposts and scams, in English with some Spanish, Japanese and emoji, and some \
             write again. Four simulated teammates claim, answer, note and resolve at human speed. You are signed \
-            in as yourself, a supervisor with a capacity of 5, so routing gives you work too. Replies are \
-            "delivered" by earshot sample-deliver into a file. Nothing of your own configuration or database is \
-            used. See docs/demo.md.
+            in as yourself, a supervisor with a capacity of 5, so routing gives you work too. Each channel is \
+            live: the demo runs a Mastodon instance, a Bluesky PDS and the X API of its own on 127.0.0.1, and \
+            the real connectors read the customers' posts there and post the replies there (a replayed export \
+            is "delivered" by earshot sample-deliver into a file). Nothing of your own configuration or \
+            database is used. See docs/demo.md.
             """)
 
     @Option(help: ArgumentHelp("How many times faster than real time the simulated day runs.", valueName: "n"))

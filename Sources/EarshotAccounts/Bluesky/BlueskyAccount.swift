@@ -19,6 +19,7 @@ public final class BlueskyAccount: Service, ReplyPoster {
     let onChannel: @Sendable (BlueskyAccount, String) -> Void
     private let session = Mutex<BlueskySession?>(nil)
     private let password = Mutex<String?>(nil)
+    private let refreshing = AsyncLock()
 
     typealias Stopped = AccountRuntime.Stopped
     typealias Fault = AccountRuntime.Fault
@@ -99,31 +100,52 @@ public final class BlueskyAccount: Service, ReplyPoster {
 
     /// An authorised call; an expired access token (HTTP 400 `ExpiredToken`) is refreshed once
     /// with the refresh token and the call made again. A refresh that fails stops the account.
-    private func authorised(_ send: @escaping @Sendable (String) async throws -> PlatformResponse) async throws -> PlatformResponse {
+    /// `waitsOnLimit` false (posting): a 429 comes back as it is, for the outbox to try later,
+    /// instead of holding the deliverer's thread until the reset.
+    private func authorised(
+        waitsOnLimit: Bool = true, _ send: @escaping @Sendable (String) async throws -> PlatformResponse
+    ) async throws -> PlatformResponse {
         guard let current = session.withLock({ $0 }) else { throw Fault("no session yet") }
-        let response = try await call(authorised: true) { try await send(current.accessJwt) }
-        guard response.status == 400, BlueskyAPI.errorName(response) == "ExpiredToken" else { return response }
-        let refreshed = try await call(authorised: false) { try await self.api.refreshSession(refreshJwt: current.refreshJwt) }
-        guard refreshed.status == 200, let fresh = BlueskySession(refreshed.body) else {
-            try runtime.credentialRejected(
-                "the session could not be refreshed: \(BlueskyAPI.errorMessage(refreshed))",
-                fix: "check the app password in \(settings.tokenFile) and restart the daemon")
+        let response = try await call(authorised: true, waitsOnLimit: waitsOnLimit) { try await send(current.accessJwt) }
+        guard response.status == 400, ["ExpiredToken", "InvalidToken"].contains(BlueskyAPI.errorName(response)) else { return response }
+        let fresh = try await refreshed(from: current)
+        return try await call(authorised: true, waitsOnLimit: waitsOnLimit) { try await send(fresh.accessJwt) }
+    }
+
+    /// One refresh at a time: a caller whose session another already renewed takes the new one.
+    /// The platform's refusal of the refresh token (HTTP 400 or 401) stops the account; a 5xx or
+    /// no answer is a fault like any other (backed off, tried again).
+    private func refreshed(from stale: BlueskySession) async throws -> BlueskySession {
+        await refreshing.lock()
+        defer { Task { await refreshing.unlock() } }
+        if let now = session.withLock({ $0 }), now.accessJwt != stale.accessJwt { return now }
+        let answer = try await call(authorised: false) { try await self.api.refreshSession(refreshJwt: stale.refreshJwt) }
+        if answer.status == 200, let fresh = BlueskySession(answer.body) {
+            keep(fresh)
+            return fresh
         }
-        keep(fresh)
-        return try await call(authorised: true) { try await send(fresh.accessJwt) }
+        guard answer.status == 400 || answer.status == 401 else {
+            throw Fault("com.atproto.server.refreshSession: \(BlueskyAPI.errorMessage(answer))")
+        }
+        try runtime.credentialRejected(
+            "the session could not be refreshed: \(BlueskyAPI.errorMessage(answer))",
+            fix: "check the app password in \(settings.tokenFile) and restart the daemon")
     }
 
     /// One request after any rate-limit wait; a 429 waits for the reset and asks again.
-    private func call(authorised: Bool, _ send: () async throws -> PlatformResponse) async throws -> PlatformResponse {
+    private func call(authorised: Bool, waitsOnLimit: Bool = true, _ send: () async throws -> PlatformResponse) async throws -> PlatformResponse {
         while true {
-            try await runtime.waitForRateLimit()
+            if waitsOnLimit { try await runtime.waitForRateLimit() }
             let response = try await send()
             if let wait = BlueskyRateLimit.waitUntil(
                 status: response.status, remaining: response.header("RateLimit-Remaining"), reset: response.header("RateLimit-Reset"),
                 now: runtime.clock.now()) {
                 runtime.limit(until: wait, refused: response.status == 429)
             }
-            if response.status == 429 { continue }
+            if response.status == 429 {
+                if waitsOnLimit { continue }
+                return response
+            }
             if authorised, response.status == 401 {
                 try runtime.credentialRejected(BlueskyAPI.errorMessage(response), fix: "check the app password in \(settings.tokenFile) and restart the daemon")
             }
@@ -165,7 +187,7 @@ public final class BlueskyAccount: Service, ReplyPoster {
         var fresh: [[String: Any]] = []
         var newest: Mark?
         var cursor: String?
-        pages: for _ in 0..<100 {
+        pages: for pages in 0..<100 {
             let from = cursor
             let response = try await authorised { token in try await self.api.notifications(cursor: from, token: token) }
             guard response.status == 200,
@@ -189,6 +211,9 @@ public final class BlueskyAccount: Service, ReplyPoster {
             }
             guard let next = page["cursor"] as? String, !items.isEmpty else { break }
             cursor = next
+            if pages == 99 {
+                runtime.log("read back 100 pages (5,000 notifications) without reaching the last one read: older ones are not read")
+            }
         }
         guard let newest, newest != mark else { return }
         let document = (try? JSONSerialization.data(withJSONObject: ["notifications": Array(fresh.reversed())], options: [.sortedKeys])) ?? Data()
@@ -243,7 +268,7 @@ public final class BlueskyAccount: Service, ReplyPoster {
         let rkey = RecordKey.tid(for: request.idempotencyKey)
         let record = (try? JSONSerialization.data(withJSONObject: reply.record, options: [.sortedKeys])) ?? Data()
         do {
-            let response = try await authorised { token in
+            let response = try await authorised(waitsOnLimit: false) { token in
                 try await self.api.createPost(repo: me.did, rkey: rkey, record: record, token: token)
             }
             if response.status == 200, let uri = Self.uri(response.body) {

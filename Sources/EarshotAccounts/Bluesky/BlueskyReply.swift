@@ -86,9 +86,11 @@ struct BlueskyReply {
 
     /// The first occurrence of `needle` as a whole word, at byte offsets of `bytes`.
     static func byteRange(of needle: String, in bytes: [UInt8], from: Int = 0) -> Range<Int>? {
-        let target = Array(needle.utf8)
+        // ASCII letters compared without case (handles are case-insensitive); offsets stay the text's own.
+        let lower = { (byte: UInt8) in byte >= 65 && byte <= 90 ? byte + 32 : byte }
+        let target = Array(needle.utf8).map(lower)
         guard !target.isEmpty, bytes.count >= target.count, from <= bytes.count - target.count else { return nil }
-        for start in from...(bytes.count - target.count) where bytes[start..<(start + target.count)].elementsEqual(target) {
+        for start in from...(bytes.count - target.count) where bytes[start..<(start + target.count)].map(lower) == target {
             let before = start == 0 || isSpace(bytes[start - 1])
             let after = start + target.count
             let wordEnds = needle.hasPrefix("http") || after == bytes.count || isSpace(bytes[after])

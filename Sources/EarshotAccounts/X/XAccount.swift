@@ -108,6 +108,9 @@ public final class XAccount: Service, ReplyPoster {
             pages.append(response.body)
             guard let more = meta?["next_token"] as? String else { break }
             token = more
+            if pages.count == 100 {
+                runtime.log("read back 100 pages (10,000 posts) without reaching since_id: older mentions are not read")
+            }
         }
         countReads(read)
         guard let newest else { return }
@@ -136,9 +139,12 @@ public final class XAccount: Service, ReplyPoster {
 
     /// A signed request after any rate-limit wait; a 429 waits for its reset; a 401 renews an
     /// OAuth 2.0 token once (when it can) and asks again, else stops the account.
-    private func authorised(_ send: @escaping @Sendable (XCredentials) async throws -> PlatformResponse) async throws -> PlatformResponse {
+    /// `waitsOnLimit` false (posting): a 429 comes back as it is, for the outbox to try later.
+    private func authorised(
+        waitsOnLimit: Bool = true, _ send: @escaping @Sendable (XCredentials) async throws -> PlatformResponse
+    ) async throws -> PlatformResponse {
         guard let current = credentials.withLock({ $0 }) else { throw Stopped() }
-        let response = try await call { try await send(current) }
+        let response = try await call(waitsOnLimit: waitsOnLimit) { try await send(current) }
         guard response.status == 401 else { return response }
         guard case let .oauth2(_, refresh?, clientID?) = current else {
             try runtime.credentialRejected(XAPI.errorMessage(response), fix: "put new credentials in \(settings.tokenFile) and restart the daemon")
@@ -153,19 +159,19 @@ public final class XAccount: Service, ReplyPoster {
         let fresh = XCredentials.oauth2(access: access, refresh: (object["refresh_token"] as? String) ?? refresh, clientID: clientID)
         credentials.withLock { $0 = fresh }
         keepRenewed(fresh)
-        return try await call { try await send(fresh) }
+        return try await call(waitsOnLimit: waitsOnLimit) { try await send(fresh) }
     }
 
-    private func call(_ send: () async throws -> PlatformResponse) async throws -> PlatformResponse {
+    private func call(waitsOnLimit: Bool = true, _ send: () async throws -> PlatformResponse) async throws -> PlatformResponse {
         while true {
-            try await runtime.waitForRateLimit()
+            if waitsOnLimit { try await runtime.waitForRateLimit() }
             let response = try await send()
             if let wait = XRateLimit.waitUntil(
                 status: response.status, remaining: response.header("x-rate-limit-remaining"), reset: response.header("x-rate-limit-reset"),
                 now: runtime.clock.now()) {
                 runtime.limit(until: wait, refused: response.status == 429)
             }
-            if response.status == 429 { continue }
+            if response.status == 429 && waitsOnLimit { continue }
             return response
         }
     }
@@ -249,7 +255,7 @@ public final class XAccount: Service, ReplyPoster {
         let handle = "@" + request.customer
         let text = BlueskyReply.names(request.text, handle) ? request.text : handle + " " + request.text
         do {
-            let response = try await authorised { try await self.api.createTweet(text: text, inReplyTo: request.inReplyTo, $0) }
+            let response = try await authorised(waitsOnLimit: false) { try await self.api.createTweet(text: text, inReplyTo: request.inReplyTo, $0) }
             if response.status == 201 || response.status == 200,
                let data = ((try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any])?["data"] as? [String: Any],
                let id = data["id"] as? String {
