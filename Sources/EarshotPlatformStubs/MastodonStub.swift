@@ -82,7 +82,14 @@ public final class MastodonStub: Sendable {
     /// The instance's domain, as `/api/v2/instance` reports it (the part after `@` in handles).
     public let domain: String
 
-    public init(token: String = "stub-token", username: String = "acme", domain: String = "127.0.0.1", heartbeatSeconds: Double = 15) {
+    /// `configuration.statuses.max_characters` of `/api/v2/instance`.
+    public let maxCharacters: Int
+
+    public init(
+        token: String = "stub-token", username: String = "acme", domain: String = "127.0.0.1", heartbeatSeconds: Double = 15,
+        maxCharacters: Int = 500
+    ) {
+        self.maxCharacters = maxCharacters
         self.token = token
         self.username = username
         self.domain = domain
@@ -183,7 +190,7 @@ public final class MastodonStub: Sendable {
             return respond(200, [
                 "domain": domain, "title": "Earshot stub",
                 "configuration": ["urls": ["streaming": baseURL.replacingOccurrences(of: "http://", with: "ws://")],
-                                  "statuses": ["max_characters": 500]],
+                                  "statuses": ["max_characters": maxCharacters]],
             ])
         }
         guard request.headers["authorization"] == "Bearer \(token)" else {

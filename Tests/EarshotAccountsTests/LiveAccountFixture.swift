@@ -27,11 +27,14 @@ final class LiveAccountFixture: LiveInbox {
 
     let requestTimeout: Int64
 
-    init(streaming: Bool = true, pollSeconds: Int = 600, token: String = "stub-token", heartbeat: Double = 0.5, requestTimeout: Int64 = 5) throws {
+    init(
+        streaming: Bool = true, pollSeconds: Int = 600, token: String = "stub-token", heartbeat: Double = 0.5, requestTimeout: Int64 = 5,
+        maxCharacters: Int = 500
+    ) throws {
         self.requestTimeout = requestTimeout
         directory = try TemporaryDirectory("earshot-live")
         (store, service) = try Self.inbox(at: directory.file("inbox.sqlite"))
-        stub = MastodonStub(token: "stub-token", heartbeatSeconds: heartbeat)
+        stub = MastodonStub(token: "stub-token", heartbeatSeconds: heartbeat, maxCharacters: maxCharacters)
         let base = try stub.start()
         let tokenFile = directory.file("acme.token")
         try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)

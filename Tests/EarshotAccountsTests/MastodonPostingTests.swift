@@ -71,6 +71,17 @@ import Testing
         }
     }
 
+    @Test func aReplyLongerThanTheInstanceTakesFailsBeforeItIsPosted() async throws {
+        let fixture = try LiveAccountFixture(streaming: false, pollSeconds: 1, maxCharacters: 40)
+        let asked = fixture.stub.mention(from: "kim@social.example", text: "hello?")
+        try await fixture.run { _ async throws in
+            let reply = try await fixture.reply(to: asked, "thanks for writing, we are on it")
+            #expect(try await fixture.eventually { try fixture.reply(reply.id).state == .failed })
+            #expect(try fixture.reply(reply.id).lastError == "the reply is 56 characters; \(fixture.stub.baseURL) takes at most 40 in a post: shorten it")
+        }
+        #expect(fixture.stub.posted.isEmpty)
+    }
+
     @Test func aRateLimitedPostWaitsForTheResetWithoutUsingItsAttempts() async throws {
         let fixture = try LiveAccountFixture(streaming: false, pollSeconds: 1)
         let asked = fixture.stub.mention(from: "kim@social.example", text: "hello?")

@@ -115,6 +115,14 @@ final class XFixture: LiveInbox {
         }
     }
 
+    @Test func xWeighsCJKTwiceAndALink23() {
+        #expect(XWeightedLength.measure("hello") == 5)
+        #expect(XWeightedLength.measure("注文") == 4)
+        #expect(XWeightedLength.measure("see https://acme.example/a/very/long/path/indeed") == 4 + 23)
+        #expect(XWeightedLength.measure(String(repeating: "注", count: 140)) == 280)
+        #expect(XWeightedLength.measure("@kim " + String(repeating: "注", count: 140)) == 285)
+    }
+
     @Test func aRateLimitWaitsForItsEpochReset() async throws {
         let fixture = try XFixture()
         fixture.stub.mention(from: "kim", text: "@AcmeSupport hi")

@@ -68,6 +68,13 @@ struct MastodonAPI: Sendable {
         return domain
     }
 
+    /// The instance's limit on a status's length.
+    static func maximumCharacters(fromInstance body: [UInt8]) -> Int? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
+              let statuses = (object["configuration"] as? [String: Any])?["statuses"] as? [String: Any] else { return nil }
+        return statuses["max_characters"] as? Int
+    }
+
     /// The streaming base URL (`https://streaming.example`) from `/api/v2/instance`'s
     /// `configuration.urls.streaming` (a `wss://` address), or nil when it names none usable.
     static func streamingBase(fromInstance body: [UInt8]) -> String? {

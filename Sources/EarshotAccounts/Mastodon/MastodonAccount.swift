@@ -28,6 +28,8 @@ public final class MastodonAccount: Service, ReplyPoster {
     /// The stream (re)connected: the poll loop catches up now instead of at its next turn.
     private let catchUpNow = Atomic<Bool>(false)
     private let streamConnected = Atomic<Bool>(false)
+    /// The instance's own limit on a status (`configuration.statuses.max_characters`; 500 by default).
+    private let maximumCharacters = Atomic<Int>(500)
 
     typealias Stopped = AccountRuntime.Stopped
     typealias Fault = AccountRuntime.Fault
@@ -62,6 +64,7 @@ public final class MastodonAccount: Service, ReplyPoster {
         let instanceBody = instance?.status == 200 ? instance?.body : nil
         let domain = instanceBody.flatMap(MastodonAPI.domain(fromInstance:))
         let streamingBase = instanceBody.flatMap(MastodonAPI.streamingBase(fromInstance:)) ?? settings.url
+        if let limit = instanceBody.flatMap(MastodonAPI.maximumCharacters(fromInstance:)) { maximumCharacters.store(limit, ordering: .releasing) }
         let identity = try await verify(api, domain: domain)
         connection.withLock { $0 = Connection(api: api, identity: identity) }
         runtime.noteChannel(identity.handle)
@@ -246,6 +249,10 @@ public final class MastodonAccount: Service, ReplyPoster {
             return .later("rate limited by \(settings.url) until \(until.iso8601)", at: until)
         }
         let status = MastodonReply(request: request)
+        let limit = maximumCharacters.load(ordering: .acquiring)
+        guard status.text.count <= limit else {
+            return .refused("the reply is \(status.text.count) characters; \(settings.url) takes at most \(limit) in a post: shorten it")
+        }
         let response: PlatformResponse
         do {
             response = try await connection.api.postStatus(

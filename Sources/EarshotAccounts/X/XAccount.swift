@@ -254,6 +254,10 @@ public final class XAccount: Service, ReplyPoster {
         if let until = runtime.limitedUntil { return .later("rate limited by X until \(until.iso8601)", at: until) }
         let handle = "@" + request.customer
         let text = BlueskyReply.names(request.text, handle) ? request.text : handle + " " + request.text
+        let weighted = XWeightedLength.measure(text)
+        guard weighted <= XWeightedLength.maximum else {
+            return .refused("the reply weighs \(weighted) on X, which takes \(XWeightedLength.maximum) (CJK characters and emoji weigh 2, a link 23): shorten it")
+        }
         do {
             let response = try await authorised(waitsOnLimit: false) { try await self.api.createTweet(text: text, inReplyTo: request.inReplyTo, $0) }
             if response.status == 201 || response.status == 200,
