@@ -115,6 +115,13 @@ final class XFixture: LiveInbox {
         }
     }
 
+    @Test func aPostIsRecognisedAsXGivesItBack() {
+        // X shortens links (t.co) and escapes &, < and > in the text it returns.
+        #expect(XAccount.comparable("@kim it's here & more: https://acme.example/track?id=1 ^DA")
+            == XAccount.comparable("@kim it's here &amp; more: https://t.co/AbCdEf123 ^DA"))
+        #expect(XAccount.comparable("@kim hello ^DA") != XAccount.comparable("@kim hello again ^DA"))
+    }
+
     @Test func xWeighsCJKTwiceAndALink23() {
         #expect(XWeightedLength.measure("hello") == 5)
         #expect(XWeightedLength.measure("注文") == 4)

@@ -7,8 +7,10 @@ struct XAPI: Sendable {
     let base: String
     let http: PlatformHTTP
 
-    static let tweetFields = "tweet.fields=created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets"
-    static let expansions = "expansions=author_id,referenced_tweets.id&user.fields=username,name"
+    /// What the X v2 adapter reads: the time, author, thread, what a post answers or quotes,
+    /// the whole text of a long post (`note_tweet`) and its entities.
+    static let tweetFields = "tweet.fields=created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets,note_tweet,entities"
+    static let expansions = "expansions=author_id,referenced_tweets.id,referenced_tweets.id.author_id&user.fields=username,name"
 
     func me(_ credentials: XCredentials) async throws -> PlatformResponse {
         try await get("/2/users/me", credentials)

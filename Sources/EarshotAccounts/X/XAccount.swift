@@ -18,6 +18,7 @@ public final class XAccount: Service, ReplyPoster {
     let onChannel: @Sendable (XAccount, String) -> Void
     private let credentials = Mutex<XCredentials?>(nil)
     private let identity = Mutex<(id: String, username: String)?>(nil)
+    private let renewing = AsyncLock()
 
     typealias Stopped = AccountRuntime.Stopped
     typealias Fault = AccountRuntime.Fault
@@ -40,8 +41,9 @@ public final class XAccount: Service, ReplyPoster {
         do {
             let text = try settings.readSecretText()
             let configured = try XCredentials(json: text, account: settings.name, file: settings.tokenFile)
-            // A renewed OAuth 2.0 token (its refresh token is good once) outranks the file's.
-            credentials.withLock { $0 = loadRenewed() ?? configured }
+            // A renewed OAuth 2.0 token (its refresh token is good once) outranks the file's,
+            // unless the file was written since (new credentials put there by an admin).
+            credentials.withLock { $0 = loadRenewed(newerThan: settings.tokenFile) ?? configured }
         } catch {
             runtime.setState(.stopped, error: error.problem)
             runtime.log(error.problem)
@@ -146,20 +148,32 @@ public final class XAccount: Service, ReplyPoster {
         guard let current = credentials.withLock({ $0 }) else { throw Stopped() }
         let response = try await call(waitsOnLimit: waitsOnLimit) { try await send(current) }
         guard response.status == 401 else { return response }
-        guard case let .oauth2(_, refresh?, clientID?) = current else {
+        let fresh = try await renewed(from: current, refused: response)
+        return try await call(waitsOnLimit: waitsOnLimit) { try await send(fresh) }
+    }
+
+    /// One renewal at a time (a refresh token is good once): a caller whose token another has
+    /// already renewed takes the new one. X refusing the renewal (400/401) stops the account; a
+    /// 5xx or no answer is a fault like any other.
+    private func renewed(from stale: XCredentials, refused response: PlatformResponse) async throws -> XCredentials {
+        guard case let .oauth2(staleAccess, refresh?, clientID?) = stale else {
             try runtime.credentialRejected(XAPI.errorMessage(response), fix: "put new credentials in \(settings.tokenFile) and restart the daemon")
         }
-        let renewed = try await call { try await self.api.refresh(refresh, clientID: clientID) }
-        guard renewed.status == 200,
-              let object = (try? JSONSerialization.jsonObject(with: Data(renewed.body))) as? [String: Any],
+        await renewing.lock()
+        defer { Task { await renewing.unlock() } }
+        if case let .oauth2(access, _, _)? = credentials.withLock({ $0 }), access != staleAccess { return credentials.withLock { $0 }! }
+        let answer = try await call { try await self.api.refresh(refresh, clientID: clientID) }
+        guard answer.status == 200,
+              let object = (try? JSONSerialization.jsonObject(with: Data(answer.body))) as? [String: Any],
               let access = object["access_token"] as? String else {
-            try runtime.credentialRejected("the token could not be renewed: \(XAPI.errorMessage(renewed))",
+            guard answer.status == 400 || answer.status == 401 else { throw Fault("POST /2/oauth2/token: \(XAPI.errorMessage(answer))") }
+            try runtime.credentialRejected("the token could not be renewed: \(XAPI.errorMessage(answer))",
                                            fix: "authorise the app again and put the new token in \(settings.tokenFile), then restart the daemon")
         }
         let fresh = XCredentials.oauth2(access: access, refresh: (object["refresh_token"] as? String) ?? refresh, clientID: clientID)
         credentials.withLock { $0 = fresh }
         keepRenewed(fresh)
-        return try await call(waitsOnLimit: waitsOnLimit) { try await send(fresh) }
+        return fresh
     }
 
     private func call(waitsOnLimit: Bool = true, _ send: () async throws -> PlatformResponse) async throws -> PlatformResponse {
@@ -185,8 +199,10 @@ public final class XAccount: Service, ReplyPoster {
         write(object, to: file)
     }
 
-    private func loadRenewed() -> XCredentials? {
+    private func loadRenewed(newerThan configured: String) -> XCredentials? {
         guard let file = stateFile("x-token.json"), let data = FileManager.default.contents(atPath: file) else { return nil }
+        func modified(_ path: String) -> Date? { (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date }
+        if let kept = modified(file), let given = modified(configured), given > kept { return nil }
         return try? XCredentials(json: String(decoding: data, as: UTF8.self), account: settings.name, file: file)
     }
 
@@ -269,10 +285,11 @@ public final class XAccount: Service, ReplyPoster {
             if response.status == 403 {
                 // X refuses the same text twice: after a retry that means "possibly posted".
                 // Only the account's own recent posts can tell; the reply is failed only if it is not there.
-                if let id = try await findPosted(text: text, inReplyTo: request.inReplyTo, me: me) {
-                    return .delivered(platformID: id, url: "https://x.com/\(me.username)/status/\(id)")
+                switch try await findPosted(text: text, inReplyTo: request.inReplyTo, me: me) {
+                case let .found(id): return .delivered(platformID: id, url: "https://x.com/\(me.username)/status/\(id)")
+                case .notFound: return .refused(XAPI.errorMessage(response))
+                case let .unknown(why): return .failed("X refused the post (\(XAPI.errorMessage(response))) and its recent posts could not be read (\(why)); trying again")
                 }
-                return .refused(XAPI.errorMessage(response))
             }
             if (400..<500).contains(response.status) { return .refused(XAPI.errorMessage(response)) }
             return .failed("POST /2/tweets: \(XAPI.errorMessage(response))")
@@ -283,15 +300,30 @@ public final class XAccount: Service, ReplyPoster {
         }
     }
 
-    /// The account's recent post with this text answering `inReplyTo`, if X has it.
-    private func findPosted(text: String, inReplyTo: String?, me: (id: String, username: String)) async throws -> String? {
-        let response = try await authorised { try await self.api.recentPosts(of: me.id, $0) }
-        guard response.status == 200,
-              let posts = ((try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any])?["data"] as? [[String: Any]] else { return nil }
-        return posts.first { post in
-            guard post["text"] as? String == text else { return false }
-            guard let inReplyTo else { return true }
+    enum Lookup { case found(String), notFound, unknown(String) }
+
+    /// The account's recent post answering `inReplyTo` with this text, if X has it. X gives
+    /// the text back with links shortened (t.co) and `&<>` escaped, so both sides are compared
+    /// without their links and entities.
+    private func findPosted(text: String, inReplyTo: String?, me: (id: String, username: String)) async throws -> Lookup {
+        let response = try await authorised(waitsOnLimit: false) { try await self.api.recentPosts(of: me.id, $0) }
+        guard response.status == 200 else { return .unknown(XAPI.errorMessage(response)) }
+        let posts = ((try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any])?["data"] as? [[String: Any]] ?? []
+        let wanted = Self.comparable(text)
+        let match = posts.first { post in
+            guard Self.comparable(post["text"] as? String ?? "") == wanted else { return false }
+            guard let inReplyTo else { return (post["referenced_tweets"] as? [[String: Any]])?.isEmpty ?? true }
             return (post["referenced_tweets"] as? [[String: Any]])?.contains { $0["type"] as? String == "replied_to" && $0["id"] as? String == inReplyTo } == true
-        }?["id"] as? String
+        }
+        return (match?["id"] as? String).map(Lookup.found) ?? .notFound
+    }
+
+    /// A post's text without its links and HTML entities, whitespace collapsed.
+    static func comparable(_ text: String) -> String {
+        let unescaped = text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&amp;", with: "&")
+        return unescaped.split(whereSeparator: \.isWhitespace)
+            .filter { !($0.hasPrefix("http://") || $0.hasPrefix("https://")) }
+            .joined(separator: " ")
     }
 }

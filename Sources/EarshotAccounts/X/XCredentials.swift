@@ -11,18 +11,18 @@ enum XCredentials: Sendable {
 
     init(json text: String, account: String, file: String) throws(AccountSetupError) {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
-            throw AccountSetupError("account \(account): credentials_file \(file) must be a JSON object (docs/accounts.md, X)")
+            throw AccountSetupError(account: account, "credentials_file \(file) must be a JSON object (docs/accounts.md, X)")
         }
         let string = { (key: String) in (object[key] as? String).flatMap { $0.isEmpty ? nil : $0 } }
         if let key = string("consumer_key") {
             guard let secret = string("consumer_secret"), let token = string("access_token"), let tokenSecret = string("access_token_secret") else {
-                throw AccountSetupError("account \(account): credentials_file \(file): OAuth 1.0a needs consumer_key, consumer_secret, access_token and access_token_secret")
+                throw AccountSetupError(account: account, "credentials_file \(file): OAuth 1.0a needs consumer_key, consumer_secret, access_token and access_token_secret")
             }
             self = .oauth1(OAuth1Signer(consumerKey: key, consumerSecret: secret, token: token, tokenSecret: tokenSecret))
         } else if let access = string("access_token") {
             self = .oauth2(access: access, refresh: string("refresh_token"), clientID: string("client_id"))
         } else {
-            throw AccountSetupError("account \(account): credentials_file \(file) holds neither an OAuth 2.0 access_token nor OAuth 1.0a keys")
+            throw AccountSetupError(account: account, "credentials_file \(file) holds neither an OAuth 2.0 access_token nor OAuth 1.0a keys")
         }
     }
 

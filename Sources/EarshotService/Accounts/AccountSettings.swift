@@ -102,7 +102,7 @@ public struct AccountSetupError: Error, Sendable, Equatable, CustomStringConvert
         problem = message
     }
 
-    init(account: String, _ problem: String) {
+    public init(account: String, _ problem: String) {
         message = "account \(account): \(problem)"
         self.problem = problem
     }
