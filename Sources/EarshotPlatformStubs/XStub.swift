@@ -45,6 +45,8 @@ public final class XStub: Sendable {
         var holdPostAnswers = 0.0
         /// Seconds the next page asked for with a `pagination_token` is held (a client killed meanwhile).
         var holdNextPage = 0.0
+        /// Called after each page of mentions is served (tests add mentions between pages).
+        var afterPage: (@Sendable () -> Void)?
         var rate = StubRateWindow()
     }
 
@@ -90,6 +92,9 @@ public final class XStub: Sendable {
 
     public func expireAccessTokens() { state.withLock { $0.accessTokens.removeAll() } }
     public func holdPostAnswers(_ seconds: Double) { state.withLock { $0.holdPostAnswers = seconds } }
+
+    /// Called after each page of mentions is served.
+    public func afterEachPage(_ body: @escaping @Sendable () -> Void) { state.withLock { $0.afterPage = body } }
 
     /// The next page asked for with a `pagination_token` answers `seconds` late (once).
     public func holdNextPage(_ seconds: Double) { state.withLock { $0.holdNextPage = seconds } }
@@ -193,7 +198,9 @@ public final class XStub: Sendable {
                 "includes": ["users": users.map { ["id": $0.key, "name": $0.value.capitalized, "username": $0.value] }],
             ]
         }
-        return respond(200, body)
+        let response = respond(200, body)
+        state.withLock { $0.afterPage }?()
+        return response
     }
 
     private func post(_ request: StubRequest) -> StubResponse {
