@@ -9,10 +9,20 @@ import Foundation
 /// (`recoverInterruptedDeliveries`): at least once, recorded once.
 extension InboxService {
     /// Marks the oldest due reply as in flight and returns what the delivery command gets.
-    public func beginNextDelivery() throws -> DeliveryRequest? {
+    /// `accepts` narrows it to some channels (by platform and handle): a delivery lane's.
+    public func beginNextDelivery(where accepts: (_ platform: String, _ channel: String) -> Bool = { _, _ in true }) throws -> DeliveryRequest? {
         try store.write { writer in
             let now = clock.now()
-            guard var reply = try writer.dueReplies(at: now, limit: 1).first else { return nil }
+            var chosen: Reply?
+            for candidate in try writer.dueReplies(at: now, limit: 200) {
+                guard let conversation = try writer.conversation(candidate.conversationID) else { continue }
+                let channel = try writer.channel(conversation.channelID)
+                if accepts(channel?.platform.rawValue ?? "", channel?.handle ?? "") {
+                    chosen = candidate
+                    break
+                }
+            }
+            guard var reply = chosen else { return nil }
             reply.attempts += 1
             // Chosen once, before the first attempt, and kept: every attempt carries the same key.
             if reply.deliveryKey == nil { reply.deliveryKey = "earshot-\(UUID().uuidString.lowercased())" }

@@ -29,11 +29,11 @@ final class LiveAccountFixture: LiveInbox {
 
     init(
         streaming: Bool = true, pollSeconds: Int = 600, token: String = "stub-token", heartbeat: Double = 0.5, requestTimeout: Int64 = 5,
-        maxCharacters: Int = 500
+        maxCharacters: Int = 500, deliveryCommand: [String] = []
     ) throws {
         self.requestTimeout = requestTimeout
         directory = try TemporaryDirectory("earshot-live")
-        (store, service) = try Self.inbox(at: directory.file("inbox.sqlite"))
+        (store, service) = try Self.inbox(at: directory.file("inbox.sqlite"), command: deliveryCommand)
         stub = MastodonStub(token: "stub-token", heartbeatSeconds: heartbeat, maxCharacters: maxCharacters)
         let base = try stub.start()
         let tokenFile = directory.file("acme.token")

@@ -78,9 +78,10 @@ extension LiveInbox {
     func reply(_ id: ReplyID) throws -> Reply { try service.reply(id, by: "dana") }
 
     /// A fresh inbox with dana, a supervisor, and no undo window.
-    static func inbox(at path: String) throws -> (SQLiteInboxStore, InboxService) {
+    static func inbox(at path: String, command: [String] = []) throws -> (SQLiteInboxStore, InboxService) {
         let store = try SQLiteInboxStore(path: path)
         var service = InboxService(store: store, clock: SystemClock())
+        service.delivery.command = command
         service.policy.routing = .manual
         service.delivery.undoSeconds = 0
         service.delivery.retryBaseSeconds = 1

@@ -2,6 +2,8 @@
 import EarshotCore
 import EarshotPlatformStubs
 import EarshotService
+import EarshotStore
+import EarshotTestSupport
 import Foundation
 import Testing
 
@@ -68,6 +70,33 @@ import Testing
             let second = try await fixture.reply(to: other, "hi")
             #expect(try await fixture.eventually { try fixture.reply(second.id).state == .failed })
             #expect(try fixture.reply(second.id).lastError == "バリデーションに失敗しました: 本文を入力してください (HTTP 422)")
+        }
+    }
+
+    /// Each live account posts in a lane of its own: a Mastodon post waiting for its answer does
+    /// not hold up a reply on an X channel, which the delivery command posts meanwhile.
+    @Test func aSlowPlatformDoesNotHoldUpAnotherChannelsReplies() async throws {
+        let sent = try TemporaryDirectory("earshot-lanes").file("sent.jsonl")
+        let fixture = try LiveAccountFixture(
+            streaming: false, pollSeconds: 1, requestTimeout: 30, deliveryCommand: ["/bin/sh", "-c", "cat >> \"$0\"; echo x-post-1", sent])
+        let asked = fixture.stub.mention(from: "kim@social.example", text: "hello?")
+        let now = fixture.service.clock.now()
+        let other = try fixture.store.write { writer -> ConversationID in
+            let channel = try writer.insertChannel(platform: .x, handle: "AcmeSupport", displayName: "Acme", because: EventDraft(.channelAdded, by: .system, at: now))
+            let customer = try writer.insertCustomer(platform: .x, handle: "lee", displayName: "Lee", firstSeen: now, because: EventDraft(.customerAdded, by: .ingest, at: now))
+            return try writer.insertConversation(
+                NewConversation(channelID: channel.id, customerID: customer.id, triageClass: .question, startedAt: now, preview: "hi?"),
+                because: EventDraft(.opened, by: .ingest, at: now, detail: ["message_at": String(now.millisecondsSinceEpoch)])).id
+        }
+        fixture.stub.holdPostAnswers(6)
+        try await fixture.run { _ async throws in
+            let slow = try await fixture.reply(to: asked, "on its way")
+            #expect(try await fixture.eventually { fixture.stub.posted.count == 1 }, "the Mastodon post is out, its answer held")
+            _ = try fixture.service.claim(other, by: "dana")
+            let quick = try fixture.service.sendReply(other, text: "@lee hello", basedOn: nil, confirmed: true, by: "dana")
+            #expect(try await fixture.eventually(4) { try fixture.reply(quick.id).state == .sent }, "the X reply did not wait for Mastodon")
+            #expect(try fixture.reply(slow.id).state == .queued, "the Mastodon reply is still waiting for its answer")
+            #expect(try await fixture.eventually(20) { try fixture.reply(slow.id).state == .sent })
         }
     }
 

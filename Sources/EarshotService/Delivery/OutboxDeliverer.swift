@@ -2,23 +2,32 @@ import EarshotCore
 import Foundation
 import Synchronization
 
-/// Delivers the outbox on a thread of its own, one reply at a time, so a slow platform
-/// never holds up a claim or an ingest. Runs inside the daemon, and inside a single-user
-/// TUI or demo; `deliverDue()` is the same work done once, for `earshot outbox deliver`.
+/// Delivers the outbox off every caller's thread, so a slow platform never holds up a claim or
+/// an ingest. Each live account's channel has a lane of its own (a thread, one reply at a
+/// time), and everything else goes through the delivery command's lane: one platform's bad
+/// day (a post waiting for its timeout) never delays another's replies. Runs inside the
+/// daemon, and inside a single-user TUI or demo; `deliverDue()` is the same work done once,
+/// in the caller's thread, for `earshot outbox deliver`.
 public final class OutboxDeliverer: Sendable {
     public let service: InboxService
     let command: DeliveryCommand?
     let log: @Sendable (String) -> Void
-    /// `stopped` asks the delivery thread to leave its loop; it sets `finished` when it has
-    /// (nothing is in flight any more).
-    private let state = Mutex((stopped: false, finished: false))
-    /// Signalled to look at the outbox before the sleep is over (a reply queued, or stop).
-    private let wakeup = DispatchSemaphore(value: 0)
+
+    private struct State {
+        var started = false
+        var stopped = false
+        /// Lanes whose thread has not left its loop yet.
+        var running = 0
+        /// Each lane's wake-up, by its key (a poster's channel key, or `commandLane`).
+        var wakeups: [String: DispatchSemaphore] = [:]
+    }
+    private let state = Mutex(State())
     /// Live accounts that post their channel's replies themselves, by platform and channel.
     private let posters = Mutex<[String: any ReplyPoster]>([:])
     /// The longest sleep between looks: replies queued by another process (a single-user
     /// CLI beside a TUI) are noticed within this.
     public let maximumSleep: Duration = .milliseconds(500)
+    private static let commandLane = "(command)"
 
     public init(service: InboxService, log: @escaping @Sendable (String) -> Void) {
         self.service = service
@@ -27,9 +36,11 @@ public final class OutboxDeliverer: Sendable {
         self.log = log
     }
 
-    /// From now on replies on `channel` of `platform` are posted by `poster`, not the command.
+    /// From now on replies on `channel` of `platform` are posted by `poster`, in a lane of their own.
     public func register(_ poster: any ReplyPoster, platform: Platform, channel: String) {
-        posters.withLock { $0[Self.key(platform.rawValue, channel)] = poster }
+        let key = Self.key(platform.rawValue, channel)
+        posters.withLock { $0[key] = poster }
+        if state.withLock({ $0.started && !$0.stopped }) { startLane(key) }
     }
 
     private static func key(_ platform: String, _ channel: String) -> String { platform + ":" + channel.lowercased() }
@@ -47,23 +58,44 @@ public final class OutboxDeliverer: Sendable {
         } catch {
             log("outbox: \(error)")
         }
-        Thread.detachNewThread { [self] in loop() }
+        state.withLock { $0.started = true }
+        startLane(Self.commandLane)
+        for key in posters.withLock({ Array($0.keys) }) { startLane(key) }
+    }
+
+    private func startLane(_ key: String) {
+        let wakeup = DispatchSemaphore(value: 0)
+        let isNew = state.withLock { state -> Bool in
+            guard state.wakeups[key] == nil else { return false }
+            state.wakeups[key] = wakeup
+            state.running += 1
+            return true
+        }
+        guard isNew else { return }
+        Thread.detachNewThread { [self] in loop(key, wakeup) }
     }
 
     /// Looks at the outbox now (a reply was just queued or retried).
-    public func wake() { wakeup.signal() }
+    public func wake() {
+        for wakeup in state.withLock({ Array($0.wakeups.values) }) { wakeup.signal() }
+    }
 
     public func stop() {
         state.withLock { $0.stopped = true }
-        wakeup.signal()
+        wake()
     }
 
-    /// Delivers every reply that is due now; returns how many attempts ran.
+    /// Delivers every reply that is due now, in the caller's thread; returns how many attempts ran.
     @discardableResult
     public func deliverDue() throws -> Int {
+        try deliverDue { _ in true }
+    }
+
+    /// The due replies `accepts` takes (by their channel key), one after another.
+    private func deliverDue(accepting accepts: @escaping (String) -> Bool) throws -> Int {
         guard canDeliver else { return 0 }
         var attempts = 0
-        while !isStopped, let request = try service.beginNextDelivery() {
+        while !isStopped, let request = try service.beginNextDelivery(where: { accepts(Self.key($0, $1)) }) {
             let outcome = attempt(request)
             let reply = try service.finishDelivery(ReplyID(request.replyID), outcome: outcome)
             attempts += 1
@@ -88,20 +120,24 @@ public final class OutboxDeliverer: Sendable {
 
     private var isStopped: Bool { state.withLock { $0.stopped } }
 
-    /// Stops, then waits for the reply in flight (if any) to be delivered and recorded.
+    /// Stops, then waits for every lane's reply in flight (if any) to be delivered and recorded.
     public func stopAndWait() async {
         stop()
-        while !state.withLock({ $0.finished }) {
+        while state.withLock({ $0.running > 0 }) {
             try? await Task.sleep(for: .milliseconds(10))
         }
     }
 
-    private func loop() {
-        defer { state.withLock { $0.finished = true } }
+    private func loop(_ key: String, _ wakeup: DispatchSemaphore) {
+        defer { state.withLock { $0.running -= 1 } }
+        // A poster's lane takes its channel's replies; the command's lane every other one.
+        let accepts: (String) -> Bool = key == Self.commandLane
+            ? { [self] channel in posters.withLock { $0[channel] == nil } }
+            : { $0 == key }
         while !isStopped {
             var sleep = maximumSleep
             do {
-                try deliverDue()
+                try deliverDue(accepting: accepts)
                 if canDeliver, let next = try service.nextDeliveryTime() {
                     let wait = Duration.milliseconds(next.millisecondsSinceEpoch - service.clock.now().millisecondsSinceEpoch)
                     sleep = max(.milliseconds(10), min(sleep, wait))
