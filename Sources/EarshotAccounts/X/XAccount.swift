@@ -67,6 +67,7 @@ public final class XAccount: Service, ReplyPoster {
         runtime.noteChannel(me.username)
         onChannel(self, me.username)
         runtime.note("reading mentions of @\(me.username) (every \(settings.pollSeconds) s)")
+        countReads(0)  // the budget line shows from the start, spent or not
         backoff.succeeded()
         while true {
             do {
@@ -95,7 +96,6 @@ public final class XAccount: Service, ReplyPoster {
         var pages: [[UInt8]] = []
         var newest: String?
         var token: String?
-        var read = 0
         for _ in 0..<100 {
             let next = token
             let response = try await authorised { try await self.api.mentions(of: me.id, sinceID: since, startTime: start, paginationToken: next, $0) }
@@ -106,7 +106,8 @@ public final class XAccount: Service, ReplyPoster {
             }
             let meta = page["meta"] as? [String: Any]
             if newest == nil { newest = meta?["newest_id"] as? String }
-            read += (page["data"] as? [Any])?.count ?? 0
+            // X bills every post a page returns, whether or not the walk gets to the end.
+            countReads((page["data"] as? [Any])?.count ?? 0)
             pages.append(response.body)
             guard let more = meta?["next_token"] as? String else { break }
             token = more
@@ -114,7 +115,6 @@ public final class XAccount: Service, ReplyPoster {
                 runtime.log("read back 100 pages (10,000 posts) without reaching since_id: older mentions are not read")
             }
         }
-        countReads(read)
         guard let newest else { return }
         var mentions: [IncomingMention] = []
         for page in pages {
@@ -309,6 +309,7 @@ public final class XAccount: Service, ReplyPoster {
         let response = try await authorised(waitsOnLimit: false) { try await self.api.recentPosts(of: me.id, $0) }
         guard response.status == 200 else { return .unknown(XAPI.errorMessage(response)) }
         let posts = ((try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any])?["data"] as? [[String: Any]] ?? []
+        countReads(posts.count)
         let wanted = Self.comparable(text)
         let match = posts.first { post in
             guard Self.comparable(post["text"] as? String ?? "") == wanted else { return false }
