@@ -320,6 +320,11 @@ import Testing
         let screen = fixture.screen
         #expect(screen.contains("account acme-backup: token rejected since \(now.iso8601) — The access token is invalid (HTTP 401)"), "\(screen)")
         #expect(!screen.contains("account acme-mastodon"), "a healthy account is not listed")
+        for name in ["b1", "b2", "b3"] {
+            fixture.service.accounts.update(name, platform: .bluesky, at: now) { $0.state = .stopped }
+        }
+        fixture.wait(milliseconds: 5_500)  // the pane's next read
+        #expect(fixture.screen.contains("and 1 more accounts not reading: earshot account list"), "\(fixture.screen)")
     }
 
     /// A queue that cannot be read says so in the pane, not "nothing in VIEW" while work waits.

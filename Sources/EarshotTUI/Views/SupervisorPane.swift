@@ -23,6 +23,10 @@ enum SupervisorPane {
                 _ = pane.put(accountLine(account), x: 0, y: y, style: .bold)
                 y += 1
             }
+            if snapshot.accounts.count > 3 {
+                _ = pane.put("and \(snapshot.accounts.count - 3) more accounts not reading: earshot account list", x: 0, y: y, style: .bold)
+                y += 1
+            }
             let chartWidth = 12 * 3 + 2
             let teamWidth = max(20, pane.width - chartWidth - 2)
             let teamHeight = min(max(3, snapshot.team.count + 1), 8)
