@@ -44,9 +44,11 @@ run: deps
 	$(SWIFT) build -c release --product earshot
 	$(RELEASE_BIN)/earshot demo $(DEMO_ARGS)
 
+# The suite runs beside a throwaway PostgreSQL cluster (scripts/with-postgres.sh installs and
+# starts it, as a non-root user, and removes it after); EARSHOT_NO_POSTGRES=1 skips those tests.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/with-postgres.sh $(SWIFT) test --skip-build
 
 # The fuzz targets (mutated real inputs through every ingest adapter and the daemon's protocol)
 # run a few seconds each in `make test`; here FUZZ_SECONDS each. A failure prints its seed:

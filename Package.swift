@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // X's OAuth 1.0a user context signs each request with HMAC-SHA1.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Several daemons on one database (docs/scale-out.md): the PostgreSQL store's driver.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // TLS to PostgreSQL as libpq's sslmode asks (already built for async-http-client).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -38,6 +42,9 @@ let package = Package(
             dependencies: [
                 "EarshotCore", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "EarshotIngest", dependencies: ["EarshotCore", "EarshotStore"]),
@@ -91,7 +98,7 @@ let package = Package(
             ]
         ),
         // Helpers shared by the test targets only (temp dirs, finding built binaries).
-        .target(name: "EarshotTestSupport", dependencies: ["EarshotCore"], path: "Tests/EarshotTestSupport"),
+        .target(name: "EarshotTestSupport", dependencies: ["EarshotCore", "EarshotStore"], path: "Tests/EarshotTestSupport"),
         .testTarget(name: "EarshotCoreTests", dependencies: ["EarshotCore"]),
         .testTarget(
             name: "EarshotStoreTests",

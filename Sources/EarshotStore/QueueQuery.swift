@@ -9,20 +9,23 @@ import GRDB
 /// (ORDER BY reversed, which an index serves as well as forwards); `reversed` tells the
 /// caller to put the rows back in the view's order.
 struct QueueQuery {
+    /// The two stores' SQL differs in a few words (see `narrow`).
+    enum Dialect { case sqlite, postgres }
+
     let sql: String
-    let arguments: StatementArguments
+    let arguments: [DatabaseValue]
     /// The rows come back against the view's order.
     let reversed: Bool
 
-    init(view: QueueView, start: QueueStart, narrowing: QueueNarrowing, limit: Int) {
+    init(view: QueueView, start: QueueStart, narrowing: QueueNarrowing, limit: Int, dialect: Dialect = .sqlite) {
         var conditions: [String]
-        var arguments: StatementArguments = []
+        var arguments: [DatabaseValue] = []
         let sortColumn: String
         var descending = false
         switch view {
         case let .mine(responder):
             conditions = ["assignee_id = ?", "status = 'open'"]
-            arguments += [responder.rawValue]
+            arguments += [responder.rawValue.databaseValue]
             sortColumn = "queue_due"
         case .unassigned:
             // Drain order: what routing hands out next is at the top.
@@ -33,7 +36,7 @@ struct QueueQuery {
             sortColumn = "queue_due"
         case let .breached(now):
             conditions = ["status = 'open'", "routable = 1", "queue_due <= ?"]
-            arguments += [now.millisecondsSinceEpoch]
+            arguments += [now.millisecondsSinceEpoch.databaseValue]
             sortColumn = "queue_due"
         case .snoozed:
             conditions = ["status = 'snoozed'"]
@@ -43,11 +46,11 @@ struct QueueQuery {
             sortColumn = "queue_due"
         case let .resolved(since):
             conditions = ["status = 'resolved'", "updated_at >= ?"]
-            arguments += [since.millisecondsSinceEpoch]
+            arguments += [since.millisecondsSinceEpoch.databaseValue]
             sortColumn = "updated_at"
             descending = true
         }
-        Self.narrow(&conditions, &arguments, by: narrowing)
+        Self.narrow(&conditions, &arguments, by: narrowing, dialect: dialect)
 
         var backwards = false
         var cursor: QueueCursor?
@@ -60,50 +63,53 @@ struct QueueQuery {
         if let cursor {
             // Reading against the view's order flips the comparison as well as the ORDER BY.
             conditions.append("(\(sortColumn), id) \(descending != backwards ? "<" : ">") (?, ?)")
-            arguments += [cursor.sortKey, cursor.id.rawValue]
+            arguments += [cursor.sortKey.databaseValue, cursor.id.rawValue.databaseValue]
         }
         let direction = descending != backwards ? "DESC" : "ASC"
         sql = """
-            SELECT \(SQLiteSession.conversationColumns) FROM conversation WHERE \(conditions.joined(separator: " AND "))
+            SELECT \(dialect == .sqlite ? SQLiteSession.conversationColumns : PostgresSession.conversationColumns) FROM conversation WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(sortColumn) \(direction), id \(direction) LIMIT ?
             """
-        arguments += [limit]
+        arguments += [limit.databaseValue]
         self.arguments = arguments
         reversed = backwards
     }
 
-    /// The narrowing terms. Column tests are written `+column` so that SQLite never picks an
-    /// index for them over the view's own (which would cost a sort); related rows are looked
-    /// up per candidate by primary key.
-    private static func narrow(_ conditions: inout [String], _ arguments: inout StatementArguments, by narrowing: QueueNarrowing) {
+    /// The narrowing terms. On SQLite column tests are written `+column` so that it never
+    /// picks an index for them over the view's own (which would cost a sort); related rows are
+    /// looked up per candidate by primary key. PostgreSQL has no such hint and plans by cost;
+    /// its ILIKE matches case-insensitively as SQLite's LIKE does for ASCII.
+    private static func narrow(_ conditions: inout [String], _ arguments: inout [DatabaseValue], by narrowing: QueueNarrowing, dialect: Dialect) {
+        let hint = dialect == .sqlite ? "+" : ""
+        let like = dialect == .sqlite ? "LIKE" : "ILIKE"
         if let channels = narrowing.channelIDs {
             if channels.isEmpty {
-                conditions.append("0")
+                conditions.append(dialect == .sqlite ? "0" : "false")
             } else {
-                conditions.append("+channel_id IN (\(Array(repeating: "?", count: channels.count).joined(separator: ", ")))")
-                arguments += StatementArguments(channels.map(\.rawValue))
+                conditions.append("\(hint)channel_id IN (\(Array(repeating: "?", count: channels.count).joined(separator: ", ")))")
+                arguments += channels.map(\.rawValue.databaseValue)
             }
         }
         if let triage = narrowing.triageClass {
-            conditions.append("+triage_class = ?")
-            arguments += [triage.rawValue]
+            conditions.append("\(hint)triage_class = ?")
+            arguments += [triage.rawValue.databaseValue]
         }
         if let priority = narrowing.priority {
-            conditions.append("+priority = ?")
-            arguments += [priority.rawValue]
+            conditions.append("\(hint)priority = ?")
+            arguments += [priority.rawValue.databaseValue]
         }
         if let label = narrowing.label {
             conditions.append("EXISTS (SELECT 1 FROM conversation_label WHERE conversation_id = conversation.id AND label = ?)")
-            arguments += [label]
+            arguments += [label.databaseValue]
         }
         if let search = narrowing.search, !search.isEmpty {
             // A handle is stored without its `@`; people type it with one.
             let handle = search.hasPrefix("@") ? String(search.dropFirst()) : search
             conditions.append("""
-                (preview LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM customer \
-                WHERE customer.id = conversation.customer_id AND customer.handle LIKE ? ESCAPE '\\'))
+                (preview \(like) ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM customer \
+                WHERE customer.id = conversation.customer_id AND customer.handle \(like) ? ESCAPE '\\'))
                 """)
-            arguments += [likePattern(search), likePattern(handle)]
+            arguments += [likePattern(search).databaseValue, likePattern(handle).databaseValue]
         }
     }
 

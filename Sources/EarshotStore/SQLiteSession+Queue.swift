@@ -8,7 +8,7 @@ extension SQLiteSession {
         let query = QueueQuery(view: view, start: start, narrowing: narrowing, limit: limit)
         // Cached: a view has a handful of SQL shapes (anchor direction, filters set), and parsing
         // one costs more than reading a window of rows.
-        let rows = try ConversationLayout.conversations(Row.fetchAll(try db.cachedStatement(sql: query.sql), arguments: query.arguments))
+        let rows = try ConversationLayout.conversations(Row.fetchAll(try db.cachedStatement(sql: query.sql), arguments: StatementArguments(query.arguments)))
         return query.reversed ? rows.reversed() : rows
     }
 

@@ -93,28 +93,52 @@ struct TimelineScanBuffer {
         let conversation = Int(sqlite3_column_int64(handle, 0))
         guard let kindText = sqlite3_column_text(handle, 1) else { return }
         let kindLength = Int(sqlite3_column_bytes(handle, 1))
-        let at = sqlite3_column_int64(handle, 2)
         let hasOccurred = sqlite3_column_type(handle, 3) != SQLITE_NULL
-        let occurred = sqlite3_column_int64(handle, 3)
-        let kind: Kind
-        let time: Int64
-        switch (kindLength, kindText[0], kindText[2]) {
-        case (6, UInt8(ascii: "o"), _), (8, UInt8(ascii: "i"), _):  // opened, ingested
-            guard hasOccurred else { return }
-            (kind, time) = (.message, occurred)
-        case (8, UInt8(ascii: "r"), UInt8(ascii: "o")):  // reopened
-            (kind, time) = hasOccurred ? (.reopenedByCustomer, occurred) : (.reopenedByPerson, at)
-        case (7, UInt8(ascii: "r"), UInt8(ascii: "p")):  // replied
-            (kind, time) = (.reply, hasOccurred ? occurred : at)
-        case (8, UInt8(ascii: "r"), UInt8(ascii: "s")):  // resolved
-            (kind, time) = (.resolved, at)
-        case (6, UInt8(ascii: "m"), _):  // merged
-            (kind, time) = (.merged, at)
-        default:
-            return
-        }
+        guard let (kind, time) = Self.classify(
+            length: kindLength, first: kindText[0], third: kindLength > 2 ? kindText[2] : 0,
+            at: sqlite3_column_int64(handle, 2), occurred: hasOccurred ? sqlite3_column_int64(handle, 3) : nil)
+        else { return }
         let actor = kind == .reply || kind == .resolved ? intern(handle, column: 4) : -1
         append(conversation: conversation, kind: kind, time: time, actor: actor)
+    }
+
+    /// The same from values already read (the PostgreSQL store's rows).
+    mutating func add(conversation: Int, kind kindName: String, at: Int64, occurred: Int64?, actor: String) {
+        let bytes = Array(kindName.utf8)
+        guard bytes.count > 2, let (kind, time) = Self.classify(length: bytes.count, first: bytes[0], third: bytes[2], at: at, occurred: occurred)
+        else { return }
+        var index: Int32 = -1
+        if kind == .reply || kind == .resolved {
+            let actorUTF8 = Array(actor.utf8)
+            if let known = actorBytes.firstIndex(of: actorUTF8) {
+                index = Int32(known)
+            } else {
+                actorBytes.append(actorUTF8)
+                actorNames.append(actor.hasPrefix("responder:") ? String(actor.dropFirst("responder:".count)) : nil)
+                index = Int32(actorBytes.count - 1)
+            }
+        }
+        append(conversation: conversation, kind: kind, time: time, actor: index)
+    }
+
+    /// Which timeline entry an event kind makes and at what time, from the kind's length and
+    /// two of its letters (no string is made per event).
+    private static func classify(length: Int, first: UInt8, third: UInt8, at: Int64, occurred: Int64?) -> (Kind, Int64)? {
+        switch (length, first, third) {
+        case (6, UInt8(ascii: "o"), _), (8, UInt8(ascii: "i"), _):  // opened, ingested
+            guard let occurred else { return nil }
+            return (.message, occurred)
+        case (8, UInt8(ascii: "r"), UInt8(ascii: "o")):  // reopened
+            return occurred.map { (.reopenedByCustomer, $0) } ?? (.reopenedByPerson, at)
+        case (7, UInt8(ascii: "r"), UInt8(ascii: "p")):  // replied
+            return (.reply, occurred ?? at)
+        case (8, UInt8(ascii: "r"), UInt8(ascii: "s")):  // resolved
+            return (.resolved, at)
+        case (6, UInt8(ascii: "m"), _):  // merged
+            return (.merged, at)
+        default:
+            return nil
+        }
     }
 
     private mutating func append(conversation: Int, kind: Kind, time: Int64, actor: Int32) {

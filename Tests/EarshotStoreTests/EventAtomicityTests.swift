@@ -7,30 +7,33 @@ import Testing
 @Suite struct EventAtomicityTests {
     struct Interrupted: Error {}
 
-    @Test func aFailureWritingTheEventUndoesTheStateChange() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreKind.available)
+    func aFailureWritingTheEventUndoesTheStateChange(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
         let conversation = try fixture.openConversation()
         let alice = try fixture.addResponder("alice")
         let eventsBefore = try fixture.store.read { try $0.counts().events }
 
-        // A real failure between the two writes: SQLite itself refuses the event row.
-        try fixture.store.pool.writeWithoutTransaction { db in
-            try db.execute(sql: """
+        // A real failure between the two writes: the database itself refuses the event row.
+        try fixture.executeRaw(
+            sqlite: """
                 CREATE TEMP TRIGGER refuse_events BEFORE INSERT ON main.event
                 BEGIN SELECT RAISE(ABORT, 'injected failure'); END
+                """,
+            postgres: """
+                CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN RAISE EXCEPTION 'injected failure'; END $$;
+                CREATE TRIGGER refuse_events BEFORE INSERT ON event FOR EACH ROW EXECUTE FUNCTION refuse_events()
                 """)
-        }
         var claimed = conversation
         claimed.assigneeID = alice.id
-        #expect(throws: DatabaseError.self) {
+        #expect(throws: (any Error).self) {
             try fixture.store.write { writer in
                 try writer.updateConversation(
                     claimed, because: EventDraft(.claimed, by: .responder(login: "alice"), at: fixture.clock.now()))
             }
         }
-        try fixture.store.pool.writeWithoutTransaction { db in
-            try db.execute(sql: "DROP TRIGGER temp.refuse_events")
-        }
+        try fixture.executeRaw(sqlite: "DROP TRIGGER temp.refuse_events", postgres: "DROP TRIGGER refuse_events ON event")
 
         let (stored, eventsAfter) = try fixture.store.read { reader in
             (try reader.conversation(conversation.id), try reader.counts().events)
@@ -39,8 +42,9 @@ import Testing
         #expect(eventsAfter == eventsBefore)
     }
 
-    @Test func aFailureAfterTheEventUndoesBoth() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreKind.available)
+    func aFailureAfterTheEventUndoesBoth(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
         let conversation = try fixture.openConversation()
         let eventsBefore = try fixture.store.read { try $0.counts().events }
         var resolved = conversation
@@ -59,8 +63,9 @@ import Testing
         #expect(eventsAfter == eventsBefore)
     }
 
-    @Test func eachStateChangeWritesExactlyOneEventWithActorAndTime() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreKind.available)
+    func eachStateChangeWritesExactlyOneEventWithActorAndTime(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
         let conversation = try fixture.openConversation()
         let alice = try fixture.addResponder("alice")
         fixture.clock.advance(minutes: 3)
@@ -87,18 +92,19 @@ import Testing
         #expect(stored.labels == ["billing", "vip"])
     }
 
-    @Test func theEventLogRefusesUpdatesAndDeletes() throws {
-        let fixture = try StoreFixture()
-        #expect(throws: DatabaseError.self) {
-            try fixture.store.pool.write { db in try db.execute(sql: "UPDATE event SET actor = 'someone'") }
+    @Test(arguments: StoreKind.available)
+    func theEventLogRefusesUpdatesAndDeletes(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        for statement in ["UPDATE event SET actor = 'someone'", "DELETE FROM event"] {
+            #expect(throws: (any Error).self) { try fixture.executeRaw(sqlite: statement, postgres: statement) }
         }
-        #expect(throws: DatabaseError.self) {
-            try fixture.store.pool.write { db in try db.execute(sql: "DELETE FROM event") }
-        }
+        #expect(try fixture.store.read { try $0.events(after: nil, limit: 10) }.allSatisfy { $0.actor != .responder(login: "someone") })
+        #expect(try fixture.store.read { try $0.counts().events } == 2)
     }
 
-    @Test func updatingSomethingThatDoesNotExistFailsAndWritesNoEvent() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreKind.available)
+    func updatingSomethingThatDoesNotExistFailsAndWritesNoEvent(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
         let ghost = Responder(id: ResponderID(999), login: "ghost", displayName: "Ghost", initials: "GH")
         let eventsBefore = try fixture.store.read { try $0.counts().events }
         #expect(throws: StoreError.notFound(what: "responder ghost")) {

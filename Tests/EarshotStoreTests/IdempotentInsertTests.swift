@@ -3,8 +3,9 @@ import EarshotStore
 import Testing
 
 @Suite struct IdempotentInsertTests {
-    @Test func theSameMentionTwiceIsStoredOnceWithOneEvent() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreKind.available)
+    func theSameMentionTwiceIsStoredOnceWithOneEvent(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
         let conversation = try fixture.openConversation()
         let mention = fixture.newMention("1455", in: conversation)
         let event = EventDraft(.ingested, by: .ingest, at: fixture.clock.now())
@@ -26,8 +27,9 @@ import Testing
         #expect(ingestedEvents.first?.detail["mention"] == stored.id.description)
     }
 
-    @Test func theSameExternalIDOnAnotherPlatformIsADifferentMention() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreKind.available)
+    func theSameExternalIDOnAnotherPlatformIsADifferentMention(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
         let conversation = try fixture.openConversation()
         var onX = fixture.newMention("42", in: conversation)
         let event = EventDraft(.ingested, by: .ingest, at: fixture.clock.now())
@@ -38,8 +40,9 @@ import Testing
         #expect(try fixture.store.read { try $0.counts().mentions } == 2)
     }
 
-    @Test func aStoredMentionKeepsTextAndRawPayloadVerbatim() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreKind.available)
+    func aStoredMentionKeepsTextAndRawPayloadVerbatim(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
         let conversation = try fixture.openConversation()
         var mention = fixture.newMention("7", in: conversation)
         mention.text = "Fish & chips 🐟 \u{202E}reversed\u{202C} ログイン"

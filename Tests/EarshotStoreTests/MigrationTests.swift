@@ -133,7 +133,7 @@ import Testing
 
     @Test func theConnectionUsesWALForeignKeysAndABusyTimeout() throws {
         let fixture = try StoreFixture()
-        let (journal, foreignKeys) = try fixture.store.pool.read { db in
+        let (journal, foreignKeys) = try fixture.sqlite.pool.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
         #expect(journal == "wal")

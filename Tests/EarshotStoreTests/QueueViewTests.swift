@@ -24,8 +24,8 @@ import Testing
         for start in Self.starts {
             for narrowing in Self.narrowings {
                 let query = QueueQuery(view: view, start: start, narrowing: narrowing, limit: 50)
-                let plan = try fixture.store.pool.read { db in
-                    try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + query.sql, arguments: query.arguments)
+                let plan = try fixture.sqlite.pool.read { db in
+                    try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + query.sql, arguments: StatementArguments(query.arguments))
                         .map { $0["detail"] as String }
                 }
                 #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(view) \(start) scans: \(plan)")
@@ -47,8 +47,9 @@ import Testing
         }
     }
 
-    @Test func windowsPageThroughTheUnassignedQueueInDueOrder() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreKind.available)
+    func windowsPageThroughTheUnassignedQueueInDueOrder(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
         let base = fixture.clock.now()
         var expected: [ConversationID] = []
         // Due times deliberately out of insertion order, with ties broken by id.
@@ -70,8 +71,9 @@ import Testing
         #expect(seen == order)
     }
 
-    @Test func viewsSelectTheRightConversations() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreKind.available)
+    func viewsSelectTheRightConversations(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
         let now = fixture.clock.now()
         let alice = try fixture.addResponder("alice")
         let overdue = try fixture.openConversation(due: now.adding(seconds: -60))

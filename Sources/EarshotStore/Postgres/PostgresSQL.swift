@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+import Logging
+import NIOCore
+import PostgresNIO
+import Synchronization
+
+/// One transaction's statements on a PostgreSQL connection, written as the SQLite session writes
+/// them: `?` placeholders, arguments as database values, rows back as GRDB `Row`s read by column
+/// name, so the store's row decoding serves both stores.
+struct PostgresSQL {
+    typealias Argument = (any DatabaseValueConvertible)?
+
+    let connection: PostgresConnection
+    let location: PostgresLocation
+    private static let logger = Logger(label: "earshot.postgres")
+
+    /// The rows of a query, each by column name.
+    func rows(_ sql: String, _ arguments: [Argument] = []) throws -> [Row] {
+        let collected = RowCollector()
+        _ = try run(sql, arguments) { row in collected.add(Self.values(row)) }
+        return collected.values.map { Row($0) }
+    }
+
+    func row(_ sql: String, _ arguments: [Argument] = []) throws -> Row? {
+        try rows(sql, arguments).first
+    }
+
+    /// The first column of the first row.
+    func value<T: DatabaseValueConvertible>(_ sql: String, _ arguments: [Argument] = []) throws -> T? {
+        guard let row = try row(sql, arguments), !row.isEmpty else { return nil }
+        return row[0]
+    }
+
+    /// Runs a statement; how many rows it inserted, updated or deleted.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [Argument] = []) throws -> Int {
+        try run(sql, arguments) { _ in }.rows ?? 0
+    }
+
+    /// Streams the rows of a large read (the statistics pass) without holding them all.
+    func forEach(_ sql: String, _ arguments: [Argument] = [], _ body: @escaping @Sendable (PostgresRow) throws -> Void) throws {
+        _ = try run(sql, arguments, body)
+    }
+
+    private func run(_ sql: String, _ arguments: [Argument], _ onRow: @escaping @Sendable (PostgresRow) throws -> Void) throws -> PostgresQueryMetadata {
+        var binds = PostgresBindings(capacity: arguments.count)
+        for argument in arguments {
+            switch (argument?.databaseValue ?? .null).storage {
+            case .null: binds.appendNull()
+            case let .int64(value): try binds.append(value)
+            case let .double(value): try binds.append(value)
+            case let .string(value): try binds.append(value)
+            case let .blob(value): try binds.append(ByteBuffer(bytes: value))
+            }
+        }
+        let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds)
+        do {
+            return try connection.query(query, logger: Self.logger, onRow).wait()
+        } catch {
+            throw PostgresFailure(error, location: location)
+        }
+    }
+
+    /// A PostgreSQL row's values by column name, for a GRDB row: integers as Int64, text as
+    /// String, NULL as NULL.
+    static func values(_ row: PostgresRow) -> [String: DatabaseValue] {
+        var values: [String: DatabaseValue] = [:]
+        for cell in row {
+            values[cell.columnName] = value(of: cell)
+        }
+        return values
+    }
+
+    static func value(of cell: PostgresCell) -> DatabaseValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int8, .int4, .int2:
+            return (try? cell.decode(Int64.self)).map { $0.databaseValue } ?? .null
+        case .float8, .float4, .numeric:
+            return (try? cell.decode(Double.self)).map { $0.databaseValue } ?? .null
+        case .bool:
+            return (try? cell.decode(Bool.self)).map { ($0 ? 1 : 0 as Int64).databaseValue } ?? .null
+        default:
+            return (try? cell.decode(String.self)).map { $0.databaseValue } ?? .null
+        }
+    }
+
+    /// A script's statements, one each: the driver sends one statement per query. Splits at
+    /// semicolons outside quotes and outside `$$` function bodies.
+    static func statements(_ script: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        var quoted = false
+        var dollarQuoted = false
+        var previous: Character = " "
+        for character in script {
+            if character == "'" && !dollarQuoted { quoted.toggle() }
+            if character == "$" && previous == "$" && !quoted { dollarQuoted.toggle() }
+            if character == ";" && !quoted && !dollarQuoted {
+                statements.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+            previous = character
+        }
+        statements.append(current)
+        return statements.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty && !$0.split(separator: "\n").allSatisfy { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--") } }
+    }
+
+    private static let numberedCache = Mutex<[String: String]>([:])
+
+    /// `?` placeholders as PostgreSQL's `$1, $2…`, leaving quoted text alone.
+    static func numbered(_ sql: String) -> String {
+        if let cached = numberedCache.withLock({ $0[sql] }) { return cached }
+        var out = ""
+        var index = 0
+        var quoted = false
+        for character in sql {
+            if character == "'" { quoted.toggle() }
+            if character == "?" && !quoted {
+                index += 1
+                out += "$\(index)"
+            } else {
+                out.append(character)
+            }
+        }
+        numberedCache.withLock { $0[sql] = out }
+        return out
+    }
+}
+
+/// Rows gathered on the event loop for the waiting caller.
+private final class RowCollector: Sendable {
+    private let collected = Mutex<[[String: DatabaseValue]]>([])
+    func add(_ row: [String: DatabaseValue]) { collected.withLock { $0.append(row) } }
+    var values: [[String: DatabaseValue]] { collected.withLock { $0 } }
+}
