@@ -45,10 +45,14 @@ run: deps
 	$(RELEASE_BIN)/earshot demo $(DEMO_ARGS)
 
 # The suite runs beside a throwaway PostgreSQL cluster (scripts/with-postgres.sh installs and
-# starts it, as a non-root user, and removes it after); EARSHOT_NO_POSTGRES=1 skips those tests.
+# starts it, as a non-root user, and removes it after); then the service's suite runs a second
+# time with PostgreSQL as its store. EARSHOT_NO_POSTGRES=1 skips what needs PostgreSQL.
 test: deps
 	$(SWIFT) build --build-tests
-	scripts/with-postgres.sh $(SWIFT) test --skip-build
+	scripts/with-postgres.sh sh -c '$(SWIFT) test --skip-build && \
+	  if [ "$${EARSHOT_NO_POSTGRES:-}" != 1 ]; then \
+	    echo "make test: the service suite again, on PostgreSQL"; \
+	    EARSHOT_TEST_STORE=postgres $(SWIFT) test --skip-build --filter EarshotServiceTests; fi'
 
 # The fuzz targets (mutated real inputs through every ingest adapter and the daemon's protocol)
 # run a few seconds each in `make test`; here FUZZ_SECONDS each. A failure prints its seed:

@@ -13,7 +13,7 @@ import Testing
         for login in logins { try fixture.responder(login) }
         // One service per caller, each over its own store (its own SQLite connections).
         let services = try logins.map { _ in
-            InboxService(store: try SQLiteInboxStore(path: fixture.store.path, mode: .mustExist), clock: fixture.clock,
+            InboxService(store: try fixture.reopenedStore(), clock: fixture.clock,
                          policy: fixture.service.policy)
         }
         for round in 0..<25 {

@@ -16,7 +16,7 @@ import Testing
         #expect(second.state == .draft)
         try fixture.service.saveDraft(id, text: "@cust bob here", by: "bob")
         // A different service over the same file (a new process after a crash) sees the drafts.
-        let reopened = InboxService(store: try SQLiteInboxStore(path: fixture.store.path), clock: fixture.clock)
+        let reopened = InboxService(store: try fixture.reopenedStore(), clock: fixture.clock)
         #expect(try reopened.draft(of: id, by: "ann")?.text == "@cust Hi! Let me check your order")
         #expect(try reopened.draft(of: id, by: "bob")?.text == "@cust bob here")
         // Saving the same text again writes nothing; clearing leaves no draft.

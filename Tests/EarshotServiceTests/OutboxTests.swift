@@ -198,7 +198,7 @@ import Testing
         fixture.clock.advance(seconds: 5)
         let request = try #require(try fixture.service.beginNextDelivery())
         // The daemon dies here, after the command may have posted. A new one starts:
-        let restarted = InboxService(store: try SQLiteInboxStore(path: fixture.store.path), clock: fixture.clock)
+        let restarted = InboxService(store: try fixture.reopenedStore(), clock: fixture.clock)
         #expect(try restarted.recoverInterruptedDeliveries() == 1)
         let again = try #require(try restarted.beginNextDelivery())
         #expect(again.replyID == request.replyID)

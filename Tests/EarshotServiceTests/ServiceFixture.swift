@@ -5,10 +5,12 @@ import EarshotStore
 import EarshotTestSupport
 import Testing
 
-/// A real store in a temp directory, a manual clock, and a service over them.
+/// A real store, a manual clock, and a service over them. The store is a SQLite file in a temp
+/// directory, or with EARSHOT_TEST_STORE=postgres a fresh PostgreSQL database (`make test` runs
+/// this suite both ways: the service's rules hold on either store).
 final class ServiceFixture {
     let directory: TemporaryDirectory
-    let store: SQLiteInboxStore
+    let store: any InboxStore
     let clock = ManualClock(Timestamp(secondsSinceEpoch: 1_700_000_000))
     var service: InboxService
     let channel: Channel
@@ -16,7 +18,11 @@ final class ServiceFixture {
 
     init(_ configure: (inout AssignmentPolicy) -> Void = { _ in }) throws {
         directory = try TemporaryDirectory("earshot-service")
-        store = try SQLiteInboxStore(path: directory.file("inbox.sqlite"))
+        if Self.storeIsPostgres {
+            store = try PostgresInboxStore(location: TestPostgres.freshDatabase("service"), listen: false)
+        } else {
+            store = try SQLiteInboxStore(path: directory.file("inbox.sqlite"))
+        }
         var policy = AssignmentPolicy()
         configure(&policy)
         service = InboxService(store: store, clock: clock, policy: policy)
@@ -86,6 +92,15 @@ final class ServiceFixture {
 }
 
 extension ServiceFixture {
+    /// EARSHOT_TEST_STORE=postgres: the suite runs on PostgreSQL.
+    static var storeIsPostgres: Bool { ProcessInfo.processInfo.environment["EARSHOT_TEST_STORE"] == "postgres" }
+
+    /// Another store over the same database (another process's, or this one after a restart).
+    func reopenedStore() throws -> any InboxStore {
+        if let postgres = store as? PostgresInboxStore { return try PostgresInboxStore(location: postgres.location, listen: false) }
+        return try SQLiteInboxStore(path: (store as! SQLiteInboxStore).path, mode: .mustExist)
+    }
+
     /// A daemon over this fixture's service, on a socket in its folder (not started yet), with
     /// this test process's own user as a supervisor: the daemon knows clients by the kernel.
     func daemon() throws -> (server: DaemonServer, me: String) {
@@ -128,4 +143,5 @@ enum RawWire {
     }
 
     static let hello = #"{"hello":{"protocol":\#(WireProtocol.version)}}"#
+
 }

@@ -167,14 +167,16 @@ struct PostgresSchema {
 extension PostgresInboxStore {
     /// Creates an empty database `name` on the server `location` names (tests make one each;
     /// an admin can also use createdb). The name is an identifier: letters, digits, underscores.
-    public static func createDatabase(_ name: String, on location: PostgresLocation) throws {
-        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
-            throw PostgresLocation.Problem(description: "database name \(name) must be letters, digits and underscores")
+    public static func createDatabase(_ name: String, on location: PostgresLocation, template: String? = nil) throws {
+        for identifier in [name] + (template.map { [$0] } ?? []) {
+            guard !identifier.isEmpty, identifier.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw PostgresLocation.Problem(description: "database name \(identifier) must be letters, digits and underscores")
+            }
         }
         let pool = try PostgresConnectionPool(location: location, size: 1)
         defer { pool.close() }
         try pool.withConnection { connection in
-            try PostgresSQL(connection: connection, location: location).execute("CREATE DATABASE \(name)")
+            try PostgresSQL(connection: connection, location: location).execute("CREATE DATABASE \(name)" + (template.map { " TEMPLATE \($0)" } ?? ""))
         }
     }
 }

@@ -87,14 +87,17 @@ struct PostgresSQL {
     }
 
     /// A script's statements, one each: the driver sends one statement per query. Splits at
-    /// semicolons outside quotes and outside `$$` function bodies.
+    /// semicolons outside quotes and outside `$$` function bodies; `--` comments are dropped.
     static func statements(_ script: String) -> [String] {
         var statements: [String] = []
         var current = ""
         var quoted = false
         var dollarQuoted = false
         var previous: Character = " "
-        for character in script {
+        let lines = script.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            line.trimmingCharacters(in: .whitespaces).hasPrefix("--") ? "" : line
+        }
+        for character in lines.joined(separator: "\n") {
             if character == "'" && !dollarQuoted { quoted.toggle() }
             if character == "$" && previous == "$" && !quoted { dollarQuoted.toggle() }
             if character == ";" && !quoted && !dollarQuoted {
@@ -106,8 +109,7 @@ struct PostgresSQL {
             previous = character
         }
         statements.append(current)
-        return statements.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .filter { !$0.isEmpty && !$0.split(separator: "\n").allSatisfy { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--") } }
+        return statements.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
 
     private static let numberedCache = Mutex<[String: String]>([:])
