@@ -1,5 +1,6 @@
 import EarshotCore
 import EarshotService
+import EarshotStore
 import ServiceLifecycle
 
 /// The daemon's live accounts: one service per `[[account]]`, their replies routed to them by
@@ -22,25 +23,53 @@ public struct LiveAccounts: Sendable {
         }
         let http = PlatformHTTP()
         client = [HTTPClientService(http: http)]
+        for configured in config.accounts { deliverer.reserve(configured.platform) }
         accounts = config.accounts.compactMap { configured -> (any Service)? in
             var settings = configured
             settings.stateDirectory = stateDirectory
-            switch settings.platform {
+            let account: (any Service)? = switch settings.platform {
             case .mastodon:
-                return MastodonAccount(settings: settings, service: service, http: http, log: log) { account, channel in
+                MastodonAccount(settings: settings, service: service, http: http, log: log) { account, channel in
                     deliverer.register(account, platform: .mastodon, channel: channel)
                 }
             case .bluesky:
-                return BlueskyAccount(settings: settings, service: service, http: http, log: log) { account, channel in
+                BlueskyAccount(settings: settings, service: service, http: http, log: log) { account, channel in
                     deliverer.register(account, platform: .bluesky, channel: channel)
                 }
             case .x:
-                return XAccount(settings: settings, service: service, http: http, log: log) { account, channel in
+                XAccount(settings: settings, service: service, http: http, log: log) { account, channel in
                     deliverer.register(account, platform: .x, channel: channel)
                 }
             default:
-                return nil
+                nil
             }
+            return account.map { LeasedAccount(account: $0, name: configured.name, store: service.store, log: log) }
+        }
+    }
+}
+
+/// Runs an account only while this daemon holds its lease, so that of several daemons sharing
+/// a database exactly one reads and posts for it; the others try again every few seconds and
+/// take over once the holder is gone (docs/scale-out.md).
+struct LeasedAccount: Service {
+    let account: any Service
+    let name: String
+    let store: any InboxStore
+    let log: @Sendable (String) -> Void
+    var retry: Duration = .seconds(5)
+
+    func run() async throws {
+        var waiting = false
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if let lease = try? store.tryLease("account:" + name) {
+                if waiting { log("account \(name): taken over from the daemon that read it") }
+                defer { lease.release() }
+                try await account.run()
+                return
+            }
+            if !waiting { log("account \(name): another daemon reads it; this one takes over if that one stops") }
+            waiting = true
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: retry) }
         }
     }
 }

@@ -38,6 +38,9 @@ public struct Reply: Hashable, Sendable, Codable {
     /// Chosen before the first attempt and sent with every one (Mastodon's `Idempotency-Key`),
     /// so a retry after a crash or a timeout is recognised by the platform, not posted again.
     public var deliveryKey: String?
+    /// Which daemon is delivering it (its store instance), while `deliveryStartedAt` is set: a
+    /// reply another daemon was delivering is recovered only once that daemon is gone.
+    public var deliveryOwner: String?
     /// The delivered post's address on the platform, when it gave one.
     public var platformURL: String?
 

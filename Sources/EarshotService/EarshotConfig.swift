@@ -10,6 +10,11 @@ public struct EarshotConfig: Equatable, Sendable {
     public var daemon = ConnectionLimits()
     /// `[[account]]`: live platform accounts (docs/accounts.md).
     public var accounts: [AccountSettings] = []
+    /// `store = "postgres://…"` (or a SQLite file's path): where the inbox lives when neither
+    /// `--db` nor EARSHOT_DB says (docs/scale-out.md).
+    public var store: String?
+    /// `store_password_file`: the PostgreSQL password, in a file only the daemon reads.
+    public var storePasswordFile: String?
 
     public init() {}
 }
@@ -91,6 +96,14 @@ public enum ConfigLoader {
         for section in table.keys.sorted() {
             let line = lineOf(section: section, key: nil, in: text)
             let sections = (keys.keys + ["sla", "business_hours", "account"]).sorted()
+            if section == "store" || section == "store_password_file" {
+                // Top-level keys, before any [section].
+                guard let value = table[section]?.string, !value.isEmpty else {
+                    throw ConfigError(file: file, line: line, message: "\(section) must be a string: \(section) = \"postgres://USER@HOST/DATABASE\"")
+                }
+                if section == "store" { config.store = value } else { config.storePasswordFile = value }
+                continue
+            }
             if section == "account" {
                 try applyAccounts(table[section]!, file: file, text: text, to: &config)
                 continue

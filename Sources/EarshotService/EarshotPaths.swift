@@ -1,3 +1,4 @@
+import EarshotStore
 import Foundation
 
 /// Where Earshot keeps its files, following the XDG base directory rules.
@@ -12,8 +13,12 @@ public struct EarshotPaths: Sendable, Equatable {
         case home = "HOME"
     }
 
+    /// A SQLite file's path, or a postgres:// URL given by --db or EARSHOT_DB.
     public var database: String
     public var databaseSource: DatabaseSource
+    /// Where files of this user's Earshot live beside a SQLite database (live accounts' sessions):
+    /// the database's folder, or the default data folder when the database is PostgreSQL.
+    public var dataDirectory: String
     /// `$XDG_CONFIG_HOME/earshot/config.toml` (default `~/.config/earshot/config.toml`).
     public var configFile: String
 
@@ -32,6 +37,9 @@ public struct EarshotPaths: Sendable, Equatable {
             database = home + "/.local/share/earshot/earshot.sqlite"
             databaseSource = .home
         }
+        dataDirectory = PostgresLocation.isPostgresURL(database)
+            ? (Self.xdgDirectory("XDG_DATA_HOME", environment) ?? home + "/.local/share") + "/earshot"
+            : (database as NSString).deletingLastPathComponent
         let configHome = Self.xdgDirectory("XDG_CONFIG_HOME", environment) ?? home + "/.config"
         configFile = configHome + "/earshot/config.toml"
     }
@@ -43,7 +51,7 @@ public struct EarshotPaths: Sendable, Equatable {
     }
 
     private static func absolute(_ path: String, environment: [String: String]) -> String {
-        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("/") || PostgresLocation.isPostgresURL(path) { return path }
         if path.hasPrefix("~/"), let home = environment["HOME"] { return home + path.dropFirst() }
         let cwd = FileManager.default.currentDirectoryPath
         return (cwd as NSString).appendingPathComponent(path)

@@ -27,6 +27,7 @@ extension InboxService {
             // Chosen once, before the first attempt, and kept: every attempt carries the same key.
             if reply.deliveryKey == nil { reply.deliveryKey = "earshot-\(UUID().uuidString.lowercased())" }
             reply.deliveryStartedAt = now
+            reply.deliveryOwner = store.instance
             reply.updatedAt = now
             try writer.updateReply(
                 reply, because: EventDraft(.deliveryStarted, by: .system, at: now, detail: ["attempt": String(reply.attempts)]))
@@ -44,6 +45,7 @@ extension InboxService {
             guard reply.state == .queued else { return reply }
             let now = clock.now()
             reply.deliveryStartedAt = nil
+            reply.deliveryOwner = nil
             reply.updatedAt = now
             switch outcome {
             case let .delivered(platformID, url):
@@ -85,14 +87,20 @@ extension InboxService {
         }
     }
 
-    /// Replies a previous daemon was delivering when it stopped become due again now.
+    /// Replies a daemon was delivering when it stopped become due again now. Replies that a
+    /// daemon still running (this one, or another sharing the database) is delivering are left
+    /// to it.
     @discardableResult
     public func recoverInterruptedDeliveries() throws -> Int {
         try store.write { writer in
             let now = clock.now()
-            let stuck = try writer.repliesInDelivery()
+            let stuck = try writer.repliesInDelivery().filter { reply in
+                guard let owner = reply.deliveryOwner else { return true }
+                return !((try? store.isRunning(owner)) ?? true)
+            }
             for var reply in stuck {
                 reply.deliveryStartedAt = nil
+                reply.deliveryOwner = nil
                 reply.nextAttemptAt = now
                 reply.lastError = "the daemon stopped during delivery attempt \(reply.attempts); delivering again"
                 reply.updatedAt = now

@@ -12,8 +12,35 @@ public protocol InboxStore: Sendable {
     func write<T>(_ body: (any InboxWriter) throws -> T) throws -> T
     /// Runs `body` against a consistent snapshot.
     func read<T>(_ body: (any InboxReader) throws -> T) throws -> T
-    /// Signalled after each committed `write` of this process.
+    /// Signalled after each committed `write` of this process (and, on PostgreSQL, of every
+    /// daemon sharing the database).
     var commits: CommitSignal { get }
+
+    /// This process's name among the processes sharing the database.
+    var instance: String { get }
+    /// Whether the process `instance` names still has the database open. On SQLite, which one
+    /// daemon serves, only this process counts as running.
+    func isRunning(_ instance: String) throws -> Bool
+    /// Holds `name` (a live account's polling, the clock) among all daemons sharing the
+    /// database, or nil while another holds it. Held until released or this process ends.
+    func tryLease(_ name: String) throws -> StoreLease?
+}
+
+/// A name held by one process among those sharing a database.
+public final class StoreLease: Sendable {
+    public let name: String
+    private let check: @Sendable () -> Bool
+    private let releaser: @Sendable () -> Void
+
+    public init(name: String, isHeld: @escaping @Sendable () -> Bool, release: @escaping @Sendable () -> Void) {
+        self.name = name
+        check = isHeld
+        releaser = release
+    }
+
+    /// False once released, or once the connection that held it was lost.
+    public var isHeld: Bool { check() }
+    public func release() { releaser() }
 }
 
 /// Queries. Every list is a window (`limit`) served by an index; nothing loads a whole table.

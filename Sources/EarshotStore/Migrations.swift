@@ -15,6 +15,7 @@ enum Migrations {
         migrator.registerMigration("v8_brand_posts", migrate: addBrandPosts)
         migrator.registerMigration("v9_triage_overrides", migrate: addTriageOverrides)
         migrator.registerMigration("v10_live_accounts", migrate: addLiveAccounts)
+        migrator.registerMigration("v11_delivery_owner", migrate: addDeliveryOwner)
         return migrator
     }
 
@@ -37,6 +38,12 @@ enum Migrations {
             ALTER TABLE reply ADD COLUMN delivery_key TEXT;
             ALTER TABLE reply ADD COLUMN platform_url TEXT;
             """)
+    }
+
+    /// Several daemons on one database (docs/scale-out.md): which one is delivering a reply, so
+    /// another recovers it only when that one is gone.
+    static func addDeliveryOwner(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE reply ADD COLUMN delivery_owner TEXT")
     }
 
     /// Each time a person corrected the classifier, by time: the supervisor pane counts today's

@@ -54,7 +54,7 @@ enum RowDecoding {
     }
 
     static func reply(_ row: Row) throws -> Reply {
-        Reply(
+        var decoded = Reply(
             id: row["id"], conversationID: row["conversation_id"], cycle: row["cycle"],
             authorID: row["author_id"], text: row["text"],
             state: try enumValue(row, "state", table: "reply"), createdAt: row["created_at"],
@@ -69,6 +69,8 @@ enum RowDecoding {
             lastError: row["last_error"], attempts: row["attempts"],
             nextAttemptAt: row["next_attempt_at"],
             deliveryStartedAt: row["delivery_started_at"], deliveryKey: row["delivery_key"], platformURL: row["platform_url"])
+        decoded.deliveryOwner = row["delivery_owner"]
+        return decoded
     }
 
     static func note(_ row: Row) -> Note {

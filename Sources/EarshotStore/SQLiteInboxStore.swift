@@ -49,6 +49,16 @@ public final class SQLiteInboxStore: InboxStore {
         try pool.read { db in try body(SQLiteSession(db: db)) }
     }
 
+    public let instance = "sqlite-" + UUID().uuidString.lowercased()
+
+    /// One daemon serves a SQLite file: whoever else marked something has stopped.
+    public func isRunning(_ instance: String) throws -> Bool { instance == self.instance }
+
+    /// One daemon serves a SQLite file: every lease is this process's.
+    public func tryLease(_ name: String) throws -> StoreLease? {
+        StoreLease(name: name, isHeld: { true }, release: {})
+    }
+
     /// Migration identifiers known to this build, oldest first.
     public static var knownMigrations: [String] { Migrations.identifiers }
 

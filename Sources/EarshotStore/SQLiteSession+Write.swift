@@ -309,14 +309,14 @@ extension SQLiteSession {
             sql: """
                 UPDATE reply SET text = ?, state = ?, updated_at = ?, queued_at = ?, sent_at = ?,
                     platform_id = ?, platform = ?, last_error = ?, attempts = ?, next_attempt_at = ?,
-                    delivery_started_at = ?, delivery_key = ?, platform_url = ?
+                    delivery_started_at = ?, delivery_key = ?, platform_url = ?, delivery_owner = ?
                 WHERE id = ?
                 """,
             arguments: [
                 reply.text, reply.state.rawValue, reply.updatedAt.millisecondsSinceEpoch,
                 reply.queuedAt?.millisecondsSinceEpoch, reply.sentAt?.millisecondsSinceEpoch, reply.platformID,
                 reply.platform?.rawValue, reply.lastError, reply.attempts, reply.nextAttemptAt?.millisecondsSinceEpoch,
-                reply.deliveryStartedAt?.millisecondsSinceEpoch, reply.deliveryKey, reply.platformURL, reply.id.rawValue,
+                reply.deliveryStartedAt?.millisecondsSinceEpoch, reply.deliveryKey, reply.platformURL, reply.deliveryOwner, reply.id.rawValue,
             ])
         try requireChange("reply \(reply.id)")
         var draft = event

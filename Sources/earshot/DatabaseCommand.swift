@@ -16,7 +16,15 @@ struct DatabaseCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() throws {
-            let path = store.paths.database
+            let location = try store.location(config: store.loadConfig())
+            guard case let .sqlite(path) = location else {
+                guard case let .postgres(postgres) = location else { return }
+                let before = try PostgresInboxStore(inspecting: postgres).appliedMigrations()
+                let applied = try PostgresInboxStore(location: postgres, listen: false).appliedMigrations().filter { !before.contains($0) }
+                print(applied.isEmpty ? "\(postgres) is up to date (schema \(before.last ?? "?"))"
+                      : "\(before.isEmpty ? "created the schema in" : "upgraded") \(postgres): applied \(applied.joined(separator: ", "))")
+                return
+            }
             let existed = FileManager.default.fileExists(atPath: path)
             let before = existed ? try SQLiteInboxStore(inspecting: path).appliedMigrations() : []
             let opened = try SQLiteInboxStore(path: path, mode: .createIfMissing)
@@ -39,7 +47,12 @@ struct DatabaseCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() throws {
-            let path = store.paths.database
+            let location = try store.location(config: store.loadConfig())
+            guard case let .sqlite(path) = location else {
+                guard case let .postgres(postgres) = location else { return }
+                try checkPostgres(postgres)
+                return
+            }
             let opened = try SQLiteInboxStore(inspecting: path)
             var problems = try opened.integrityCheck()
             let applied = try opened.appliedMigrations()
@@ -59,7 +72,39 @@ struct DatabaseCommand: ParsableCommand {
             print("database  \(SafeOutput.field(path))")
             print("schema    \(applied.last ?? "none")\(pending.isEmpty ? "" : " (\(pending.count) pending)")")
             if pending.isEmpty && unknown.isEmpty && problems.isEmpty {
-                let counts = try opened.read { try $0.counts() }
+                Self.printCounts(try opened.read { try $0.counts() })
+            }
+            if problems.isEmpty {
+                print("ok")
+            } else {
+                for problem in problems { print("problem: \(SafeOutput.field(problem))") }
+                throw ExitCode.failure
+            }
+        }
+
+        /// PostgreSQL keeps its own integrity and file modes; what Earshot checks is the schema.
+        func checkPostgres(_ location: PostgresLocation) throws {
+            let opened = try PostgresInboxStore(inspecting: location)
+            let applied = try opened.appliedMigrations()
+            let known = PostgresInboxStore.knownMigrations
+            let pending = known.filter { !applied.contains($0) }
+            let unknown = applied.filter { !known.contains($0) }
+            var problems: [String] = []
+            if !pending.isEmpty { problems.append("schema is behind: run `earshot db init` to apply \(pending.joined(separator: ", "))") }
+            if !unknown.isEmpty { problems.append("schema is newer than this earshot (\(unknown.joined(separator: ", "))): upgrade earshot") }
+            print("database  \(SafeOutput.field(location.description))")
+            print("schema    \(applied.last ?? "none")\(pending.isEmpty ? "" : " (\(pending.count) pending)")")
+            if pending.isEmpty && unknown.isEmpty { Self.printCounts(try opened.read { try $0.counts() }) }
+            if problems.isEmpty {
+                print("ok")
+            } else {
+                for problem in problems { print("problem: \(SafeOutput.field(problem))") }
+                throw ExitCode.failure
+            }
+        }
+
+        static func printCounts(_ counts: StoreCounts) {
+            do {
                 let rows: [(String, Int)] = [
                     ("channels", counts.channels), ("customers", counts.customers), ("mentions", counts.mentions),
                     ("conversations", counts.conversations), ("responders", counts.responders),
@@ -68,12 +113,6 @@ struct DatabaseCommand: ParsableCommand {
                 for (name, count) in rows {
                     print(name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(count))
                 }
-            }
-            if problems.isEmpty {
-                print("ok")
-            } else {
-                for problem in problems { print("problem: \(SafeOutput.field(problem))") }
-                throw ExitCode.failure
             }
         }
     }
@@ -86,12 +125,15 @@ struct DatabaseCommand: ParsableCommand {
         @Flag(help: "Also say which setting chose it.")
         var explain = false
 
-        func run() {
+        func run() throws {
             let paths = store.paths
+            let config = try store.loadConfig()
+            let location = try store.location(config: config)
+            let fromConfig = config.store != nil && paths.databaseSource != .flag && paths.databaseSource != .environment
             if explain {
-                print("\(paths.database)\t(from \(paths.databaseSource.rawValue))")
+                print("\(location)\t(from \(fromConfig ? "store in config.toml" : paths.databaseSource.rawValue))")
             } else {
-                print(paths.database)
+                print(location)
             }
         }
     }

@@ -58,13 +58,15 @@ struct ServeCommand: ParsableCommand {
             return (spoolDirectory, IngestPipeline(store: inbox, applier: applier, options: .init(), report: log))
         }
         nonisolated(unsafe) let spoolWork = spoolPipeline  // used by the clock's one thread at a time
+        // Of several daemons sharing a PostgreSQL database, one runs the clock's rules.
+        let clockLease = LeaseHolder(store: inbox, name: "clock")
         let clock = ClockService(interval: .milliseconds(Int64(tick * 1000)), log: log) {
             do {
                 if let (directory, pipeline) = spoolWork, !(try directory.processWaiting(with: pipeline)).isEmpty,
                    service.policy.routing != .manual {
                     try service.route()
                 }
-                try service.tick()
+                if clockLease.holds() { try service.tick() }
             } catch {
                 log("\(error)")
             }
@@ -74,7 +76,7 @@ struct ServeCommand: ParsableCommand {
         // Live accounts start after the clock and stop before it, once requests have stopped.
         let accounts = LiveAccounts(
             config: config, service: service, deliverer: deliverer,
-            stateDirectory: (store.paths.database as NSString).deletingLastPathComponent, log: log)
+            stateDirectory: store.paths.dataDirectory, log: log)
         Self.unblockShutdownSignals()
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: accounts.client + [DeliveryService(deliverer: deliverer), clock] + accounts.accounts

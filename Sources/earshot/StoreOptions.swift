@@ -7,22 +7,65 @@ import Foundation
 /// The `--db` option every command that touches the database shares.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The database file (default: $EARSHOT_DB, else $XDG_DATA_HOME/earshot/earshot.sqlite).",
-        valueName: "path"))
+        "The database: a file, or postgres://USER@HOST[:PORT]/DB (default: $EARSHOT_DB, else `store` in config.toml, "
+            + "else $XDG_DATA_HOME/earshot/earshot.sqlite).",
+        valueName: "path|url"))
     var db: String?
 
     var paths: EarshotPaths {
         EarshotPaths(databaseFlag: db, environment: ProcessInfo.processInfo.environment)
     }
 
+    /// The configuration files, read in order.
+    func loadConfig() throws -> EarshotConfig {
+        let environment = ProcessInfo.processInfo.environment
+        return try ConfigLoader.load(files: ConfigLoader.files(environment: environment, userFile: paths.configFile))
+    }
+
+    /// Where the inbox lives: `--db`, then EARSHOT_DB, then `store` in config.toml, then the
+    /// default file.
+    func location(config: EarshotConfig) throws -> StoreLocation {
+        let paths = paths
+        let chosen = paths.databaseSource == .flag || paths.databaseSource == .environment ? paths.database
+            : config.store.map { $0.hasPrefix("~/") ? NSHomeDirectory() + $0.dropFirst() : $0 } ?? paths.database
+        guard PostgresLocation.isPostgresURL(chosen) else { return .sqlite(chosen) }
+        do {
+            return .postgres(try PostgresLocation(url: chosen, passwordFile: config.storePasswordFile))
+        } catch let problem as PostgresLocation.Problem {
+            throw CommandFailure(problem.description)
+        }
+    }
+
+    /// The store, migrated to this version's schema.
+    func openStore(config: EarshotConfig) throws -> any InboxStore {
+        switch try location(config: config) {
+        case let .sqlite(path): return try SQLiteInboxStore(path: path)
+        case let .postgres(location): return try PostgresInboxStore(location: location)
+        }
+    }
+
     /// The configuration files read in order, and the service over the database with them.
     func loadService() throws -> (InboxService, EarshotConfig) {
-        let environment = ProcessInfo.processInfo.environment
-        let config = try ConfigLoader.load(files: ConfigLoader.files(environment: environment, userFile: paths.configFile))
-        let inbox = try SQLiteInboxStore(path: paths.database)
+        let config = try loadConfig()
+        let inbox = try openStore(config: config)
         var service = InboxService(store: inbox, clock: SystemClock(), policy: config.assignment, sla: config.sla)
         service.delivery = config.delivery
         return (service, config)
+    }
+}
+
+/// The two kinds of inbox: one SQLite file on one box, or a PostgreSQL database several
+/// daemons share (docs/scale-out.md).
+enum StoreLocation: CustomStringConvertible {
+    case sqlite(String)
+    case postgres(PostgresLocation)
+
+    /// The file's path or the URL without its password.
+    var description: String {
+        switch self {
+        case let .sqlite(path): path
+        case let .postgres(location): location.description
+        }
     }
 }
 

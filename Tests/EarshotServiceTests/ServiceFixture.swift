@@ -16,9 +16,11 @@ final class ServiceFixture {
     let channel: Channel
     private var customerCount = 0
 
-    init(_ configure: (inout AssignmentPolicy) -> Void = { _ in }) throws {
+    init(store given: (any InboxStore)? = nil, _ configure: (inout AssignmentPolicy) -> Void = { _ in }) throws {
         directory = try TemporaryDirectory("earshot-service")
-        if Self.storeIsPostgres {
+        if let given {
+            store = given
+        } else if Self.storeIsPostgres {
             store = try PostgresInboxStore(location: TestPostgres.freshDatabase("service"), listen: false)
         } else {
             store = try SQLiteInboxStore(path: directory.file("inbox.sqlite"))

@@ -69,7 +69,7 @@ public final class DaemonServer: Sendable {
     /// Listens on `socketPath`, or on a socket systemd passed in (socket activation).
     public func start(inherited: UnixSocket? = nil) throws {
         let listener = try inherited ?? UnixSocket.listen(at: socketPath)
-        let lastEvent = try service.store.read { try $0.counts().events }
+        let lastEvent = try service.store.read { try $0.latestEventID()?.rawValue ?? 0 }
         state.withLock { state in
             state.listener = listener
             state.running = true

@@ -24,10 +24,14 @@ public final class OutboxDeliverer: Sendable {
     private let state = Mutex(State())
     /// Live accounts that post their channel's replies themselves, by platform and channel.
     private let posters = Mutex<[String: any ReplyPoster]>([:])
+    /// Platforms whose replies only live accounts post (`reserve`), whichever daemon runs them.
+    private let reserved = Mutex<Set<String>>([])
     /// The longest sleep between looks: replies queued by another process (a single-user
     /// CLI beside a TUI) are noticed within this.
     public let maximumSleep: Duration = .milliseconds(500)
     private static let commandLane = "(command)"
+    /// How often the command lane looks for replies a stopped daemon left in flight.
+    public let recoverySeconds: Double = 10
 
     public init(service: InboxService, log: @escaping @Sendable (String) -> Void) {
         self.service = service
@@ -44,6 +48,13 @@ public final class OutboxDeliverer: Sendable {
     }
 
     private static func key(_ platform: String, _ channel: String) -> String { platform + ":" + channel.lowercased() }
+
+    /// Replies on `platform` are posted by its live accounts only: when several daemons share a
+    /// database, the one holding an account posts its replies, and the others' command lanes
+    /// leave them alone instead of sending them through the command or marking them unpostable.
+    public func reserve(_ platform: Platform) {
+        reserved.withLock { _ = $0.insert(platform.rawValue) }
+    }
 
     private var canDeliver: Bool { command != nil || !posters.withLock(\.isEmpty) }
 
@@ -132,11 +143,21 @@ public final class OutboxDeliverer: Sendable {
         defer { state.withLock { $0.running -= 1 } }
         // A poster's lane takes its channel's replies; the command's lane every other one.
         let accepts: (String) -> Bool = key == Self.commandLane
-            ? { [self] channel in posters.withLock { $0[channel] == nil } }
+            ? { [self] channel in
+                posters.withLock { $0[channel] == nil }
+                    && !reserved.withLock { $0.contains(String(channel.prefix { $0 != ":" })) }
+            }
             : { $0 == key }
+        var lastRecovery = Date()
         while !isStopped {
             var sleep = maximumSleep
             do {
+                // Replies another daemon sharing the database was delivering when it died.
+                if key == Self.commandLane && Date().timeIntervalSince(lastRecovery) >= recoverySeconds {
+                    lastRecovery = Date()
+                    let recovered = try service.recoverInterruptedDeliveries()
+                    if recovered > 0 { log("\(recovered) replies were in delivery by a daemon that stopped; delivering them again") }
+                }
                 try deliverDue(accepting: accepts)
                 if canDeliver, let next = try service.nextDeliveryTime() {
                     let wait = Duration.milliseconds(next.millisecondsSinceEpoch - service.clock.now().millisecondsSinceEpoch)

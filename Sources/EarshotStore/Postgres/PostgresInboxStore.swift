@@ -18,6 +18,9 @@ public final class PostgresInboxStore: InboxStore {
     public let location: PostgresLocation
     public let commits = CommitSignal()
     let pool: PostgresConnectionPool
+    private let leases: PostgresLeases
+    private let instanceLease = Mutex<StoreLease?>(nil)
+    public let instance = "pg-" + UUID().uuidString.lowercased()
     private let listener = Mutex<PostgresConnection?>(nil)
     private let closed = Atomic<Bool>(false)
 
@@ -28,7 +31,11 @@ public final class PostgresInboxStore: InboxStore {
     public init(location: PostgresLocation, connections: Int = 8, migrateUpTo migration: String? = nil, listen: Bool = true) throws {
         self.location = location
         pool = try PostgresConnectionPool(location: location, size: max(2, connections))
+        leases = PostgresLeases(pool: pool)
         try PostgresSchema(pool: pool).migrate(upTo: migration)
+        // Held as long as this process keeps the database open: how others know it runs.
+        let held = try leases.tryLease("instance:" + instance)
+        instanceLease.withLock { $0 = held }
         if listen { startListening() }
     }
 
@@ -36,6 +43,7 @@ public final class PostgresInboxStore: InboxStore {
     public init(inspecting location: PostgresLocation) throws {
         self.location = location
         pool = try PostgresConnectionPool(location: location, size: 2)
+        leases = PostgresLeases(pool: pool)
     }
 
     deinit { close() }
@@ -44,6 +52,7 @@ public final class PostgresInboxStore: InboxStore {
     public func close() {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         if let connection = listener.withLock({ $0 }) { try? connection.close().wait() }
+        leases.close()
         pool.close()
     }
 
@@ -62,6 +71,15 @@ public final class PostgresInboxStore: InboxStore {
         try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { sql in
             try body(PostgresSession(sql: sql))
         }
+    }
+
+    public func isRunning(_ instance: String) throws -> Bool {
+        if instance == self.instance { return true }
+        return try transaction(begin: "BEGIN READ ONLY") { sql in try PostgresLeases.isHeld("instance:" + instance, in: sql) }
+    }
+
+    public func tryLease(_ name: String) throws -> StoreLease? {
+        try leases.tryLease(name)
     }
 
     /// Migration identifiers known to this build, oldest first (the same as SQLite's).

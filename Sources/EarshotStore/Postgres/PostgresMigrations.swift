@@ -83,6 +83,7 @@ enum PostgresMigrations {
             ALTER TABLE reply ADD COLUMN delivery_key TEXT;
             ALTER TABLE reply ADD COLUMN platform_url TEXT;
             """),
+        ("v11_delivery_owner", "ALTER TABLE reply ADD COLUMN delivery_owner TEXT;"),
     ]
 
     private static let coreTables = """

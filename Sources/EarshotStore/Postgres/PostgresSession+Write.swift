@@ -233,11 +233,11 @@ extension PostgresSession {
         let changed = try sql.execute("""
             UPDATE reply SET text = ?, state = ?, updated_at = ?, queued_at = ?, sent_at = ?,
                 platform_id = ?, platform = ?, last_error = ?, attempts = ?, next_attempt_at = ?,
-                delivery_started_at = ?, delivery_key = ?, platform_url = ?
+                delivery_started_at = ?, delivery_key = ?, platform_url = ?, delivery_owner = ?
             WHERE id = ?
             """, [reply.text, reply.state.rawValue, reply.updatedAt, reply.queuedAt, reply.sentAt, reply.platformID,
                   reply.platform?.rawValue, reply.lastError, reply.attempts, reply.nextAttemptAt, reply.deliveryStartedAt,
-                  reply.deliveryKey, reply.platformURL, reply.id])
+                  reply.deliveryKey, reply.platformURL, reply.deliveryOwner, reply.id])
         try requireChange(changed, "reply \(reply.id)")
         var draft = event
         draft.conversationID = reply.conversationID

@@ -1,0 +1,61 @@
+import Foundation
+import PostgresNIO
+import Synchronization
+
+/// Names held by one daemon among those sharing a PostgreSQL database, as session-level
+/// advisory locks on one connection kept for them: when a daemon dies its connection closes and
+/// the server frees its leases at once, so another daemon takes an account or the clock over
+/// at its next try. A lost connection loses every lease it held (`StoreLease.isHeld` says so).
+final class PostgresLeases: Sendable {
+    private let pool: PostgresConnectionPool
+    private let connection = Mutex<PostgresConnection?>(nil)
+
+    init(pool: PostgresConnectionPool) {
+        self.pool = pool
+    }
+
+    /// The lock key for a name: 64-bit FNV-1a, the same in every daemon.
+    static func key(_ name: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in ("earshot:" + name).utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return Int64(bitPattern: hash)
+    }
+
+    func tryLease(_ name: String) throws -> StoreLease? {
+        let key = Self.key(name)
+        return try connection.withLock { current -> StoreLease? in
+            if current == nil || current!.isClosed { current = try pool.open() }
+            let holder = current!
+            let sql = PostgresSQL(connection: holder, location: pool.location)
+            guard try sql.value("SELECT pg_try_advisory_lock(?)::int", [key]) as Int64? == 1 else { return nil }
+            let released = Atomic<Bool>(false)
+            return StoreLease(
+                name: name,
+                isHeld: { !released.load(ordering: .acquiring) && !holder.isClosed },
+                release: { [weak self] in
+                    guard !released.exchange(true, ordering: .acquiringAndReleasing), !holder.isClosed else { return }
+                    self?.connection.withLock { _ in
+                        _ = try? PostgresSQL(connection: holder, location: self!.pool.location).execute("SELECT pg_advisory_unlock(?)", [key])
+                    }
+                })
+        }
+    }
+
+    /// Whether some daemon holds `name` now (its connection is open).
+    static func isHeld(_ name: String, in sql: PostgresSQL) throws -> Bool {
+        let key = UInt64(bitPattern: Self.key(name))
+        let held: Int64? = try sql.value("""
+            SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                AND classid::bigint = ? AND objid::bigint = ?
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """, [Int64(key >> 32), Int64(key & 0xFFFF_FFFF)])
+        return (held ?? 0) > 0
+    }
+
+    func close() {
+        if let open = connection.withLock({ $0 }) { try? open.close().wait() }
+    }
+}
