@@ -135,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EarshotCLITests",
-            dependencies: ["earshot", "EarshotService", "EarshotTestSupport", "EarshotPlatformStubs", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["earshot", "EarshotService", "EarshotStore", "EarshotTestSupport", "EarshotPlatformStubs", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )
