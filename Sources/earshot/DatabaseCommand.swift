@@ -1,4 +1,6 @@
 import ArgumentParser
+import EarshotCore
+import EarshotService
 import EarshotStore
 import Foundation
 
@@ -6,7 +8,7 @@ struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Create, inspect and locate the database.",
-        subcommands: [Init.self, Check.self, Path.self]
+        subcommands: [Init.self, Check.self, Path.self, Copy.self]
     )
 
     struct Init: ParsableCommand {
@@ -135,6 +137,84 @@ struct DatabaseCommand: ParsableCommand {
             } else {
                 print(location)
             }
+        }
+    }
+
+    struct Copy: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy the whole inbox, with its history, into another database (SQLite to PostgreSQL or back).",
+            discussion: """
+                The source is the database in use (--db, EARSHOT_DB, `store` in config.toml). The target is a \
+                file or a postgres:// URL; it must be empty (a new file, or a database with no inbox in it). \
+                Stop the daemons first: rows written during the copy would be missed. After copying, the row \
+                counts and the statistics report (every grouping) of both are compared; any difference is \
+                printed and the command exits 1. See docs/scale-out.md.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: ArgumentHelp("The target: a new SQLite file, or postgres://USER@HOST[:PORT]/DB.", valueName: "path|url"))
+        var to: String
+
+        @Option(name: .customLong("to-password-file"), help: ArgumentHelp(
+            "The target PostgreSQL password, in a file of mode 0600 (else PGPASSFILE or ~/.pgpass).", valueName: "path"))
+        var toPasswordFile: String?
+
+        func run() throws {
+            let config = try store.loadConfig()
+            let sourceLocation = try store.location(config: config)
+            let source: any InboxStore = switch sourceLocation {
+            case let .sqlite(path): try SQLiteInboxStore(path: path, mode: .mustExist)
+            case let .postgres(location): try PostgresInboxStore(location: location, listen: false)
+            }
+            let target: any InboxStore
+            let targetName: String
+            if PostgresLocation.isPostgresURL(to) {
+                let location: PostgresLocation
+                do { location = try PostgresLocation(url: to, passwordFile: toPasswordFile) } catch let problem as PostgresLocation.Problem {
+                    throw CommandFailure(problem.description)
+                }
+                target = try PostgresInboxStore(location: location, listen: false)
+                targetName = location.description
+            } else {
+                let path = to.hasPrefix("/") ? to : FileManager.default.currentDirectoryPath + "/" + to
+                if FileManager.default.fileExists(atPath: path) {
+                    throw CommandFailure("\(path) exists; copying writes a new file only: give a path that does not exist")
+                }
+                target = try SQLiteInboxStore(path: path, mode: .createIfMissing)
+                targetName = path
+            }
+            print("copying \(SafeOutput.field(sourceLocation.description)) to \(SafeOutput.field(targetName))")
+            do {
+                try StoreCopy.copy(from: source, to: target) { table, rows in
+                    if rows % 50_000 == 0 { print("  \(table): \(rows) rows…") }
+                }
+            } catch let refusal as StoreCopy.Refusal {
+                throw CommandFailure(refusal.description)
+            }
+            let differences = try Self.compare(source, target, sla: config.sla)
+            let counts = try target.read { try $0.counts() }
+            print("copied \(counts.conversations) conversations, \(counts.mentions) mentions, \(counts.replies) replies, \(counts.events) events")
+            if differences.isEmpty {
+                print("verified: row counts and the statistics report (by responder, channel, hour and day) are the same in both")
+            } else {
+                for difference in differences { print("problem: \(difference)") }
+                throw ExitCode.failure
+            }
+        }
+
+        /// What differs between the two inboxes: each table's rows, and each grouping's report.
+        static func compare(_ source: any InboxStore, _ target: any InboxStore, sla: SLAPolicy) throws -> [String] {
+            var differences: [String] = []
+            let (before, after) = (try source.read { try $0.counts() }, try target.read { try $0.counts() })
+            if before != after { differences.append("row counts differ: source \(before), target \(after)") }
+            let clock = SystemClock()
+            for grouping in StatsGrouping.allCases {
+                let expected = try StatsEngine(store: source, sla: sla, clock: clock).report(grouping: grouping)
+                let copied = try StatsEngine(store: target, sla: sla, clock: clock).report(grouping: grouping)
+                if expected != copied { differences.append("the statistics report by \(grouping.rawValue) differs") }
+            }
+            return differences
         }
     }
 }
