@@ -71,6 +71,7 @@ bench: deps
 	$(RELEASE_BIN)/earshot-bench queue --count $(BENCH_COUNT)
 	$(RELEASE_BIN)/earshot-bench daemon --clients 50 --rate 200 --seconds 10
 	$(RELEASE_BIN)/earshot-bench accounts --mentions 40
+	scripts/with-postgres.sh $(RELEASE_BIN)/earshot-bench scale-out --clients 50 --seconds 10 --count $(BENCH_COUNT)
 	$(RELEASE_BIN)/earshot-bench tui --count $(BENCH_COUNT)
 
 # The binary, the man page (docs/earshot.1, kept current by `make man`) and completion

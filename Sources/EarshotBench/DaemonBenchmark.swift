@@ -94,7 +94,7 @@ struct DaemonBenchmark {
 
 /// Writes one new conversation with its first mention, as ingest does.
 struct IngestApplierFeed {
-    let store: SQLiteInboxStore
+    let store: any InboxStore
 
     func add(index: Int) throws -> ConversationID {
         let now = SystemClock().now()

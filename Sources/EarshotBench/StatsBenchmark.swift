@@ -57,7 +57,7 @@ struct StatsBenchmark {
     /// Writes the history with SQL (fast; the benchmark measures reading it): every conversation
     /// opens with a customer message; a third get a follow-up; all are answered by one of 20
     /// responders within 0–6 hours; half are resolved. About 2.8 events per conversation.
-    private func generate(_ path: String) throws {
+    func generate(_ path: String) throws {
         _ = try SQLiteInboxStore(path: path)
         let start: Int64 = 1_700_000_000_000
         let script = """

@@ -17,6 +17,8 @@ do {
         try DaemonBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "accounts":
         try AccountBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "scale-out":
+        try ScaleOutBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "tui", "tui-run": try TUIBenchmark.command(arguments)
     case "writer":
         try CrashWriter(arguments: Array(arguments.dropFirst())).run()
@@ -27,6 +29,7 @@ do {
                    earshot-bench stats [--count N] [--dir DIR]
                    earshot-bench queue [--count N] [--dir DIR]
                    earshot-bench daemon [--clients 50] [--rate 200] [--seconds 10]
+                   earshot-bench scale-out [--clients 50] [--seconds 10] [--count N]   (needs EARSHOT_BENCH_POSTGRES)
                    earshot-bench accounts [--mentions 40]
                    earshot-bench tui [--count N] [--dir DIR] [--runs 3] [--presses 1000]
                    earshot-bench writer --db PATH [--batches N] [--batch-size N]
