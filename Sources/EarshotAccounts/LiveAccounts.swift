@@ -23,7 +23,7 @@ public struct LiveAccounts: Sendable {
         }
         let http = PlatformHTTP()
         client = [HTTPClientService(http: http)]
-        for configured in config.accounts { deliverer.reserve(configured.platform) }
+        deliverer.reserve(accounts: config.accounts.map(\.name))
         accounts = config.accounts.compactMap { configured -> (any Service)? in
             var settings = configured
             settings.stateDirectory = stateDirectory
@@ -50,7 +50,8 @@ public struct LiveAccounts: Sendable {
 
 /// Runs an account only while this daemon holds its lease, so that of several daemons sharing
 /// a database exactly one reads and posts for it; the others try again every few seconds and
-/// take over once the holder is gone (docs/scale-out.md).
+/// take over once the holder is gone (docs/scale-out.md). A lease lost with its connection (the
+/// database restarted) stops the account until it is held again.
 struct LeasedAccount: Service {
     let account: any Service
     let name: String
@@ -64,8 +65,20 @@ struct LeasedAccount: Service {
             if let lease = try? store.tryLease("account:" + name) {
                 if waiting { log("account \(name): taken over from the daemon that read it") }
                 defer { lease.release() }
-                try await account.run()
-                return
+                let lost = try await withThrowingTaskGroup(of: Bool.self) { group in
+                    group.addTask { try await account.run(); return false }
+                    group.addTask {
+                        while lease.isHeld && !Task.isCancelled { try? await Task.sleep(for: retry) }
+                        return !Task.isCancelled
+                    }
+                    let first = try await group.next() ?? false
+                    group.cancelAll()
+                    return first
+                }
+                guard lost else { return }
+                log("account \(name): its lease was lost with the database connection; stopped until it is held again")
+                waiting = true
+                continue
             }
             if !waiting { log("account \(name): another daemon reads it; this one takes over if that one stops") }
             waiting = true

@@ -37,7 +37,9 @@ actor MentionIntake {
 
     /// Stores `mentions` (oldest first) for `channel`, and moves `account`'s cursor to
     /// `cursor` in the same transaction when given.
-    func store(_ mentions: [IncomingMention], channel: String, account: String, cursor: String?, at now: Timestamp) throws -> Outcome {
+    func store(
+        _ mentions: [IncomingMention], channel: String, platform: Platform, account: String, cursor: String?, at now: Timestamp
+    ) throws -> Outcome {
         var outcome = Outcome()
         do {
             try store.write { writer in
@@ -52,7 +54,9 @@ actor MentionIntake {
                     }
                     outcome.newest = max(outcome.newest ?? mention.createdAt, mention.createdAt)
                 }
-                if let cursor { try writer.setAccountCursor(account, to: cursor, at: now) }
+                if let cursor {
+                    try writer.setAccountCursor(account, to: cursor, channel: OutboxDeliverer.key(platform.rawValue, channel), at: now)
+                }
             }
         } catch {
             applier.forgetCaches()

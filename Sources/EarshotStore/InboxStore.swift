@@ -60,6 +60,8 @@ public protocol InboxReader {
     func mentionExists(platform: Platform, externalID: String) throws -> Bool
     /// Where a live account's reading stopped (an opaque platform cursor), nil before its first read.
     func accountCursor(_ account: String) throws -> String?
+    /// The channel ("platform:handle") each live account that has read is for, by account name.
+    func accountChannels() throws -> [String: String]
     /// Whether any stored mention answers `externalID`.
     func hasReplies(platform: Platform, to externalID: String) throws -> Bool
     func mentions(in conversation: ConversationID) throws -> [Mention]
@@ -184,7 +186,8 @@ public protocol InboxWriter: InboxReader {
     func noteTriageOverride(of conversation: ConversationID, by responder: ResponderID, from: TriageClass, to: TriageClass, at: Timestamp) throws
     func updateReply(_ reply: Reply, because event: EventDraft) throws
     /// Moves a live account's cursor; called in the transaction that stores what it covers.
-    func setAccountCursor(_ account: String, to cursor: String, at time: Timestamp) throws
+    /// `channel` ("platform:handle") names the channel the account reads and posts for.
+    func setAccountCursor(_ account: String, to cursor: String, channel: String?, at time: Timestamp) throws
 
     func insertNote(conversation: ConversationID, author: ResponderID, text: String, at: Timestamp, because event: EventDraft) throws -> Note
 

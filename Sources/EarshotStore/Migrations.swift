@@ -41,9 +41,13 @@ enum Migrations {
     }
 
     /// Several daemons on one database (docs/scale-out.md): which one is delivering a reply, so
-    /// another recovers it only when that one is gone.
+    /// another recovers it only when that one is gone; and which channel each live account
+    /// reads, so every daemon knows whose replies an account posts, wherever it runs.
     static func addDeliveryOwner(_ db: Database) throws {
-        try db.execute(sql: "ALTER TABLE reply ADD COLUMN delivery_owner TEXT")
+        try db.execute(sql: """
+            ALTER TABLE reply ADD COLUMN delivery_owner TEXT;
+            ALTER TABLE account_cursor ADD COLUMN channel TEXT;
+            """)
     }
 
     /// Each time a person corrected the classifier, by time: the supervisor pane counts today's

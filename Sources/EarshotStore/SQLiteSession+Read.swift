@@ -64,6 +64,14 @@ extension SQLiteSession {
         try String.fetchOne(db, sql: "SELECT cursor FROM account_cursor WHERE account = ?", arguments: [account])
     }
 
+    func accountChannels() throws -> [String: String] {
+        var channels: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT account, channel FROM account_cursor WHERE channel IS NOT NULL") {
+            channels[row["account"]] = row["channel"]
+        }
+        return channels
+    }
+
     func mentionExists(platform: Platform, externalID: String) throws -> Bool {
         var query = try DirectStatement(db, "SELECT 1 FROM mention WHERE platform = ? AND external_id = ?")
         query.bind(platform.rawValue)

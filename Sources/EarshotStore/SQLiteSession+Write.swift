@@ -295,13 +295,14 @@ extension SQLiteSession {
             .execute(arguments: [platform.rawValue, platformID])
     }
 
-    func setAccountCursor(_ account: String, to cursor: String, at time: Timestamp) throws {
+    func setAccountCursor(_ account: String, to cursor: String, channel: String?, at time: Timestamp) throws {
         try db.execute(
             sql: """
-                INSERT INTO account_cursor (account, cursor, updated_at) VALUES (?, ?, ?)
-                ON CONFLICT (account) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at
+                INSERT INTO account_cursor (account, cursor, updated_at, channel) VALUES (?, ?, ?, ?)
+                ON CONFLICT (account) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at,
+                    channel = coalesce(excluded.channel, account_cursor.channel)
                 """,
-            arguments: [account, cursor, time.millisecondsSinceEpoch])
+            arguments: [account, cursor, time.millisecondsSinceEpoch, channel])
     }
 
     func updateReply(_ reply: Reply, because event: EventDraft) throws {

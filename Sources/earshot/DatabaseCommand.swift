@@ -130,7 +130,7 @@ struct DatabaseCommand: ParsableCommand {
         func run() throws {
             let paths = store.paths
             let config = try store.loadConfig()
-            let location = try store.location(config: config)
+            let location = try store.location(config: config, readingPassword: false)
             let fromConfig = config.store != nil && paths.databaseSource != .flag && paths.databaseSource != .environment
             if explain {
                 print("\(location)\t(from \(fromConfig ? "store in config.toml" : paths.databaseSource.rawValue))")

@@ -23,13 +23,18 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Where the inbox lives: `--db`, then EARSHOT_DB, then `store` in config.toml, then the
-    /// default file.
-    func location(config: EarshotConfig) throws -> StoreLocation {
+    /// default file. `readingPassword: false` leaves the password unread (to print where).
+    func location(config: EarshotConfig, readingPassword: Bool = true) throws -> StoreLocation {
         let paths = paths
         let chosen = paths.databaseSource == .flag || paths.databaseSource == .environment ? paths.database
             : config.store.map { $0.hasPrefix("~/") ? NSHomeDirectory() + $0.dropFirst() : $0 } ?? paths.database
         guard PostgresLocation.isPostgresURL(chosen) else { return .sqlite(chosen) }
         do {
+            if !readingPassword {
+                var environment = ProcessInfo.processInfo.environment
+                (environment["PGPASSFILE"], environment["HOME"]) = (nil, nil)
+                return .postgres(try PostgresLocation(url: chosen, environment: environment))
+            }
             return .postgres(try PostgresLocation(url: chosen, passwordFile: config.storePasswordFile))
         } catch let problem as PostgresLocation.Problem {
             throw CommandFailure(problem.description)

@@ -56,6 +56,36 @@ import Testing
         #expect(try deliverer().deliverDue() == 1)
     }
 
+    /// A channel a live account reads (as recorded in the database, by whichever daemon runs it)
+    /// is posted by that account only: the command leaves its replies alone, while a reply on
+    /// another channel of the same platform still goes through the command.
+    @Test func aLiveAccountsChannelIsLeftToItsAccountWhereverItRuns() throws {
+        let at = fixture.clock.now()
+        let (other, otherChannel) = try fixture.store.write { writer in
+            let channel = try writer.insertChannel(platform: .x, handle: "OtherBrand", displayName: "Other", because: EventDraft(.channelAdded, by: .system, at: at))
+            let customer = try writer.insertCustomer(platform: .x, handle: "lee", displayName: "Lee", firstSeen: at, because: EventDraft(.customerAdded, by: .ingest, at: at))
+            try writer.setAccountCursor("acme-x", to: "1", channel: OutboxDeliverer.key("x", "AcmeSupport"), at: at)
+            let conversation = try writer.insertConversation(
+                NewConversation(channelID: channel.id, customerID: customer.id, triageClass: .question, startedAt: at, preview: "hi"),
+                because: EventDraft(.opened, by: .ingest, at: at, detail: ["message_at": String(at.millisecondsSinceEpoch)]))
+            return (conversation.id, channel)
+        }
+        #expect(otherChannel.handle == "OtherBrand")
+        fixture.service.delivery.undoSeconds = 0
+        let reserved = try fixture.service.sendReply(id, text: "@kim on it", by: "ann")
+        let free = try fixture.service.sendReply(other, text: "@lee on it", by: "bob")
+        let outbox = deliverer()
+        outbox.reserve(accounts: ["acme-x"])
+        outbox.start()
+        defer { outbox.stop() }
+        let deadline = Date().addingTimeInterval(10)
+        while try fixture.service.reply(free.id, by: "bob").state != .sent && Date() < deadline { usleep(20_000) }
+        #expect(try fixture.service.reply(free.id, by: "bob").state == .sent)
+        usleep(300_000)
+        let waiting = try fixture.service.reply(reserved.id, by: "ann")
+        #expect(waiting.state == .queued && waiting.attempts == 0, "left for the account: \(waiting)")
+    }
+
     @Test func theCommandGetsTheReplyAsJSONAndItsIdIsRecordedAsSent() throws {
         let reply = try fixture.service.sendReply(id, text: "@kim It ships today!", by: "ann")
         fixture.clock.advance(seconds: 65)
@@ -197,7 +227,9 @@ import Testing
         let reply = try fixture.service.sendReply(id, text: "@kim hello", by: "ann")
         fixture.clock.advance(seconds: 5)
         let request = try #require(try fixture.service.beginNextDelivery())
-        // The daemon dies here, after the command may have posted. A new one starts:
+        // The daemon dies here, after the command may have posted (on PostgreSQL its leases go
+        // with it, and with them the mark that it runs). A new one starts:
+        (fixture.store as? PostgresInboxStore)?.releaseLeases()
         let restarted = InboxService(store: try fixture.reopenedStore(), clock: fixture.clock)
         #expect(try restarted.recoverInterruptedDeliveries() == 1)
         let again = try #require(try restarted.beginNextDelivery())

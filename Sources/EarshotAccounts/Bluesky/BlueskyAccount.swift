@@ -225,7 +225,7 @@ public final class BlueskyAccount: Service, ReplyPoster {
             case let .failure(problem): runtime.log("skipped \(problem.message)")
             }
         }
-        let outcome = try await intake.store(mentions, channel: me.handle, account: settings.name, cursor: newest.text, at: runtime.clock.now())
+        let outcome = try await intake.store(mentions, channel: me.handle, platform: settings.platform, account: settings.name, cursor: newest.text, at: runtime.clock.now())
         for skipped in outcome.skipped { runtime.log("skipped \(skipped)") }
         if let time = outcome.newest { runtime.noteMention(at: time) }
     }

@@ -163,7 +163,7 @@ public final class MastodonAccount: Service, ReplyPoster {
     }
 
     private func keep(_ page: NotificationPage, _ identity: MastodonIdentity, cursor: String?) async throws {
-        let outcome = try await intake.store(page.mentions, channel: identity.handle, account: settings.name, cursor: cursor, at: clock.now())
+        let outcome = try await intake.store(page.mentions, channel: identity.handle, platform: settings.platform, account: settings.name, cursor: cursor, at: clock.now())
         for skipped in page.skipped + outcome.skipped { log("skipped \(skipped)") }
         if let newest = outcome.newest { runtime.noteMention(at: newest) }
     }

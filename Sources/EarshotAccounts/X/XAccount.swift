@@ -128,7 +128,7 @@ public final class XAccount: Service, ReplyPoster {
             }
         }
         mentions.sort { ($0.createdAt, $0.externalID) < ($1.createdAt, $1.externalID) }
-        let outcome = try await intake.store(mentions, channel: me.username, account: settings.name, cursor: newest, at: runtime.clock.now())
+        let outcome = try await intake.store(mentions, channel: me.username, platform: settings.platform, account: settings.name, cursor: newest, at: runtime.clock.now())
         for skipped in outcome.skipped { runtime.log("skipped \(skipped)") }
         if let time = outcome.newest { runtime.noteMention(at: time) }
     }

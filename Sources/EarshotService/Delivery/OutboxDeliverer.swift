@@ -24,8 +24,9 @@ public final class OutboxDeliverer: Sendable {
     private let state = Mutex(State())
     /// Live accounts that post their channel's replies themselves, by platform and channel.
     private let posters = Mutex<[String: any ReplyPoster]>([:])
-    /// Platforms whose replies only live accounts post (`reserve`), whichever daemon runs them.
+    /// Channel keys whose replies only live accounts post (`reserve`), whichever daemon runs them.
     private let reserved = Mutex<Set<String>>([])
+    private let reservedAccounts = Mutex<Set<String>>([])
     /// The longest sleep between looks: replies queued by another process (a single-user
     /// CLI beside a TUI) are noticed within this.
     public let maximumSleep: Duration = .milliseconds(500)
@@ -47,13 +48,23 @@ public final class OutboxDeliverer: Sendable {
         if state.withLock({ $0.started && !$0.stopped }) { startLane(key) }
     }
 
-    private static func key(_ platform: String, _ channel: String) -> String { platform + ":" + channel.lowercased() }
+    /// A delivery lane's key for a channel: "platform:handle", the handle lowercased.
+    public static func key(_ platform: String, _ channel: String) -> String { platform + ":" + channel.lowercased() }
 
-    /// Replies on `platform` are posted by its live accounts only: when several daemons share a
-    /// database, the one holding an account posts its replies, and the others' command lanes
-    /// leave them alone instead of sending them through the command or marking them unpostable.
-    public func reserve(_ platform: Platform) {
-        reserved.withLock { _ = $0.insert(platform.rawValue) }
+    /// The live accounts configured for this daemon: their channels' replies are posted by the
+    /// accounts only. When several daemons share a database, the one holding an account posts
+    /// its replies, and the others' command lanes leave them alone instead of sending them
+    /// through the command. Which channel an account reads is in the database once it has read
+    /// (`accountChannels`), looked up again with each recovery pass.
+    public func reserve(accounts names: [String]) {
+        reservedAccounts.withLock { $0.formUnion(names) }
+        refreshReservedChannels()
+    }
+
+    private func refreshReservedChannels() {
+        let names = reservedAccounts.withLock { $0 }
+        guard !names.isEmpty, let channels = try? service.store.read({ try $0.accountChannels() }) else { return }
+        reserved.withLock { $0 = Set(channels.filter { names.contains($0.key) }.values) }
     }
 
     private var canDeliver: Bool { command != nil || !posters.withLock(\.isEmpty) }
@@ -144,8 +155,7 @@ public final class OutboxDeliverer: Sendable {
         // A poster's lane takes its channel's replies; the command's lane every other one.
         let accepts: (String) -> Bool = key == Self.commandLane
             ? { [self] channel in
-                posters.withLock { $0[channel] == nil }
-                    && !reserved.withLock { $0.contains(String(channel.prefix { $0 != ":" })) }
+                posters.withLock { $0[channel] == nil } && !reserved.withLock { $0.contains(channel) }
             }
             : { $0 == key }
         var lastRecovery = Date()
@@ -155,6 +165,7 @@ public final class OutboxDeliverer: Sendable {
                 // Replies another daemon sharing the database was delivering when it died.
                 if key == Self.commandLane && Date().timeIntervalSince(lastRecovery) >= recoverySeconds {
                     lastRecovery = Date()
+                    refreshReservedChannels()
                     let recovered = try service.recoverInterruptedDeliveries()
                     if recovered > 0 { log("\(recovered) replies were in delivery by a daemon that stopped; delivering them again") }
                 }

@@ -30,7 +30,11 @@ final class PostgresConnectionPool: Sendable {
     func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         slots.wait()
         defer { slots.signal() }
-        let connection = try idle.withLock { $0.popLast() } ?? open()
+        // A connection the server closed meanwhile (a restart) is left behind, not handed out.
+        let connection = try idle.withLock { idle -> PostgresConnection? in
+            while let candidate = idle.popLast() { if !candidate.isClosed { return candidate } }
+            return nil
+        } ?? open()
         do {
             let result = try body(connection)
             release(connection)

@@ -19,7 +19,6 @@ public final class PostgresInboxStore: InboxStore {
     public let commits = CommitSignal()
     let pool: PostgresConnectionPool
     private let leases: PostgresLeases
-    private let instanceLease = Mutex<StoreLease?>(nil)
     public let instance = "pg-" + UUID().uuidString.lowercased()
     private let listener = Mutex<PostgresConnection?>(nil)
     private let closed = Atomic<Bool>(false)
@@ -34,8 +33,7 @@ public final class PostgresInboxStore: InboxStore {
         leases = PostgresLeases(pool: pool)
         try PostgresSchema(pool: pool).migrate(upTo: migration)
         // Held as long as this process keeps the database open: how others know it runs.
-        let held = try leases.tryLease("instance:" + instance)
-        instanceLease.withLock { $0 = held }
+        try leases.holdPermanently("instance:" + instance)
         if listen { startListening() }
     }
 
@@ -80,6 +78,12 @@ public final class PostgresInboxStore: InboxStore {
 
     public func tryLease(_ name: String) throws -> StoreLease? {
         try leases.tryLease(name)
+    }
+
+    /// Gives up every lease at once, the mark that this process runs among them, as a daemon
+    /// that dies does (tests of another daemon's takeover use it).
+    public func releaseLeases() {
+        leases.close()
     }
 
     /// Migration identifiers known to this build, oldest first (the same as SQLite's).

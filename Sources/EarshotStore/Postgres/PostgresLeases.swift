@@ -9,9 +9,18 @@ import Synchronization
 final class PostgresLeases: Sendable {
     private let pool: PostgresConnectionPool
     private let connection = Mutex<PostgresConnection?>(nil)
+    /// Taken again first on every new lease connection: the name that tells other daemons this
+    /// one runs (its replies in delivery are its own while it does).
+    private let permanent = Mutex<String?>(nil)
 
     init(pool: PostgresConnectionPool) {
         self.pool = pool
+    }
+
+    /// Holds `name` for as long as the store is open, through reconnections.
+    func holdPermanently(_ name: String) throws {
+        permanent.withLock { $0 = name }
+        _ = try tryLease(name)
     }
 
     /// The lock key for a name: 64-bit FNV-1a, the same in every daemon.
@@ -27,7 +36,13 @@ final class PostgresLeases: Sendable {
     func tryLease(_ name: String) throws -> StoreLease? {
         let key = Self.key(name)
         return try connection.withLock { current -> StoreLease? in
-            if current == nil || current!.isClosed { current = try pool.open() }
+            if current == nil || current!.isClosed {
+                let opened = try pool.open()
+                current = opened
+                if let name = permanent.withLock({ $0 }), name != "" {
+                    _ = try PostgresSQL(connection: opened, location: pool.location).execute("SELECT pg_try_advisory_lock(?)", [Self.key(name)])
+                }
+            }
             let holder = current!
             let sql = PostgresSQL(connection: holder, location: pool.location)
             guard try sql.value("SELECT pg_try_advisory_lock(?)::int", [key]) as Int64? == 1 else { return nil }
@@ -56,6 +71,7 @@ final class PostgresLeases: Sendable {
     }
 
     func close() {
+        permanent.withLock { $0 = nil }
         if let open = connection.withLock({ $0 }) { try? open.close().wait() }
     }
 }

@@ -83,7 +83,10 @@ enum PostgresMigrations {
             ALTER TABLE reply ADD COLUMN delivery_key TEXT;
             ALTER TABLE reply ADD COLUMN platform_url TEXT;
             """),
-        ("v11_delivery_owner", "ALTER TABLE reply ADD COLUMN delivery_owner TEXT;"),
+        ("v11_delivery_owner", """
+            ALTER TABLE reply ADD COLUMN delivery_owner TEXT;
+            ALTER TABLE account_cursor ADD COLUMN channel TEXT;
+            """),
     ]
 
     private static let coreTables = """

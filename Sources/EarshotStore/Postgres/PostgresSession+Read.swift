@@ -62,6 +62,14 @@ extension PostgresSession {
         }
     }
 
+    func accountChannels() throws -> [String: String] {
+        var channels: [String: String] = [:]
+        for row in try sql.rows("SELECT account, channel FROM account_cursor WHERE channel IS NOT NULL") {
+            channels[row["account"]] = row["channel"]
+        }
+        return channels
+    }
+
     func mentionExists(platform: Platform, externalID: String) throws -> Bool {
         try sql.row("SELECT 1 FROM mention WHERE platform = ? AND external_id = ?", [platform.rawValue, externalID]) != nil
     }

@@ -222,11 +222,12 @@ extension PostgresSession {
                         [conversation, responder, at, from.rawValue, to.rawValue])
     }
 
-    func setAccountCursor(_ account: String, to cursor: String, at time: Timestamp) throws {
+    func setAccountCursor(_ account: String, to cursor: String, channel: String?, at time: Timestamp) throws {
         try sql.execute("""
-            INSERT INTO account_cursor (account, cursor, updated_at) VALUES (?, ?, ?)
-            ON CONFLICT (account) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at
-            """, [account, cursor, time])
+            INSERT INTO account_cursor (account, cursor, updated_at, channel) VALUES (?, ?, ?, ?)
+            ON CONFLICT (account) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at,
+                channel = coalesce(excluded.channel, account_cursor.channel)
+            """, [account, cursor, time, channel])
     }
 
     func updateReply(_ reply: Reply, because event: EventDraft) throws {
