@@ -24,6 +24,12 @@ public protocol InboxStore: Sendable {
     /// Holds `name` (a live account's polling, the clock) among all daemons sharing the
     /// database, or nil while another holds it. Held until released or this process ends.
     func tryLease(_ name: String) throws -> StoreLease?
+
+    /// Sends a short note (under 8000 bytes) to every process listening on the database
+    /// (presence crosses daemons so); nothing on SQLite, which one daemon serves.
+    func broadcast(_ note: String) throws
+    /// `handler` hears each note broadcast by any process sharing the database, this one's too.
+    func onBroadcast(_ handler: @escaping @Sendable (String) -> Void)
 }
 
 /// A name held by one process among those sharing a database.

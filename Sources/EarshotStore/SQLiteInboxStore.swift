@@ -54,6 +54,10 @@ public final class SQLiteInboxStore: InboxStore {
     /// One daemon serves a SQLite file: whoever else marked something has stopped.
     public func isRunning(_ instance: String) throws -> Bool { instance == self.instance }
 
+    /// One daemon serves a SQLite file: there is nobody to tell.
+    public func broadcast(_ note: String) throws {}
+    public func onBroadcast(_ handler: @escaping @Sendable (String) -> Void) {}
+
     /// One daemon serves a SQLite file: every lease is this process's.
     public func tryLease(_ name: String) throws -> StoreLease? {
         StoreLease(name: name, isHeld: { true }, release: {})

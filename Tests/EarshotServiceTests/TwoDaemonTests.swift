@@ -93,6 +93,33 @@ struct TwoDaemonTests {
         #expect(latency < 1, "the claim through A reached B's client after \(latency) s")
     }
 
+    @Test func whoIsComposingThroughOneDaemonShowsOnTheOthersClientsAndLeavesWithThem() throws {
+        let serverA = DaemonServer(service: a, socketPath: fixture.directory.file("a.sock"), log: { _ in })
+        let serverB = DaemonServer(service: b, socketPath: fixture.directory.file("b.sock"), log: { _ in })
+        let me = try #require(loginName(of: geteuid()))
+        try fixture.responder(me, role: .supervisor, capacity: 5)
+        try serverA.start()
+        try serverB.start()
+        defer { serverA.stop(); serverB.stop() }
+        let id = try fixture.conversation()
+        let watcher = try DaemonConnection(path: serverB.socketPath)
+        defer { watcher.close() }
+        let composer = try DaemonConnection(path: serverA.socketPath)
+        let sent = Date()
+        _ = try composer.call(Inbox.SetPresence(id, .composing))
+        var update = try watcher.nextPresence()
+        while update.conversation != id { update = try watcher.nextPresence() }
+        let latency = Date().timeIntervalSince(sent)
+        #expect(update.people == [PresenceEntry(login: me, state: .composing)])
+        #expect(latency < 1, "composing through A reached B's client after \(latency) s")
+        #expect(try RemoteInbox(connection: watcher).send(Inbox.GetPresence(id)) == [PresenceEntry(login: me, state: .composing)])
+        // The composer leaves: B's clients see the conversation empty again.
+        composer.close()
+        update = try watcher.nextPresence()
+        while update.conversation != id { update = try watcher.nextPresence() }
+        #expect(update.people.isEmpty)
+    }
+
     @Test func theClockAndAnAccountAreHeldByOneDaemonAtATimeAndFreedWhenItCloses() throws {
         let other = try PostgresInboxStore(location: location)
         let held = try #require(try other.tryLease("account:acme"))

@@ -79,6 +79,7 @@ public final class DaemonServer: Sendable {
         }
         Thread.detachNewThread { [self] in acceptLoop(listener) }
         Thread.detachNewThread { [self] in broadcastLoop(after: Int64(lastEvent)) }
+        service.store.onBroadcast { [weak self] note in self?.receive(note: note) }
         log(inherited == nil ? "listening on \(socketPath)" : "listening on the socket systemd passed in")
     }
 
@@ -183,8 +184,33 @@ public final class DaemonServer: Sendable {
         if let conversation = presence.clear(ObjectIdentifier(session)) { announcePresence(in: [conversation]) }
     }
 
-    /// Tells every client who is now viewing or composing in these conversations.
+    /// Tells every client who is now viewing or composing in these conversations, and the other
+    /// daemons sharing the database what this one's clients are doing there.
     func announcePresence(in conversations: [ConversationID]) {
+        for conversation in conversations {
+            let note = PresenceNote(daemon: service.store.instance, conversation: conversation,
+                                    people: presence.people(in: conversation, localOnly: true))
+            if let text = try? String(decoding: JSONEncoder().encode(note), as: UTF8.self) { try? service.store.broadcast(text) }
+        }
+        pushPresence(in: conversations)
+    }
+
+    /// Another daemon's note: its clients' places, shown to this one's clients.
+    func receive(note text: String) {
+        guard let note = try? JSONDecoder().decode(PresenceNote.self, from: Data(text.utf8)),
+              note.daemon != service.store.instance else { return }
+        presence.setRemote(note.daemon, conversation: note.conversation, people: note.people)
+        pushPresence(in: [note.conversation])
+    }
+
+    /// Forgets the people of daemons that have gone (their clients left with them).
+    func forgetGoneDaemons() {
+        for daemon in presence.remoteDaemons where !((try? service.store.isRunning(daemon)) ?? true) {
+            pushPresence(in: presence.forgetRemote(daemon))
+        }
+    }
+
+    private func pushPresence(in conversations: [ConversationID]) {
         let targets = state.withLock { Array($0.sessions.values) }
         for conversation in conversations {
             let update = PresenceUpdate(conversation: conversation, people: presence.people(in: conversation))
@@ -197,7 +223,12 @@ public final class DaemonServer: Sendable {
     private func broadcastLoop(after start: Int64) {
         var last = EventID(start)
         let interval = pollInterval
+        var lastPrune = Date()
         while isRunning {
+            if Date().timeIntervalSince(lastPrune) > 5 {
+                lastPrune = Date()
+                forgetGoneDaemons()
+            }
             let events = (try? service.store.read { try $0.events(after: last, limit: 1_000) }) ?? []
             if let newest = events.last { last = newest.id }
             if !events.isEmpty {

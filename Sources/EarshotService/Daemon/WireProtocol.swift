@@ -154,6 +154,13 @@ public struct PresenceUpdate: Codable, Sendable, Equatable {
     public var people: [PresenceEntry]
 }
 
+/// What one daemon tells the others sharing its database about its clients in a conversation.
+struct PresenceNote: Codable {
+    let daemon: String
+    let conversation: ConversationID
+    let people: [PresenceEntry]
+}
+
 struct PresenceMessage: Codable {
     let presence: PresenceUpdate
 }

@@ -22,6 +22,7 @@ public final class PostgresInboxStore: InboxStore {
     public let instance = "pg-" + UUID().uuidString.lowercased()
     private let listener = Mutex<PostgresConnection?>(nil)
     private let closed = Atomic<Bool>(false)
+    private let noteHandlers = Mutex<[@Sendable (String) -> Void]>([])
 
     /// The advisory lock key that serialises writes (any fixed number; "ears" in ASCII).
     static let writeLockKey: Int64 = 0x6561_7273
@@ -80,6 +81,16 @@ public final class PostgresInboxStore: InboxStore {
         try leases.tryLease(name)
     }
 
+    public func broadcast(_ note: String) throws {
+        try pool.withConnection { connection in
+            try PostgresSQL(connection: connection, location: location).execute("SELECT pg_notify('earshot_notes', ?)", [note])
+        }
+    }
+
+    public func onBroadcast(_ handler: @escaping @Sendable (String) -> Void) {
+        noteHandlers.withLock { $0.append(handler) }
+    }
+
     /// Gives up every lease at once, the mark that this process runs among them, as a daemon
     /// that dies does (tests of another daemon's takeover use it).
     public func releaseLeases() {
@@ -126,7 +137,12 @@ public final class PostgresInboxStore: InboxStore {
                     store.listener.withLock { $0 = connection }
                     let commits = store.commits
                     connection.addListener(channel: "earshot_commits") { _, _ in commits.signal() }
-                    try PostgresSQL(connection: connection, location: store.location).execute("LISTEN earshot_commits")
+                    connection.addListener(channel: "earshot_notes") { [weak store] _, note in
+                        for handler in store?.noteHandlers.withLock({ $0 }) ?? [] { handler(note.payload) }
+                    }
+                    let sql = PostgresSQL(connection: connection, location: store.location)
+                    try sql.execute("LISTEN earshot_commits")
+                    try sql.execute("LISTEN earshot_notes")
                     commits.signal()
                     pause = 0.2
                     try? connection.closeFuture.wait()
