@@ -43,7 +43,9 @@ public struct LiveAccounts: Sendable {
             default:
                 nil
             }
-            return account.map { LeasedAccount(account: $0, name: configured.name, store: service.store, log: log) }
+            return account.map {
+                LeasedAccount(account: $0, name: configured.name, platform: configured.platform, service: service, log: log)
+            }
         }
     }
 }
@@ -55,8 +57,10 @@ public struct LiveAccounts: Sendable {
 struct LeasedAccount: Service {
     let account: any Service
     let name: String
-    let store: any InboxStore
+    let platform: Platform
+    let service: InboxService
     let log: @Sendable (String) -> Void
+    var store: any InboxStore { service.store }
     var retry: Duration = .seconds(5)
 
     func run() async throws {
@@ -80,7 +84,13 @@ struct LeasedAccount: Service {
                 waiting = true
                 continue
             }
-            if !waiting { log("account \(name): another daemon reads it; this one takes over if that one stops") }
+            if !waiting {
+                log("account \(name): another daemon reads it; this one takes over if that one stops")
+                service.accounts.update(name, platform: platform, at: service.clock.now()) { status in
+                    status.state = .standby
+                    status.since = service.clock.now()
+                }
+            }
             waiting = true
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: retry) }
         }

@@ -1,4 +1,5 @@
 import EarshotCore
+import EarshotIngest
 import EarshotService
 import EarshotStore
 import Foundation
@@ -52,6 +53,17 @@ struct ScaleOutBenchmark {
         let ingestPostgres = try ingestRate(into: try PostgresInboxStore(location: try freshDatabase(), listen: false))
         print(String(format: "scale-out: ingest, a transaction per new conversation: PostgreSQL %.0f/s, SQLite %.0f/s (ratio %.2f)",
                      ingestPostgres, ingestSQLite, ingestPostgres / ingestSQLite))
+
+        // File ingest through the real pipeline (batched transactions), at most 20,000 records.
+        let fileCount = min(count, 20_000)
+        let feed = SyntheticFeed(count: fileCount)
+        let jsonl = dir + "/mentions.jsonl"
+        try feed.writeJSONL(to: jsonl, csvTwin: dir + "/mentions-as.csv")
+        let pipelineSQLite = try pipelineSeconds(jsonl, into: try SQLiteInboxStore(path: dir + "/pipeline.sqlite"))
+        let pipelinePostgres = try pipelineSeconds(jsonl, into: try PostgresInboxStore(location: try freshDatabase(), listen: false))
+        print(String(format: "scale-out: earshot ingest of %@ JSONL mentions: PostgreSQL %.0f/s, SQLite %.0f/s (ratio %.2f)",
+                     fileCount.formatted(), Double(fileCount) / pipelinePostgres, Double(fileCount) / pipelineSQLite,
+                     pipelineSQLite / pipelinePostgres))
 
         // Statistics over `count` conversations: the SQLite history copied into PostgreSQL.
         let statsPath = dir + "/stats.sqlite"
@@ -135,6 +147,11 @@ struct ScaleOutBenchmark {
         let p = AccountBenchmark.percentile
         return DaemonFigures(claimP50: p(claims, 0.5), claimP99: p(claims, 0.99), eventP50: p(events, 0.5),
                              eventP99: p(events, 0.99), events: events.count)
+    }
+
+    func pipelineSeconds(_ path: String, into store: any InboxStore) throws -> Double {
+        let pipeline = IngestPipeline(store: store, applier: IngestApplier(clock: SystemClock(), triage: ClassifierTriage()), options: .init()) { _ in }
+        return try StatsBenchmark.time { _ = pipeline.ingest(.file(path), rejects: RejectsSink(path: path + ".rejects")) }
     }
 
     func ingestRate(into store: any InboxStore) throws -> Double {

@@ -62,6 +62,8 @@ struct ScaleOutCommandTests {
         let verifications = { stub.requests.filter { $0.target.hasPrefix("/api/v1/accounts/verify_credentials") }.count }
         usleep(1_500_000)
         #expect(verifications() == 1, "one daemon runs the account")
+        let standby = try runProcess(binary, ["account", "list"], environment: environment(socketB))
+        #expect(standby.stdout.contains("acme-mastodon\tmastodon\t-\tstandby (another daemon reads it)"), "\(standby.stdout)")
 
         let conversation = try #require(try store.read { try $0.mention(platform: .mastodon, externalID: asked) }?.conversationID)
         #expect(try runProcess(binary, ["claim", String(conversation.rawValue)], environment: environment(socketA)).status == 0)

@@ -16,6 +16,8 @@ public struct AccountStatus: Codable, Sendable, Equatable {
         case tokenRejected = "token_rejected"
         /// Not running: no daemon reads it, or its setup failed (`lastError` says why).
         case stopped
+        /// Another daemon sharing the database reads it; this one takes over if that one stops.
+        case standby
     }
 
     public var name: String
@@ -41,7 +43,7 @@ public struct AccountStatus: Codable, Sendable, Equatable {
     }
 
     /// Whether a supervisor needs to look at it.
-    public var isHealthy: Bool { state == .polling || state == .streaming || state == .starting }
+    public var isHealthy: Bool { state == .polling || state == .streaming || state == .starting || state == .standby }
 
     /// The state as a person reads it: `backing off until 2026-12-05T10:00:00.000Z`.
     public var stateText: String {
@@ -49,6 +51,7 @@ public struct AccountStatus: Codable, Sendable, Equatable {
         case .backingOff: "backing off" + (until.map { " until \($0.iso8601)" } ?? "")
         case .tokenRejected: "token rejected since \(since.iso8601)"
         case .starting, .polling, .streaming, .stopped: state.rawValue
+        case .standby: "standby (another daemon reads it)"
         }
     }
 }
