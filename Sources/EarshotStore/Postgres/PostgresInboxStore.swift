@@ -56,11 +56,14 @@ public final class PostgresInboxStore: InboxStore {
     }
 
     public func write<T>(_ body: (any InboxWriter) throws -> T) throws -> T {
-        let result = try transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED") { sql in
-            try sql.execute("SELECT pg_advisory_xact_lock(?)", [Self.writeLockKey])
-            let result = try body(PostgresSession(sql: sql))
-            try sql.execute("SELECT pg_notify('earshot_commits', '')")
-            return result
+        // BEGIN, the write lock and the commit's notification go in one round trip (a
+        // notification is sent at COMMIT, and dropped with a rollback, wherever it is queued).
+        let result = try transaction(begin: [
+            ("BEGIN ISOLATION LEVEL READ COMMITTED", []),
+            ("SELECT pg_advisory_xact_lock(?)", [Self.writeLockKey]),
+            ("SELECT pg_notify('earshot_commits', '')", []),
+        ]) { sql in
+            try body(PostgresSession(sql: sql))
         }
         commits.signal()
         return result
@@ -111,12 +114,22 @@ public final class PostgresInboxStore: InboxStore {
     }
 
     func transaction<T>(begin: String, _ body: (PostgresSQL) throws -> T) throws -> T {
+        try transaction(begin: [(begin, [])], body)
+    }
+
+    /// Runs `body` between the `begin` statements (sent together) and COMMIT; rolls back when it throws.
+    func transaction<T>(begin: [(sql: String, arguments: [PostgresSQL.Argument])], _ body: (PostgresSQL) throws -> T) throws -> T {
         try pool.withConnection { connection in
             let sql = PostgresSQL(connection: connection, location: location)
-            try sql.execute(begin)
+            do {
+                try sql.executePipelined(begin)
+            } catch {
+                if !connection.isClosed { _ = try? sql.execute("ROLLBACK") }
+                throw error
+            }
             do {
                 let result = try body(sql)
-                try sql.execute("COMMIT")
+                try sql.commit()
                 return result
             } catch {
                 if !connection.isClosed { _ = try? sql.execute("ROLLBACK") }
@@ -180,7 +193,7 @@ struct PostgresSchema {
                     try sql.execute("BEGIN")
                     for statement in PostgresSQL.statements(step.sql) { try sql.execute(statement) }
                     try sql.execute("INSERT INTO earshot_migrations (identifier) VALUES (?)", [step.identifier])
-                    try sql.execute("COMMIT")
+                    try sql.commit()
                 } catch {
                     _ = try? sql.execute("ROLLBACK")
                     throw error

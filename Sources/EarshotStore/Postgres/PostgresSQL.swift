@@ -38,12 +38,44 @@ struct PostgresSQL {
         try run(sql, arguments) { _ in }.rows ?? 0
     }
 
+    /// Commits; a transaction that a failed statement had already aborted answers COMMIT with
+    /// ROLLBACK, which is an error here, never a silent loss.
+    func commit() throws {
+        let metadata = try run("COMMIT", []) { _ in }
+        guard metadata.command == "COMMIT" else {
+            throw PostgresFailure(StoreError.conflict("the transaction was rolled back: a statement in it had failed"), location: location)
+        }
+    }
+
     /// Streams the rows of a large read (the statistics pass) without holding them all.
     func forEach(_ sql: String, _ arguments: [Argument] = [], _ body: @escaping @Sendable (PostgresRow) throws -> Void) throws {
         _ = try run(sql, arguments, body)
     }
 
+    /// Sends statements one after another without waiting between them (the connection keeps
+    /// their order), then waits for all: one round trip instead of one each. For statements
+    /// whose rows nobody reads; the first failure is thrown.
+    func executePipelined(_ statements: [(sql: String, arguments: [Argument])]) throws {
+        let futures = try statements.map { statement in
+            connection.query(try Self.query(statement.sql, statement.arguments), logger: Self.logger) { _ in }
+        }
+        var failure: (any Error)?
+        for future in futures {
+            do { _ = try future.wait() } catch { failure = failure ?? error }
+        }
+        if let failure { throw PostgresFailure(failure, location: location) }
+    }
+
     private func run(_ sql: String, _ arguments: [Argument], _ onRow: @escaping @Sendable (PostgresRow) throws -> Void) throws -> PostgresQueryMetadata {
+        let query = try Self.query(sql, arguments)
+        do {
+            return try connection.query(query, logger: Self.logger, onRow).wait()
+        } catch {
+            throw PostgresFailure(error, location: location)
+        }
+    }
+
+    private static func query(_ sql: String, _ arguments: [Argument]) throws -> PostgresQuery {
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments {
             switch (argument?.databaseValue ?? .null).storage {
@@ -54,12 +86,7 @@ struct PostgresSQL {
             case let .blob(value): try binds.append(ByteBuffer(bytes: value))
             }
         }
-        let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds)
-        do {
-            return try connection.query(query, logger: Self.logger, onRow).wait()
-        } catch {
-            throw PostgresFailure(error, location: location)
-        }
+        return PostgresQuery(unsafeSQL: numbered(sql), binds: binds)
     }
 
     /// A PostgreSQL row's values by column name, for a GRDB row: integers as Int64, text as
