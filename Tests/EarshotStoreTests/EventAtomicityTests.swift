@@ -1,5 +1,6 @@
 import EarshotCore
 @testable import EarshotStore
+import EarshotTestSupport
 import GRDB
 import Testing
 
@@ -113,5 +114,25 @@ import Testing
             }
         }
         #expect(try fixture.store.read { try $0.counts().events } == eventsBefore)
+    }
+}
+
+/// PostgreSQL aborts a transaction at its first failed statement, where SQLite goes on: a write
+/// that swallowed such a failure must not look committed when nothing of it was kept.
+@Suite(.enabled(if: TestPostgres.isEnabled, "EARSHOT_NO_POSTGRES=1: PostgreSQL tests skipped"))
+struct AbortedTransactionTests {
+    @Test func aWriteWhoseStatementFailedInsideIsNotReportedAsCommitted() throws {
+        let fixture = try StoreFixture(.postgres)
+        let before = try fixture.store.read { try $0.counts() }
+        #expect(throws: (any Error).self) {
+            try fixture.store.write { writer in
+                _ = try writer.insertCustomer(platform: .x, handle: "lee", displayName: "Lee", firstSeen: fixture.clock.now(),
+                                              because: EventDraft(.customerAdded, by: .ingest, at: fixture.clock.now()))
+                // The same channel again: refused by its unique key, and the failure swallowed.
+                _ = try? writer.insertChannel(platform: .x, handle: "AcmeSupport", displayName: "Again",
+                                              because: EventDraft(.channelAdded, by: .system, at: fixture.clock.now()))
+            }
+        }
+        #expect(try fixture.store.read { try $0.counts() } == before, "nothing of the aborted write was kept")
     }
 }
