@@ -45,6 +45,8 @@ struct ServeCommand: ParsableCommand {
         }
         // Each client holds a descriptor; the usual soft limit (1,024) is far below what the system allows.
         let descriptors = DescriptorLimit.raiseToHard()
+        // Which inbox this daemon serves: a file, or a database other daemons may share (no password shown).
+        log("store \(SafeOutput.field((try? store.location(config: config, readingPassword: false))?.description ?? store.paths.database))")
         log("descriptor limit \(descriptors): up to \(ConnectionLimits.total(forDescriptorLimit: descriptors)) connections, \(config.daemon.connectionsPerUser) per user")
         let server = DaemonServer(service: service, socketPath: path, log: log)
         server.limits = config.daemon

@@ -75,6 +75,7 @@ struct ConnectionLimitCommandTests {
         // The log says so in a few lines, not one per connection and never a spin.
         let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
         #expect(lines.contains { $0.contains("descriptor limit 128: up to 64 connections") })
+        #expect(lines.contains { $0.contains("earshot serve: store /") && $0.hasSuffix(".sqlite") }, "the log names the inbox it serves")
         #expect(!lines.contains { $0.contains("accept failed") })
         #expect(lines.filter { $0.contains("refused a connection") }.count <= 2, "\(lines)")
         #expect(lines.filter { $0.contains("sent no hello") }.count <= 2, "\(lines)")
