@@ -92,12 +92,17 @@ extension InboxService {
     /// to it.
     @discardableResult
     public func recoverInterruptedDeliveries() throws -> Int {
-        try store.write { writer in
+        // Asked every few seconds by each daemon: a read, and a write only when there is
+        // something to recover.
+        let orphaned = Set(try store.read { try $0.repliesInDelivery() }.filter { reply in
+            guard let owner = reply.deliveryOwner else { return true }
+            return !((try? store.isRunning(owner)) ?? true)
+        }.map(\.id))
+        guard !orphaned.isEmpty else { return 0 }
+        return try store.write { writer in
             let now = clock.now()
-            let stuck = try writer.repliesInDelivery().filter { reply in
-                guard let owner = reply.deliveryOwner else { return true }
-                return !((try? store.isRunning(owner)) ?? true)
-            }
+            // Read again under the write: one of them may have been finished meanwhile.
+            let stuck = try writer.repliesInDelivery().filter { orphaned.contains($0.id) }
             for var reply in stuck {
                 reply.deliveryStartedAt = nil
                 reply.deliveryOwner = nil

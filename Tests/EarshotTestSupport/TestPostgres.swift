@@ -39,14 +39,6 @@ public enum TestPostgres {
         return server.database(name)
     }
 
-    /// A new database with nothing in it, not even the schema.
-    public static func emptyDatabase(_ purpose: String = "t") throws -> PostgresLocation {
-        let server = try PostgresLocation(url: try serverURL())
-        let name = "earshot_\(purpose)_\(getpid())_\(counter.add(1, ordering: .relaxed).newValue)_\(UInt32.random(in: 0...UInt32.max))"
-        try PostgresInboxStore.createDatabase(name, on: server)
-        return server.database(name)
-    }
-
     private static let templateName = Mutex<String?>(nil)
 
     private static func template(on server: PostgresLocation) throws -> String {

@@ -107,12 +107,6 @@ public final class PostgresInboxStore: InboxStore {
         try PostgresSchema(pool: pool).applied()
     }
 
-    /// How many rows the database holds outside the migration list: a target of `db copy`
-    /// must have none.
-    public func isEmpty() throws -> Bool {
-        try read { reader in try reader.counts() } == StoreCounts()
-    }
-
     func transaction<T>(begin: String, _ body: (PostgresSQL) throws -> T) throws -> T {
         try transaction(begin: [(begin, [])], body)
     }

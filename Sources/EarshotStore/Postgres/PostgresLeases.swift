@@ -70,8 +70,12 @@ final class PostgresLeases: Sendable {
         return (held ?? 0) > 0
     }
 
+    /// Gives every lease up: unlocked before the connection closes, so another daemon can take
+    /// them at once (a closed session's locks are freed only as its server process ends).
     func close() {
         permanent.withLock { $0 = nil }
-        if let open = connection.withLock({ $0 }) { try? open.close().wait() }
+        guard let open = connection.withLock({ $0 }) else { return }
+        _ = try? PostgresSQL(connection: open, location: pool.location).execute("SELECT pg_advisory_unlock_all()")
+        try? open.close().wait()
     }
 }
