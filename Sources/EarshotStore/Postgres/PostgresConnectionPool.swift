@@ -18,6 +18,7 @@ final class PostgresConnectionPool: Sendable {
     private let idle = Mutex<[PostgresConnection]>([])
     private let slots: DispatchSemaphore
     private let nextID = Atomic<Int>(1)
+    private let closed = Atomic<Bool>(false)
     private let logger = Logger(label: "earshot.postgres")
 
     init(location: PostgresLocation, size: Int) throws {
@@ -47,6 +48,9 @@ final class PostgresConnectionPool: Sendable {
 
     /// A new connection outside the pool (the commit listener keeps one of its own).
     func open() throws -> PostgresConnection {
+        guard !closed.load(ordering: .acquiring) else {
+            throw PostgresFailure(StoreError.conflict("this daemon has closed its PostgreSQL store"), location: location)
+        }
         do {
             return try PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
@@ -59,11 +63,22 @@ final class PostgresConnectionPool: Sendable {
 
     private func release(_ connection: PostgresConnection) {
         if connection.isClosed { return }
-        idle.withLock { $0.append(connection) }
+        // One still busy as the pool closed is closed when its transaction ends.
+        let kept = idle.withLock { idle in
+            guard !closed.load(ordering: .acquiring) else { return false }
+            idle.append(connection)
+            return true
+        }
+        if !kept { try? connection.close().wait() }
     }
 
+    /// Closes the idle connections; later work fails instead of opening new ones.
     func close() {
-        let connections = idle.withLock { all in defer { all.removeAll() }; return all }
+        let connections = idle.withLock { all in
+            closed.store(true, ordering: .releasing)
+            defer { all.removeAll() }
+            return all
+        }
         for connection in connections { try? connection.close().wait() }
     }
 

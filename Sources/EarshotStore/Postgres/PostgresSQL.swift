@@ -56,6 +56,7 @@ struct PostgresSQL {
     /// their order), then waits for all: one round trip instead of one each. For statements
     /// whose rows nobody reads; the first failure is thrown.
     func executePipelined(_ statements: [(sql: String, arguments: [Argument])]) throws {
+        try requireOpen()
         let futures = try statements.map { statement in
             connection.query(try Self.query(statement.sql, statement.arguments), logger: Self.logger) { _ in }
         }
@@ -68,11 +69,22 @@ struct PostgresSQL {
 
     private func run(_ sql: String, _ arguments: [Argument], _ onRow: @escaping @Sendable (PostgresRow) throws -> Void) throws -> PostgresQueryMetadata {
         let query = try Self.query(sql, arguments)
+        try requireOpen()
         do {
             return try connection.query(query, logger: Self.logger, onRow).wait()
         } catch {
             throw PostgresFailure(error, location: location)
         }
+    }
+
+    /// postgres-nio never answers a query sent on a connection that has closed: fail at once.
+    private func requireOpen() throws {
+        guard connection.isClosed else { return }
+        throw PostgresFailure(ClosedConnection(), location: location)
+    }
+
+    private struct ClosedConnection: Error, CustomStringConvertible {
+        var description: String { "the connection is closed; the daemon opens a new one" }
     }
 
     private static func query(_ sql: String, _ arguments: [Argument]) throws -> PostgresQuery {
