@@ -84,6 +84,7 @@ struct StatsBenchmark {
             INSERT INTO event (at, kind, actor, conversation_id, detail, occurred_at)
                 SELECT last_reply_at + 600000, 'resolved', 'responder:agent' || (1 + id % 20), id, '{}', NULL
                 FROM conversation WHERE status = 'resolved';
+            \(SQLiteSearchIndex.flushSQL)
             COMMIT;
             PRAGMA wal_checkpoint(TRUNCATE);
             """

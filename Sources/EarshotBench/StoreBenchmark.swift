@@ -139,10 +139,13 @@ enum Shell {
 
 /// One benchmark line: the figure, its baseline and the ratio between them.
 enum BenchReport {
-    static func line(name: String, value: Double, baselineName: String, baseline: Double, rate: Double? = nil, unit: String = "") {
+    /// One figure beside its baseline; with `goal` (seconds, at most), whether it is reached.
+    static func line(name: String, value: Double, baselineName: String, baseline: Double, rate: Double? = nil, unit: String = "",
+                     goal: Double? = nil) {
         let rateText = rate.map { String(format: " (%.0f %@)", $0, unit) } ?? ""
+        let goalText = goal.map { " | goal ≤ \(seconds($0)): \(value <= $0 ? "met" : "MISSED")" } ?? ""
         print(String(format: "%@: %@%@ | baseline, %@: %@ | ratio %.2fx",
-                     name, seconds(value), rateText, baselineName, seconds(baseline), value / baseline))
+                     name, seconds(value), rateText, baselineName, seconds(baseline), value / baseline) + goalText)
     }
 
     /// Seconds with two decimals, or milliseconds for figures under a tenth of a second.

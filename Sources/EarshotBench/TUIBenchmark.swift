@@ -347,6 +347,7 @@ struct TUIStoreGenerator {
                 """
         }
         script += """
+            \(SQLiteSearchIndex.flushSQL)
             COMMIT;
             PRAGMA wal_checkpoint(TRUNCATE);
             """

@@ -21,12 +21,12 @@ extension InboxService {
             case let .before(position): .before(QueueCursor(sortKey: position.sortKey, id: position.id))
             }
             let channels = try reader.channels()
-            let conversations = try reader.queue(
-                view, from: start, narrowedBy: narrowing(filter, channels: channels), limit: request.limit)
+            let narrowed = narrowing(filter, channels: channels)
+            let conversations = try reader.queue(view, from: start, narrowedBy: narrowed, limit: request.limit)
             var names = Names(reader: reader)
             let handles = Dictionary(uniqueKeysWithValues: channels.map { ($0.id, $0.handle) })
             return try conversations.map { conversation in
-                let cursor = QueueCursor(after: conversation, in: view)
+                let cursor = QueueCursor(after: conversation, in: view, narrowedBy: narrowed)
                 return QueueRow(
                     conversation: ReadClipping.conversation(conversation), customer: try names.customer(conversation.customerID),
                     assignee: try conversation.assigneeID.flatMap { try names.login(of: $0) },

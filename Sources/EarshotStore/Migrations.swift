@@ -16,6 +16,8 @@ enum Migrations {
         migrator.registerMigration("v9_triage_overrides", migrate: addTriageOverrides)
         migrator.registerMigration("v10_live_accounts", migrate: addLiveAccounts)
         migrator.registerMigration("v11_delivery_owner", migrate: addDeliveryOwner)
+        migrator.registerMigration("v12_queue_tally", migrate: addQueueTally)
+        migrator.registerMigration("v13_conversation_search", migrate: addConversationSearch)
         return migrator
     }
 

@@ -50,6 +50,10 @@ struct QueueQuery {
             sortColumn = "updated_at"
             descending = true
         }
+        if narrowing.searchesByIndex {
+            self.init(searching: narrowing, within: conditions, arguments, start: start, limit: limit, dialect: dialect)
+            return
+        }
         Self.narrow(&conditions, &arguments, by: narrowing, dialect: dialect)
 
         var backwards = false
@@ -66,13 +70,60 @@ struct QueueQuery {
             arguments += [cursor.sortKey.databaseValue, cursor.id.rawValue.databaseValue]
         }
         let direction = descending != backwards ? "DESC" : "ASC"
-        sql = """
+        self.init(sql: """
             SELECT \(dialect == .sqlite ? SQLiteSession.conversationColumns : PostgresSession.conversationColumns) FROM conversation WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(sortColumn) \(direction), id \(direction) LIMIT ?
-            """
-        arguments += [limit.databaseValue]
+            """, arguments: arguments + [limit.databaseValue], reversed: backwards)
+    }
+
+    private init(sql: String, arguments: [DatabaseValue], reversed: Bool) {
+        self.sql = sql
         self.arguments = arguments
-        reversed = backwards
+        self.reversed = reversed
+    }
+
+    /// A search of three characters or more: the view's rows that the search index finds,
+    /// newest conversation first, read from the index in that order (SQLite's FTS5 hands out
+    /// rowids in descending order and stops at the limit), so a search that matches one
+    /// conversation in a million reads one entry. Cursors are conversation ids.
+    private init(searching narrowing: QueueNarrowing, within viewConditions: [String], _ viewArguments: [DatabaseValue],
+                 start: QueueStart, limit: Int, dialect: Dialect) {
+        var conditions = viewConditions
+        var arguments = viewArguments
+        var rest = narrowing
+        rest.search = nil
+        Self.narrow(&conditions, &arguments, by: rest, dialect: dialect)
+        let text = narrowing.search ?? ""
+        let key = dialect == .sqlite ? "conversation_search.rowid" : "conversation.id"
+        switch dialect {
+        case .sqlite:
+            // One FTS5 phrase: the text as typed, its quotes doubled.
+            conditions.insert("conversation_search MATCH ?", at: 0)
+            arguments.insert(("\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"").databaseValue, at: 0)
+        case .postgres:
+            conditions.insert("conversation_search.body ILIKE ? ESCAPE '\\'", at: 0)
+            arguments.insert(Self.likePattern(text).databaseValue, at: 0)
+        }
+        var backwards = false
+        switch start {
+        case .first: break
+        case .last: backwards = true
+        case let .after(position):
+            conditions.append("\(key) < ?")
+            arguments.append(position.id.rawValue.databaseValue)
+        case let .before(position):
+            conditions.append("\(key) > ?")
+            arguments.append(position.id.rawValue.databaseValue)
+            backwards = true
+        }
+        let columns = dialect == .sqlite ? SQLiteSession.conversationColumns : PostgresSession.conversationColumns
+        let join = dialect == .sqlite
+            ? "conversation_search JOIN conversation ON conversation.id = conversation_search.rowid"
+            : "conversation JOIN conversation_search ON conversation_search.conversation_id = conversation.id"
+        self.init(sql: """
+            SELECT \(columns) FROM \(join) WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(key) \(backwards ? "ASC" : "DESC") LIMIT ?
+            """, arguments: arguments + [limit.databaseValue], reversed: backwards)
     }
 
     /// The narrowing terms. On SQLite column tests are written `+column` so that it never

@@ -28,8 +28,14 @@ public struct QueueCursor: Hashable, Sendable {
         self.id = id
     }
 
-    /// The cursor that continues `view` after `conversation`.
-    public init(after conversation: Conversation, in view: QueueView) {
+    /// The cursor that continues `view` after `conversation`; a search by the index orders
+    /// rows by conversation id instead (newest first).
+    public init(after conversation: Conversation, in view: QueueView, narrowedBy narrowing: QueueNarrowing = .none) {
+        if narrowing.searchesByIndex {
+            sortKey = conversation.id.rawValue
+            id = conversation.id
+            return
+        }
         switch view {
         case .snoozed:
             sortKey = conversation.snoozedUntil?.millisecondsSinceEpoch ?? Int64.max
@@ -67,9 +73,13 @@ public struct QueueNarrowing: Hashable, Sendable {
     public var label: String?
     public var triageClass: TriageClass?
     public var priority: Priority?
-    /// A substring of the customer's handle or of the preview; case-insensitive for ASCII
-    /// letters (SQLite's LIKE). `%`, `_` and `\` match themselves.
+    /// A substring of the customer's `@handle` or of the preview; case-insensitive for ASCII
+    /// letters. `%`, `_` and `\` match themselves. Three characters or more are looked up in
+    /// the search index and come newest first; shorter ones narrow the view in its own order.
     public var search: String?
+
+    /// Whether the search is long enough for the trigram index (three characters).
+    public var searchesByIndex: Bool { (search?.unicodeScalars.count ?? 0) >= 3 }
 
     public init(
         channelIDs: [ChannelID]? = nil, label: String? = nil, triageClass: TriageClass? = nil,

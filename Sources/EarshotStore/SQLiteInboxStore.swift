@@ -17,6 +17,8 @@ public final class SQLiteInboxStore: InboxStore {
     public let path: String
     let pool: DatabasePool
     public let commits = CommitSignal()
+    /// Whether writes end by indexing their conversations for search (`SQLiteSearchIndex`).
+    let indexesSearch: Bool
 
     /// Opens (and when allowed creates) the database and applies pending migrations,
     /// up to `migration` when given (used by tests of upgrades).
@@ -30,6 +32,9 @@ public final class SQLiteInboxStore: InboxStore {
         } else {
             try Migrations.migrator.migrate(pool)
         }
+        indexesSearch = try pool.read(SQLiteSearchIndex.exists)
+        // Rows written by other means (sqlite3, an older build) are indexed now.
+        if indexesSearch { try pool.write(SQLiteSearchIndex.flush) }
     }
 
     /// Opens an existing database without migrating it, for inspection (`earshot db check`).
@@ -37,10 +42,15 @@ public final class SQLiteInboxStore: InboxStore {
         self.path = path
         try Self.prepareFile(at: path, mode: .mustExist)
         pool = try DatabasePool(path: path, configuration: Self.configuration())
+        indexesSearch = false
     }
 
     public func write<T>(_ body: (any InboxWriter) throws -> T) throws -> T {
-        let result = try pool.write { db in try body(SQLiteSession(db: db)) }
+        let result = try pool.write { db in
+            let result = try body(SQLiteSession(db: db))
+            if indexesSearch { try SQLiteSearchIndex.flush(db) }
+            return result
+        }
         commits.signal()
         return result
     }

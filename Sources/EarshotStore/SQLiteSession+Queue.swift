@@ -19,12 +19,18 @@ extension SQLiteSession {
     }
 
     func countBreached(at now: Timestamp) throws -> Int {
-        // The breached view's own range of `conversation_open`: index entries only, no rows read.
-        try Int.fetchOne(
+        // The hours already past from the tally (`Migrations.addQueueTally`), the current hour
+        // from its range of `conversation_open`: a few thousand rows at most, whatever the backlog.
+        let hour = now.millisecondsSinceEpoch / 3_600_000
+        let past = try Int.fetchOne(
+            try db.cachedStatement(sql: "SELECT ifnull(sum(open_routable), 0) FROM queue_tally WHERE hour < ?"),
+            arguments: [hour]) ?? 0
+        let current = try Int.fetchOne(
             try db.cachedStatement(sql: """
-                SELECT count(*) FROM conversation WHERE status = 'open' AND routable = 1 AND queue_due <= ?
+                SELECT count(*) FROM conversation WHERE status = 'open' AND routable = 1 AND queue_due >= ? AND queue_due <= ?
                 """),
-            arguments: [now.millisecondsSinceEpoch]) ?? 0
+            arguments: [hour * 3_600_000, now.millisecondsSinceEpoch]) ?? 0
+        return past + current
     }
 
     func latestEventID() throws -> EventID? {

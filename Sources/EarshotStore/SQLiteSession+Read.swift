@@ -297,9 +297,7 @@ extension SQLiteSession {
     }
 
     func countUnassigned() throws -> Int {
-        try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM conversation WHERE status = 'open' AND routable = 1 AND assignee_id IS NULL
-            """) ?? 0
+        try Int.fetchOne(db, sql: "SELECT ifnull(sum(unassigned), 0) FROM queue_tally") ?? 0
     }
 
     func hourlyTraffic(since: Timestamp) throws -> (arrivals: [Int64: Int], replies: [Int64: Int]) {
@@ -329,11 +327,13 @@ extension SQLiteSession {
     }
 
     func waitingSummary() throws -> (count: Int, oldest: Timestamp?) {
-        let row = try Row.fetchOne(db, sql: """
-            SELECT count(*), min(waiting_since) FROM conversation
+        // The count from the tally; the oldest is the first entry of `conversation_waiting`.
+        let count = try Int.fetchOne(db, sql: "SELECT ifnull(sum(waiting), 0) FROM queue_tally") ?? 0
+        let oldest = try Int64.fetchOne(db, sql: """
+            SELECT min(waiting_since) FROM conversation INDEXED BY conversation_waiting
             WHERE status = 'open' AND routable = 1 AND waiting_since IS NOT NULL
             """)
-        return (row?[0] ?? 0, (row?[1] as Int64?).map { Timestamp(millisecondsSinceEpoch: $0) })
+        return (count, oldest.map { Timestamp(millisecondsSinceEpoch: $0) })
     }
 
     func counts() throws -> StoreCounts {

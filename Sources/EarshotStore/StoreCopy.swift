@@ -91,6 +91,7 @@ extension SQLiteInboxStore: TableAccess {
     func insert(into table: String, columns: [String], rows: [[DatabaseValue]]) throws {
         try pool.write { db in
             try db.execute(sql: Self.insertSQL(table, columns, rows: rows.count), arguments: StatementArguments(rows.flatMap { $0 }))
+            if indexesSearch { try SQLiteSearchIndex.flush(db) }
         }
     }
 

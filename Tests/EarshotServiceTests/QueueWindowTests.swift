@@ -121,8 +121,8 @@ import Foundation
         #expect(try window(.aside).count == 3)
     }
 
-    /// Each filter gives exactly the rows of the whole view that match it, in the view's order,
-    /// whether read at once or page by page.
+    /// Each filter gives exactly the rows of the whole view that match it, in the view's order
+    /// (a search long enough for the index: newest first), whether read at once or page by page.
     @Test func filtersAndSearchNarrowTheViewInSQL() throws {
         try populate()
         try fixture.service.label(ConversationID(6), "Refund", add: true, by: "admin")
@@ -148,7 +148,9 @@ import Foundation
             (QueueFilter(search: "BROKE"), { $0.conversation.preview.contains("broke") }),
         ]
         for (filter, matches) in cases {
-            let expected = whole.filter(matches).map(\.conversation.id)
+            let byIndex = QueueNarrowing(search: filter.search).searchesByIndex
+            let matching = whole.filter(matches).map(\.conversation.id)
+            let expected = byIndex ? matching.sorted { $0.rawValue > $1.rawValue } : matching
             #expect(try window(.open, filter: filter).map(\.conversation.id) == expected, "\(filter)")
             let (down, up) = try pages(.open, size: 2, filter: filter)
             #expect(down.flatMap { $0 }.map(\.conversation.id) == expected, "\(filter) paged down")

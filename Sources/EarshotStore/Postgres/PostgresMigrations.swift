@@ -87,7 +87,77 @@ enum PostgresMigrations {
             ALTER TABLE reply ADD COLUMN delivery_owner TEXT;
             ALTER TABLE account_cursor ADD COLUMN channel TEXT;
             """),
+        ("v12_queue_tally", queueTally),
+        ("v13_conversation_search", conversationSearch),
     ]
+
+    /// SQLite's `Migrations.addConversationSearch` with pg_trgm: a trigram index serves
+    /// `ILIKE '%text%'` on each conversation's handle and preview. pg_trgm is a trusted
+    /// extension: the database's owner may create it (docs/scale-out.md).
+    private static let conversationSearch = """
+        CREATE EXTENSION IF NOT EXISTS pg_trgm;
+        CREATE TABLE conversation_search (
+            conversation_id BIGINT PRIMARY KEY REFERENCES conversation(id) ON DELETE CASCADE,
+            body TEXT NOT NULL
+        );
+        INSERT INTO conversation_search (conversation_id, body)
+            SELECT conversation.id, '@' || customer.handle || ' ' || conversation.preview
+            FROM conversation JOIN customer ON customer.id = conversation.customer_id;
+        CREATE INDEX conversation_search_body ON conversation_search USING gin (body gin_trgm_ops);
+        CREATE FUNCTION conversation_search_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO conversation_search (conversation_id, body)
+                    SELECT NEW.id, '@' || handle || ' ' || NEW.preview FROM customer WHERE id = NEW.customer_id
+                ON CONFLICT (conversation_id) DO UPDATE SET body = excluded.body;
+                RETURN NULL;
+            END $$;
+        CREATE TRIGGER conversation_search_insert AFTER INSERT ON conversation
+            FOR EACH ROW EXECUTE FUNCTION conversation_search_change();
+        CREATE TRIGGER conversation_search_update AFTER UPDATE ON conversation FOR EACH ROW
+            WHEN (OLD.preview IS DISTINCT FROM NEW.preview OR OLD.customer_id IS DISTINCT FROM NEW.customer_id)
+            EXECUTE FUNCTION conversation_search_change();
+        """
+
+    /// SQLite's `Migrations.addQueueTally` as one trigger function: the hour's counts move
+    /// with the conversation in the transaction that changes it.
+    private static let queueTally = """
+        CREATE TABLE queue_tally (
+            hour BIGINT PRIMARY KEY,
+            open_routable BIGINT NOT NULL,
+            unassigned BIGINT NOT NULL,
+            waiting BIGINT NOT NULL
+        );
+        INSERT INTO queue_tally (hour, open_routable, unassigned, waiting)
+            SELECT queue_due / 3600000, count(*), count(*) FILTER (WHERE assignee_id IS NULL),
+                count(*) FILTER (WHERE waiting_since IS NOT NULL)
+            FROM conversation WHERE status = 'open' AND routable = 1 GROUP BY 1;
+        CREATE FUNCTION queue_tally_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'open' AND OLD.routable = 1 THEN
+                    UPDATE queue_tally SET open_routable = open_routable - 1,
+                        unassigned = unassigned - (OLD.assignee_id IS NULL)::int,
+                        waiting = waiting - (OLD.waiting_since IS NOT NULL)::int
+                    WHERE hour = OLD.queue_due / 3600000;
+                    DELETE FROM queue_tally WHERE hour = OLD.queue_due / 3600000 AND open_routable = 0;
+                END IF;
+                IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status = 'open' AND NEW.routable = 1 THEN
+                    INSERT INTO queue_tally (hour, open_routable, unassigned, waiting)
+                        VALUES (NEW.queue_due / 3600000, 1, (NEW.assignee_id IS NULL)::int, (NEW.waiting_since IS NOT NULL)::int)
+                    ON CONFLICT (hour) DO UPDATE SET open_routable = queue_tally.open_routable + 1,
+                        unassigned = queue_tally.unassigned + excluded.unassigned, waiting = queue_tally.waiting + excluded.waiting;
+                END IF;
+                RETURN NULL;
+            END $$;
+        CREATE TRIGGER queue_tally_insert_delete AFTER INSERT OR DELETE ON conversation
+            FOR EACH ROW EXECUTE FUNCTION queue_tally_change();
+        CREATE TRIGGER queue_tally_update AFTER UPDATE ON conversation FOR EACH ROW
+            WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.routable IS DISTINCT FROM NEW.routable
+                OR OLD.sla_due_at IS DISTINCT FROM NEW.sla_due_at OR OLD.assignee_id IS DISTINCT FROM NEW.assignee_id
+                OR OLD.waiting_since IS DISTINCT FROM NEW.waiting_since)
+            EXECUTE FUNCTION queue_tally_change();
+        CREATE INDEX conversation_waiting ON conversation (waiting_since)
+            WHERE status = 'open' AND routable = 1 AND waiting_since IS NOT NULL;
+        """
 
     private static let coreTables = """
         CREATE TABLE channel (

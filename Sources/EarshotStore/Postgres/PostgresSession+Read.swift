@@ -124,7 +124,13 @@ extension PostgresSession {
     }
 
     func countBreached(at now: Timestamp) throws -> Int {
-        try sql.value("SELECT count(*) FROM conversation WHERE status = 'open' AND routable = 1 AND queue_due <= ?", [now]) ?? 0
+        // The hours already past from the tally, the current one from its index range.
+        let hour = now.millisecondsSinceEpoch / 3_600_000
+        let past: Int = try sql.value("SELECT coalesce(sum(open_routable), 0)::bigint FROM queue_tally WHERE hour < ?", [hour]) ?? 0
+        let current: Int = try sql.value("""
+            SELECT count(*) FROM conversation WHERE status = 'open' AND routable = 1 AND queue_due >= ? AND queue_due <= ?
+            """, [hour * 3_600_000, now]) ?? 0
+        return past + current
     }
 
     func openLoads() throws -> [ResponderID: Int] {
@@ -247,15 +253,15 @@ extension PostgresSession {
     }
 
     func countUnassigned() throws -> Int {
-        try sql.value("SELECT count(*) FROM conversation WHERE status = 'open' AND routable = 1 AND assignee_id IS NULL") ?? 0
+        try sql.value("SELECT coalesce(sum(unassigned), 0)::bigint FROM queue_tally") ?? 0
     }
 
     func waitingSummary() throws -> (count: Int, oldest: Timestamp?) {
-        let row = try sql.row("""
-            SELECT count(*) AS n, min(waiting_since) AS oldest FROM conversation
-            WHERE status = 'open' AND routable = 1 AND waiting_since IS NOT NULL
+        let count: Int = try sql.value("SELECT coalesce(sum(waiting), 0)::bigint FROM queue_tally") ?? 0
+        let oldest: Timestamp? = try sql.value("""
+            SELECT min(waiting_since) FROM conversation WHERE status = 'open' AND routable = 1 AND waiting_since IS NOT NULL
             """)
-        return (row?["n"] ?? 0, row?["oldest"])
+        return (count, oldest)
     }
 
     func hourlyTraffic(since: Timestamp) throws -> (arrivals: [Int64: Int], replies: [Int64: Int]) {

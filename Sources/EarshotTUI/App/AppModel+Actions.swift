@@ -20,7 +20,11 @@ extension AppModel {
         case .nextPane, .previousPane: return cyclePanes(forward: action == .nextPane)
         case .switchView: return switchView(argument?.text.flatMap(QueueViewName.init(rawValue:)))
         case .search:
-            guard let words = argument?.text else { return ask(.search, "search (handle or text; empty clears): ") }
+            guard let words = argument?.text else {
+                let asked = ask(.search, "search (handle or text, as you type; empty clears): ")
+                state.prompt?.searchWhenAsked = state.queue.filter.search
+                return asked
+            }
             state.queue.filter.search = words.isEmpty ? nil : words
             show(words.isEmpty ? "search cleared" : "searching for \"\(words)\"")
             return restartQueue()

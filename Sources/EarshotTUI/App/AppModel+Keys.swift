@@ -37,6 +37,10 @@ extension AppModel {
         switch key {
         case .escape, .control("c"), .control("g"):
             state.prompt = nil
+            if prompt.kind == .search, state.queue.filter.search != prompt.searchWhenAsked {
+                state.queue.filter.search = prompt.searchWhenAsked
+                return restartQueue()
+            }
             return []
         case .enter:
             state.prompt = nil
@@ -52,8 +56,18 @@ extension AppModel {
         default:
             guard prompt.editor.handle(key) else { return [.bell] }
             state.prompt = prompt
-            return []
+            return prompt.kind == .search ? searchAsTyped(prompt.editor.text) : []
         }
+    }
+
+    /// The queue follows a search as it is typed: each change reads the first window again
+    /// (an index lookup for three characters or more, newest first).
+    private mutating func searchAsTyped(_ text: String) -> [AppEffect] {
+        let words = text.trimmingCharacters(in: .whitespaces)
+        let search = words.isEmpty ? nil : words
+        guard search != state.queue.filter.search else { return [] }
+        state.queue.filter.search = search
+        return restartQueue()
     }
 
     private mutating func composerKey(_ key: Key) -> [AppEffect] {

@@ -114,6 +114,9 @@ public struct PromptState: Sendable {
     public var kind: Kind
     public var label: String
     public var editor: TextEditor
+    /// The search in force when a search prompt opened: Escape puts it back, since the queue
+    /// follows the text as it is typed.
+    public var searchWhenAsked: String? = nil
 }
 
 public enum Confirmation: Sendable, Equatable {
