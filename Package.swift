@@ -112,7 +112,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EarshotServiceTests",
-            dependencies: ["EarshotCore", "EarshotStore", "EarshotService", "EarshotTestSupport"]
+            dependencies: ["EarshotCore", "EarshotStore", "EarshotService", "EarshotTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "EarshotDemoTests",

@@ -134,4 +134,55 @@ public enum Percentile {
         let rank = Int((quantile * Double(sortedValues.count)).rounded(.up))
         return sortedValues[min(max(rank, 1), sortedValues.count) - 1]
     }
+
+    /// The values at the nearest ranks of `quantiles` (ascending) of unsorted `values`, found by
+    /// selection (linear on average) instead of a full sort: a report at a million conversations
+    /// spent a tenth of its time sorting. `values` is left reordered.
+    public static func nearestRanks(selectingIn values: inout [Int64], _ quantiles: [Double]) -> [Int64?] {
+        let count = values.count
+        guard count > 0 else { return quantiles.map { _ in nil } }
+        var result = [Int64?](repeating: nil, count: quantiles.count)
+        values.withUnsafeMutableBufferPointer { buffer in
+            // Highest rank first: everything below a selected rank is no greater, so the next
+            // (lower) rank is found among those alone.
+            var end = count
+            for (index, quantile) in quantiles.enumerated().reversed() {
+                let rank = min(max(Int((quantile * Double(count)).rounded(.up)), 1), count) - 1
+                select(buffer, rank, below: min(end, count))
+                result[index] = buffer[rank]
+                end = rank + 1
+            }
+        }
+        return result
+    }
+
+    /// Puts the `rank`-th smallest of `buffer[0..<end]` at `rank`, the smaller before it and the
+    /// larger after it (Hoare's quickselect, median-of-three pivots).
+    static func select(_ buffer: UnsafeMutableBufferPointer<Int64>, _ rank: Int, below end: Int) {
+        var low = 0, high = end - 1
+        while low < high {
+            let middle = low + (high - low) / 2
+            if buffer[middle] < buffer[low] { buffer.swapAt(middle, low) }
+            if buffer[high] < buffer[low] { buffer.swapAt(high, low) }
+            if buffer[high] < buffer[middle] { buffer.swapAt(high, middle) }
+            let pivot = buffer[middle]
+            var left = low, right = high
+            while left <= right {
+                while buffer[left] < pivot { left += 1 }
+                while buffer[right] > pivot { right -= 1 }
+                if left <= right {
+                    buffer.swapAt(left, right)
+                    left += 1
+                    right -= 1
+                }
+            }
+            if rank <= right {
+                high = right
+            } else if rank >= left {
+                low = left
+            } else {
+                return
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import EarshotCore
 import EarshotStore
 import Foundation
+import Synchronization
 
 /// How `earshot stats` groups its rows.
 public enum StatsGrouping: String, CaseIterable, Sendable, Codable {
@@ -19,12 +20,11 @@ public struct Distribution: Equatable, Sendable, Codable {
     public var max: Int64?
 
     public init(_ values: [Int64]) {
-        let sorted = values.sorted()
-        count = sorted.count
-        p50 = Percentile.nearestRank(sorted, 0.50)
-        p90 = Percentile.nearestRank(sorted, 0.90)
-        p99 = Percentile.nearestRank(sorted, 0.99)
-        max = sorted.last
+        var values = values
+        count = values.count
+        max = values.max()
+        let ranks = Percentile.nearestRanks(selectingIn: &values, [0.50, 0.90, 0.99])
+        (p50, p90, p99) = (ranks[0], ranks[1], ranks[2])
     }
 }
 
@@ -70,8 +70,10 @@ public struct StatsReport: Equatable, Sendable, Codable {
     public var live: LiveLoad
 }
 
-/// Computes reports from the event log (docs/metrics.md). Nothing is stored pre-aggregated, so
-/// a change of definition, targets or business hours applies to all history at once.
+/// Computes reports from the wait facts (docs/metrics.md): one row per latency sample, reply
+/// sent and resolve, recomputed from the event log whenever a conversation's history changes,
+/// so a report reads only the rows of its range. Pass/fail against SLA targets is decided as
+/// the report is read, so a change of targets or business hours applies to all history at once.
 public struct StatsEngine: Sendable {
     public let store: any InboxStore
     public let sla: SLAPolicy
@@ -85,137 +87,51 @@ public struct StatsEngine: Sendable {
 
     /// The report for samples whose wait started in [since, until), grouped as asked.
     public func report(grouping: StatsGrouping, since: Timestamp? = nil, until: Timestamp? = nil) throws -> StatsReport {
-        try store.read { reader in
-            let facts = try reader.conversationFacts()
-            let channels = Dictionary(uniqueKeysWithValues: try reader.channels().map { ($0.id, $0.handle) })
-            var grouper = Grouper(grouping: grouping, zone: sla.calendar.timeZone, channels: channels)
-            let total = Accumulator()
-            // Targets by priority in an array: looked up once per sample, millions of times.
-            let targets: [SLATarget?] = (0...3).map { sla.targets[Priority(rawValue: $0)!] }
+        try store.refreshWaitFacts()
+        let (names, load, times): ([ChannelID: String], LiveLoad, ClosedRange<Int64>?) = try store.read { reader in
+            (try channels(reader), try live(reader), try reader.waitFactTimes())
+        }
+        var tally = StatsTally(grouping: grouping, sla: sla, channels: names)
+        let from = max(since?.millisecondsSinceEpoch ?? .min, times?.lowerBound ?? .max)
+        let to = min(until?.millisecondsSinceEpoch ?? .max, (times?.upperBound ?? .min) + 1)
+        if from < to {
+            for part in try tallies(of: Self.parts(from: from, to: to), grouping: grouping, channels: names) {
+                tally.absorb(part)
+            }
+        }
+        return tally.report(since: since, until: until, live: load)
+    }
 
-            func inRange(_ time: Timestamp) -> Bool {
-                (since.map { time >= $0 } ?? true) && (until.map { time < $0 } ?? true)
-            }
-            func met(_ sample: LatencySample, _ priority: Priority) -> Bool? {
-                guard let target = targets[priority.rawValue],
-                      let allowed = sample.kind == .firstResponse ? target.firstResponse : target.reply
-                else { return nil }
-                let used = target.businessHoursOnly
-                    ? sla.calendar.businessMilliseconds(from: sample.start, to: sample.end) : sample.milliseconds
-                return used <= allowed
-            }
-
-            try reader.forEachTimeline { conversation, entries in
-                guard let fact = facts.facts(of: conversation) else { return }
-                let latency = LatencyCalculator.latency(of: entries)
-                // Replies sent and resolves count when they happened, under who did them.
-                for reply in latency.replies where inRange(reply.at) {
-                    grouper.accumulator(responder: reply.responder, time: reply.at, channel: fact.channel).repliesSent += 1
-                    total.repliesSent += 1
-                }
-                for resolve in latency.resolves where inRange(resolve.at) {
-                    grouper.accumulator(responder: resolve.responder, time: resolve.at, channel: fact.channel).resolved += 1
-                    total.resolved += 1
-                }
-                // Waits count by when they began.
-                for sample in latency.samples where inRange(sample.start) {
-                    let group = grouper.accumulator(responder: sample.responder, time: sample.start, channel: fact.channel)
-                    let verdict = sample.kind == .resolution ? nil : met(sample, fact.priority)
-                    for accumulator in [group, total] {
-                        switch sample.kind {
-                        case .firstResponse: accumulator.frt.append(sample.milliseconds)
-                        case .reply: accumulator.reply.append(sample.milliseconds)
-                        case .resolution: accumulator.resolution.append(sample.milliseconds)
-                        }
-                        if let verdict {
-                            accumulator.slaTotal += 1
-                            if verdict { accumulator.slaMet += 1 }
-                        }
-                    }
-                }
-            }
-            func row(_ key: String, _ accumulator: Accumulator) -> StatsRow {
-                StatsRow(
-                    key: key, firstResponse: Distribution(accumulator.frt), replyTime: Distribution(accumulator.reply),
-                    resolution: Distribution(accumulator.resolution), slaMet: accumulator.slaMet, slaTotal: accumulator.slaTotal,
-                    repliesSent: accumulator.repliesSent, resolved: accumulator.resolved)
-            }
-            let rows = grouper.groups.map { row($0.key, $0.value) }
-                .filter { $0.firstResponse.count + $0.replyTime.count + $0.resolution.count + $0.repliesSent + $0.resolved > 0 }
-                .sorted { $0.key < $1.key }
-            return StatsReport(
-                grouping: grouping, since: since, until: until, rows: rows, total: row("all", total), live: try live(reader))
+    /// The range cut into one part per core (at most four), by time.
+    static func parts(from: Int64, to: Int64) -> [Range<Int64>] {
+        let count = Int64(max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)))
+        let step = (to - from) / count
+        guard step > 0 else { return [from..<to] }
+        return (0..<count).map { index in
+            (from + index * step)..<(index == count - 1 ? to : from + (index + 1) * step)
         }
     }
 
-    final class Accumulator {
-        var frt: [Int64] = []
-        var reply: [Int64] = []
-        var resolution: [Int64] = []
-        var slaMet = 0
-        var slaTotal = 0
-        var repliesSent = 0
-        var resolved = 0
+    /// Each part's facts read and added up on a core of its own, each in its own read.
+    private func tallies(of parts: [Range<Int64>], grouping: StatsGrouping, channels: [ChannelID: String]) throws -> [StatsTally.Portion] {
+        let results = Mutex<[Result<StatsTally.Portion, any Error>?]>(Array(repeating: nil, count: parts.count))
+        DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+            let result = Result { () throws -> StatsTally.Portion in
+                try store.read { reader in
+                    var tally = StatsTally(grouping: grouping, sla: sla, channels: channels)
+                    try reader.forEachWaitFact(
+                        from: parts[index].lowerBound, to: parts[index].upperBound, responders: grouping == .responder
+                    ) { tally.add($0) }
+                    return tally.portion
+                }
+            }
+            results.withLock { $0[index] = result }
+        }
+        return try results.withLock { $0 }.map { try $0!.get() }
     }
 
-    /// Finds a sample's group. Consecutive samples mostly share a group (a conversation's
-    /// responder, an hour's bucket), so the last one is checked before any hashing.
-    struct Grouper {
-        let grouping: StatsGrouping
-        let zone: TimeZone
-        let channels: [ChannelID: String]
-        private var named: [String: Accumulator] = [:]
-        /// Hour or day buckets by their starting instant; named once, at the end.
-        private var buckets: [Int64: Accumulator] = [:]
-        private var lastKey = ""
-        private var lastAccumulator: Accumulator?
-        private var lastBucket: Int64 = .min
-        private var offsets: [Int64: Int64] = [:]
-
-        init(grouping: StatsGrouping, zone: TimeZone, channels: [ChannelID: String]) {
-            self.grouping = grouping
-            self.zone = zone
-            self.channels = channels
-        }
-
-        mutating func accumulator(responder: String?, time: Timestamp, channel: ChannelID) -> Accumulator {
-            let key: String
-            switch grouping {
-            case .responder:
-                key = responder ?? "(none)"
-            case .channel:
-                key = channels[channel] ?? "channel \(channel)"
-            case .hour, .day:
-                let size: Int64 = grouping == .hour ? 3_600_000 : 86_400_000
-                // The zone's offset changes at most twice a year: cache it per UTC hour.
-                let utcHour = time.millisecondsSinceEpoch.floorDivided(by: 3_600_000)
-                let offset = offsets[utcHour] ?? {
-                    let value = Int64(zone.secondsFromGMT(for: time.date)) * 1000
-                    offsets[utcHour] = value
-                    return value
-                }()
-                let bucket = (time.millisecondsSinceEpoch + offset).floorDivided(by: size) * size - offset
-                if bucket == lastBucket, let cached = lastAccumulator { return cached }
-                let accumulator = buckets[bucket] ?? Accumulator()
-                buckets[bucket] = accumulator
-                lastBucket = bucket
-                lastAccumulator = accumulator
-                return accumulator
-            }
-            if key == lastKey, let cached = lastAccumulator { return cached }
-            let accumulator = named[key] ?? Accumulator()
-            named[key] = accumulator
-            lastKey = key
-            lastAccumulator = accumulator
-            return accumulator
-        }
-
-        /// Every group with its name.
-        var groups: [(key: String, value: Accumulator)] {
-            named.map { ($0.key, $0.value) } + buckets.map { bucket, accumulator in
-                (StatsEngine.bucketName(Timestamp(millisecondsSinceEpoch: bucket), hour: grouping == .hour, zone: zone), accumulator)
-            }
-        }
+    func channels(_ reader: any InboxReader) throws -> [ChannelID: String] {
+        Dictionary(uniqueKeysWithValues: try reader.channels().map { ($0.id, $0.handle) })
     }
 
     /// Current load per responder, the unassigned backlog and the oldest wait.

@@ -136,6 +136,13 @@ public protocol InboxReader {
     func forEachTimeline(_ body: (ConversationID, [TimelineEntry]) throws -> Void) throws
     /// Channel and priority of every conversation, by id.
     func conversationFacts() throws -> ConversationFactsTable
+    /// The `wait_fact` rows whose time is in [from, to) (nil: unbounded), in time order; with
+    /// `responders` false, every fact's responder is nil (not read).
+    func forEachWaitFact(from: Int64?, to: Int64?, responders: Bool, _ body: (WaitFact) throws -> Void) throws
+    /// The times of the earliest and the latest wait fact (nil: none).
+    func waitFactTimes() throws -> ClosedRange<Int64>?
+    /// Whether some conversation's wait facts are not yet recomputed after a change.
+    func hasStaleWaitFacts() throws -> Bool
     /// How many open routable conversations nobody owns.
     func countUnassigned() throws -> Int
     /// How many conversations wait for an answer now, and the oldest wait's start.
@@ -206,6 +213,10 @@ public protocol InboxWriter: InboxReader {
     /// Records an event that has no row of its own to change (e.g. a routing run that found nothing).
     @discardableResult
     func appendEvent(_ event: EventDraft) throws -> Event
+
+    /// Recomputes the wait facts of up to `limit` changed conversations; how many it took
+    /// (fewer than `limit`: none are left).
+    func refreshWaitFacts(limit: Int) throws -> Int
 }
 
 /// The ids that place a stored mention: enough to thread a reply to it.

@@ -18,6 +18,7 @@ enum Migrations {
         migrator.registerMigration("v11_delivery_owner", migrate: addDeliveryOwner)
         migrator.registerMigration("v12_queue_tally", migrate: addQueueTally)
         migrator.registerMigration("v13_conversation_search", migrate: addConversationSearch)
+        migrator.registerMigration("v14_wait_facts", migrate: addWaitFacts)
         return migrator
     }
 

@@ -31,9 +31,15 @@ extension SQLiteSession {
         for row in try Row.fetchAll(db, sql: "SELECT conversation_id, detail FROM event WHERE kind = 'merged'") {
             if let source = Int(EventDetailCoding.decode(row[1])["from"] ?? "") { scan.absorb(source, into: Int(row[0] as Int64)) }
         }
-        let statement = try db.cachedStatement(sql: """
-            SELECT conversation_id, kind, at, occurred_at, actor FROM event WHERE conversation_id IS NOT NULL
-            """)
+        try scanEvents(
+            try db.cachedStatement(sql: "SELECT conversation_id, kind, at, occurred_at, actor FROM event WHERE conversation_id IS NOT NULL"),
+            into: &scan)
+        try scan.deliver(body)
+    }
+
+    /// Steps a query whose columns are `conversation_id, kind, at, occurred_at, actor`, adding
+    /// each event to `scan` (columns by position, no row objects).
+    func scanEvents(_ statement: Statement, into scan: inout TimelineScanBuffer) throws {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         defer { sqlite3_reset(handle) }
@@ -45,7 +51,6 @@ extension SQLiteSession {
             }
             scan.add(handle)
         }
-        try scan.deliver(body)
     }
 
     func conversationFacts() throws -> ConversationFactsTable {

@@ -75,4 +75,25 @@ import Testing
         #expect(Percentile.nearestRank(hundred, 0.99) == 99)
         #expect(Percentile.nearestRank(hundred, 1.0) == 100)
     }
+
+    /// Selection finds what sorting finds, on random sets with many repeats and on ordered ones.
+    @Test func selectionAgreesWithSorting() {
+        var random = SeededRandom(seed: 18)
+        let quantiles = [0.5, 0.9, 0.99, 1.0]
+        for size in [1, 2, 3, 7, 10, 100, 101, 999, 5_000] {
+            for spread: UInt64 in [3, 1_000, 1 << 40] {
+                var values = (0..<size).map { _ in Int64(random.next() % spread) }
+                let sorted = values.sorted()
+                let expected = quantiles.map { Percentile.nearestRank(sorted, $0) }
+                #expect(Percentile.nearestRanks(selectingIn: &values, quantiles) == expected, "\(size) values below \(spread)")
+                #expect(values.sorted() == sorted)
+            }
+            var ascending = Array(Int64(0)..<Int64(size)), descending = Array(ascending.reversed())
+            let expected = quantiles.map { Percentile.nearestRank(Array(Int64(0)..<Int64(size)), $0) }
+            #expect(Percentile.nearestRanks(selectingIn: &ascending, quantiles) == expected)
+            #expect(Percentile.nearestRanks(selectingIn: &descending, quantiles) == expected)
+        }
+        var none: [Int64] = []
+        #expect(Percentile.nearestRanks(selectingIn: &none, quantiles) == [nil, nil, nil, nil])
+    }
 }

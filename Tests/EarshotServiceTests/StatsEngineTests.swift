@@ -1,5 +1,5 @@
 import EarshotCore
-import EarshotService
+@testable import EarshotService
 import EarshotStore
 import Testing
 
@@ -100,5 +100,18 @@ import Testing
         let dayOne = try engine.report(grouping: .responder, since: Self.t(1_440), until: Self.t(2_880))
         #expect(dayOne.total.firstResponse.count == 1)
         #expect(dayOne.rows.map(\.key) == ["bob"])
+
+        // The wait facts follow later writes: an answer to the waiting conversation, a
+        // priority change, on either store, and agree with the event log replayed.
+        let waiting = try history(fixture, messages: [2_000], replies: [(2_030, "ann")], priority: .urgent)
+        try fixture.store.write { writer in
+            var conversation = try #require(try writer.conversation(waiting))
+            conversation.priority = .low
+            try writer.updateConversation(conversation, because: EventDraft(.priorityChanged, by: .system, at: Self.t(2_040)))
+        }
+        for grouping in StatsGrouping.allCases {
+            #expect(try engine.report(grouping: grouping) == engine.reportFromEventLog(grouping: grouping), "\(grouping)")
+        }
+        #expect(try engine.report(grouping: .responder).total.firstResponse.count == 4)
     }
 }

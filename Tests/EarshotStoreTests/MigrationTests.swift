@@ -80,7 +80,9 @@ import Testing
                 INSERT INTO reply (id, conversation_id, cycle, author_id, text, state, created_at, updated_at, sent_at, platform_id, platform)
                 VALUES (1, 1, 1, 1, 'done ^DK', 'sent', ?, ?, ?, '99', 'x'),
                        (2, 1, 1, 1, 'typing', 'draft', ?, ?, NULL, NULL, NULL);
-                """, arguments: [at, at, at, at, at, at, at, at, at, at, at, at, at])
+                INSERT INTO event (at, kind, actor, conversation_id, detail, occurred_at)
+                VALUES (?, 'opened', 'ingest', 1, '{}', ?), (? + 60000, 'replied', 'responder:dana', 1, '{}', ? + 60000);
+                """, arguments: [at, at, at, at, at, at, at, at, at, at, at, at, at, at, at, at, at])
         }
         let upgraded = try SQLiteInboxStore(path: path)
         #expect(try upgraded.appliedMigrations() == known)
@@ -91,6 +93,17 @@ import Testing
         #expect(replies.map(\.state) == [.sent, .draft])
         #expect(replies.allSatisfy { $0.nextAttemptAt == nil && $0.deliveryStartedAt == nil })
         #expect(due.isEmpty && unsent.isEmpty)
+        // The history written before the wait facts existed is computed by the first report.
+        #expect(try upgraded.read { try $0.hasStaleWaitFacts() })
+        try upgraded.refreshWaitFacts()
+        let facts = try upgraded.read { reader in
+            var facts: [WaitFact] = []
+            try reader.forEachWaitFact(from: nil, to: nil, responders: true) { facts.append($0) }
+            return facts
+        }
+        #expect(facts.map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.firstResponse, .reply, .replySent])
+        #expect(facts.allSatisfy { $0.responder == "dana" && $0.channel == ChannelID(1) })
+        #expect(facts.first { $0.kind == .firstResponse }?.milliseconds == 60_000)
         #expect(try upgraded.integrityCheck().isEmpty)
     }
 

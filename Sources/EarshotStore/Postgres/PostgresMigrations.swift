@@ -89,7 +89,43 @@ enum PostgresMigrations {
             """),
         ("v12_queue_tally", queueTally),
         ("v13_conversation_search", conversationSearch),
+        ("v14_wait_facts", waitFacts),
     ]
+
+    /// SQLite's `Migrations.addWaitFacts`: the facts in time order (the primary key), and
+    /// triggers noting which conversations to recompute.
+    private static let waitFacts = """
+        CREATE TABLE wait_fact (
+            at BIGINT NOT NULL,
+            conversation_id BIGINT NOT NULL,
+            seq INTEGER NOT NULL,
+            kind SMALLINT NOT NULL,
+            ms BIGINT NOT NULL,
+            responder_id BIGINT,
+            channel_id BIGINT NOT NULL,
+            priority SMALLINT NOT NULL,
+            PRIMARY KEY (at, conversation_id, seq)
+        );
+        CREATE INDEX wait_fact_conversation ON wait_fact (conversation_id);
+        CREATE TABLE wait_fact_responder (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE wait_fact_pending (conversation_id BIGINT PRIMARY KEY);
+        INSERT INTO wait_fact_pending (conversation_id) SELECT id FROM conversation;
+        CREATE FUNCTION wait_fact_note() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_TABLE_NAME = 'event' THEN
+                    INSERT INTO wait_fact_pending (conversation_id) VALUES (NEW.conversation_id) ON CONFLICT DO NOTHING;
+                ELSE
+                    INSERT INTO wait_fact_pending (conversation_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
+                END IF;
+                RETURN NULL;
+            END $$;
+        CREATE TRIGGER wait_fact_event AFTER INSERT ON event FOR EACH ROW
+            WHEN (NEW.conversation_id IS NOT NULL AND NEW.kind IN (\(WaitFacts.timelineKinds)))
+            EXECUTE FUNCTION wait_fact_note();
+        CREATE TRIGGER wait_fact_conversation AFTER UPDATE ON conversation FOR EACH ROW
+            WHEN (OLD.channel_id IS DISTINCT FROM NEW.channel_id OR OLD.priority IS DISTINCT FROM NEW.priority)
+            EXECUTE FUNCTION wait_fact_note();
+        """
 
     /// SQLite's `Migrations.addConversationSearch` with pg_trgm: a trigram index serves
     /// `ILIKE '%text%'` on each conversation's handle and preview. pg_trgm is a trusted

@@ -316,7 +316,14 @@ extension PostgresSession {
             }
         }
         // Streamed: the log is read once, never held as rows.
-        try sql.forEach("SELECT conversation_id, kind, at, occurred_at, actor FROM event WHERE conversation_id IS NOT NULL") { row in
+        try streamEvents("SELECT conversation_id, kind, at, occurred_at, actor FROM event WHERE conversation_id IS NOT NULL", into: scan)
+        try scan.buffer.withLock { buffer in try buffer.deliver(body) }
+    }
+
+    /// Streams a query whose columns are `conversation_id, kind, at, occurred_at, actor` into
+    /// `scan`, row by row as they arrive.
+    func streamEvents(_ query: String, into scan: TimelineScanAccumulator) throws {
+        try sql.forEach(query) { row in
             let cells = row.makeRandomAccess()
             let conversation = try cells[0].decode(Int64.self)
             let kind = try cells[1].decode(String.self)
@@ -325,7 +332,6 @@ extension PostgresSession {
             let actor = try cells[4].decode(String.self)
             scan.buffer.withLock { $0.add(conversation: Int(conversation), kind: kind, at: at, occurred: occurred, actor: actor) }
         }
-        try scan.buffer.withLock { buffer in try buffer.deliver(body) }
     }
 
     func conversationFacts() throws -> ConversationFactsTable {
@@ -348,8 +354,9 @@ extension PostgresSession {
 }
 
 /// The statistics pass's buffers, filled on the event loop that streams the rows.
-private final class TimelineScanAccumulator: Sendable {
-    let buffer = Mutex(TimelineScanBuffer())
+final class TimelineScanAccumulator: Sendable {
+    let buffer: Mutex<TimelineScanBuffer>
+    init(_ buffer: TimelineScanBuffer = TimelineScanBuffer()) { self.buffer = Mutex(buffer) }
 }
 
 private final class FactsAccumulator: Sendable {

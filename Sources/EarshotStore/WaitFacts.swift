@@ -1,0 +1,83 @@
+import EarshotCore
+
+/// What a row of `wait_fact` records (issue 18): the latency samples of docs/metrics.md, and
+/// the replies and resolves that `earshot stats` counts, one row each, so a report reads rows
+/// by time instead of replaying the whole event log.
+public enum WaitFactKind: UInt8, Sendable, CaseIterable {
+    case firstResponse = 0
+    case reply = 1
+    case resolution = 2
+    /// A public reply sent (counted when it happened, answered wait or not).
+    case replySent = 3
+    /// A resolve (counted when it happened).
+    case resolve = 4
+}
+
+/// One row of `wait_fact`, with the conversation's channel and priority as they are now.
+public struct WaitFact: Sendable, Equatable {
+    public var kind: WaitFactKind
+    /// When the wait began (samples), or when the reply or resolve happened.
+    public var at: Int64
+    /// The wait's length in milliseconds (0 for replies sent and resolves).
+    public var milliseconds: Int64
+    /// Who ended the wait, sent the reply or resolved (nil: nobody known).
+    public var responder: String?
+    public var channel: ChannelID
+    public var priority: Priority
+
+    public init(kind: WaitFactKind, at: Int64, milliseconds: Int64, responder: String?, channel: ChannelID, priority: Priority) {
+        self.kind = kind
+        self.at = at
+        self.milliseconds = milliseconds
+        self.responder = responder
+        self.channel = channel
+        self.priority = priority
+    }
+}
+
+enum WaitFacts {
+    /// A conversation's facts from its timeline, by the same calculator the event-log pass uses.
+    static func facts(of entries: [TimelineEntry], channel: ChannelID, priority: Priority) -> [WaitFact] {
+        let latency = LatencyCalculator.latency(of: entries)
+        var facts: [WaitFact] = []
+        facts.reserveCapacity(latency.samples.count + latency.replies.count + latency.resolves.count)
+        for sample in latency.samples {
+            let kind: WaitFactKind = switch sample.kind {
+            case .firstResponse: .firstResponse
+            case .reply: .reply
+            case .resolution: .resolution
+            }
+            facts.append(WaitFact(
+                kind: kind, at: sample.start.millisecondsSinceEpoch, milliseconds: sample.milliseconds,
+                responder: sample.responder, channel: channel, priority: priority))
+        }
+        for reply in latency.replies {
+            facts.append(WaitFact(
+                kind: .replySent, at: reply.at.millisecondsSinceEpoch, milliseconds: 0, responder: reply.responder,
+                channel: channel, priority: priority))
+        }
+        for resolve in latency.resolves {
+            facts.append(WaitFact(
+                kind: .resolve, at: resolve.at.millisecondsSinceEpoch, milliseconds: 0, responder: resolve.responder,
+                channel: channel, priority: priority))
+        }
+        return facts
+    }
+
+    /// How many pending conversations one write transaction brings up to date: small enough
+    /// that a claim waiting for the write lock waits a few milliseconds, not a whole backfill.
+    static let batch = 2_000
+
+    /// The event kinds a timeline is made of (`TimelineScanBuffer.classify`): only these make
+    /// a conversation's facts stale.
+    static let timelineKinds = "'opened', 'ingested', 'reopened', 'replied', 'resolved', 'merged'"
+}
+
+extension InboxStore {
+    /// Brings every conversation's wait facts up to date before a report, a batch per write
+    /// transaction (live traffic leaves a handful between reports; a history import, all).
+    public func refreshWaitFacts() throws {
+        guard try read({ try $0.hasStaleWaitFacts() }) else { return }
+        while try write({ try $0.refreshWaitFacts(limit: WaitFacts.batch) }) == WaitFacts.batch {}
+    }
+}
