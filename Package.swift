@@ -95,6 +95,7 @@ let package = Package(
             dependencies: [
                 "EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotTUI", "EarshotAccounts", "EarshotPlatformStubs",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Helpers shared by the test targets only (temp dirs, finding built binaries).

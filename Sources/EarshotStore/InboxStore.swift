@@ -214,9 +214,9 @@ public protocol InboxWriter: InboxReader {
     @discardableResult
     func appendEvent(_ event: EventDraft) throws -> Event
 
-    /// Recomputes the wait facts of up to `limit` changed conversations; how many it took
-    /// (fewer than `limit`: none are left).
-    func refreshWaitFacts(limit: Int) throws -> Int
+    /// Recomputes the wait facts of a batch of changed conversations (about `limit`); whether
+    /// more may be waiting.
+    func refreshWaitFacts(limit: Int) throws -> Bool
 }
 
 /// The ids that place a stored mention: enough to thread a reply to it.

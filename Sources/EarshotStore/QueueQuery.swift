@@ -97,9 +97,12 @@ struct QueueQuery {
         let key = dialect == .sqlite ? "conversation_search.rowid" : "conversation.id"
         switch dialect {
         case .sqlite:
-            // One FTS5 phrase: the text as typed, its quotes doubled.
-            conditions.insert("conversation_search MATCH ?", at: 0)
-            arguments.insert(("\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"").databaseValue, at: 0)
+            // The trigram index answers LIKE itself (positions are not kept, so phrase queries
+            // are not available), but only without ESCAPE: a `%` or `_` typed in the text is a
+            // wildcard there, and instr keeps exactly the rows holding the text (ASCII letters
+            // in either case, as LIKE).
+            conditions.insert("conversation_search.body LIKE ? AND instr(lower(conversation_search.body), lower(?)) > 0", at: 0)
+            arguments.insert(contentsOf: [("%" + text + "%").databaseValue, text.databaseValue], at: 0)
         case .postgres:
             conditions.insert("conversation_search.body ILIKE ? ESCAPE '\\'", at: 0)
             arguments.insert(Self.likePattern(text).databaseValue, at: 0)
@@ -118,7 +121,9 @@ struct QueueQuery {
         }
         let columns = dialect == .sqlite ? SQLiteSession.conversationColumns : PostgresSession.conversationColumns
         let join = dialect == .sqlite
-            ? "conversation_search JOIN conversation ON conversation.id = conversation_search.rowid"
+            // CROSS JOIN keeps the index outermost: the planner prices FTS5's LIKE too high
+            // and would walk the view's index and sort instead.
+            ? "conversation_search CROSS JOIN conversation ON conversation.id = conversation_search.rowid"
             : "conversation JOIN conversation_search ON conversation_search.conversation_id = conversation.id"
         self.init(sql: """
             SELECT \(columns) FROM \(join) WHERE \(conditions.joined(separator: " AND "))

@@ -3,11 +3,15 @@ import GRDB
 import GRDBSQLite
 
 extension SQLiteSession {
-    /// Recomputes the facts of up to `limit` conversations whose timeline changed; returns how
-    /// many pending conversations it took (fewer than `limit`: none are left).
-    func refreshWaitFacts(limit: Int) throws -> Int {
-        let pending = try Int64.fetchAll(db, sql: "SELECT conversation_id FROM wait_fact_pending LIMIT ?", arguments: [limit])
-        guard !pending.isEmpty else { return 0 }
+    /// Recomputes the facts of a batch of conversations whose timeline changed (`WaitFacts.batch`).
+    func refreshWaitFacts(limit: Int) throws -> Bool {
+        let (pending, watermark, more) = try WaitFacts.batch(limit: limit) { sql, arguments in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { ($0["a"], $0["b"]) }
+        } execute: { sql, arguments in
+            try db.execute(sql: sql, arguments: StatementArguments(arguments))
+        }
+        try db.execute(sql: "UPDATE wait_fact_progress SET last_event_id = ?", arguments: [watermark])
+        guard !pending.isEmpty else { return more }
         let work = try WaitFactWork(pending: pending) { sql in
             try Row.fetchAll(db, sql: sql).map { ($0[0] as Int64, EventDetailCoding.decode($0[1])) }
         }
@@ -50,7 +54,7 @@ extension SQLiteSession {
             }
         }
         try db.execute(sql: "DELETE FROM wait_fact_pending WHERE conversation_id IN (\(WaitFactWork.list(work.targets)))")
-        return pending.count
+        return more
     }
 
     func waitFactTimes() throws -> ClosedRange<Int64>? {
@@ -62,7 +66,7 @@ extension SQLiteSession {
 
     /// Whether any conversation's facts wait to be recomputed.
     func hasStaleWaitFacts() throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM wait_fact_pending)") ?? false
+        try Bool.fetchOne(db, sql: WaitFacts.staleSQL) ?? false
     }
 
     /// The facts whose time is in [from, to), in time order, read column by column; responders

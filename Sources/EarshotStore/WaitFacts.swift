@@ -71,13 +71,50 @@ enum WaitFacts {
     /// The event kinds a timeline is made of (`TimelineScanBuffer.classify`): only these make
     /// a conversation's facts stale.
     static let timelineKinds = "'opened', 'ingested', 'reopened', 'replied', 'resolved', 'merged'"
-}
 
+    /// Whether any conversation's facts are stale: noted by a trigger (channel, priority), or
+    /// with a timeline event after the last one the facts took in.
+    static let staleSQL = """
+        SELECT (EXISTS (SELECT 1 FROM wait_fact_pending) OR EXISTS (SELECT 1 FROM event
+            WHERE id > (SELECT last_event_id FROM wait_fact_progress) AND conversation_id IS NOT NULL
+            AND kind IN (\(timelineKinds)))) AS a
+        """
+
+    /// One refresh's conversations: those noted as changed, and those of the next timeline
+    /// events after the watermark (event ids grow with commits, writes being serialised on both
+    /// stores), so ingest pays no trigger per event. A backlog longer than a batch (history
+    /// written around Earshot, an upgrade) is noted whole first, so each of its conversations
+    /// is computed once. `rows` runs a query and returns each row's columns `a` and `b` (nil
+    /// when absent), `execute` a statement. `watermark` is the event id the facts will have
+    /// taken in; `more` says whether another batch may be waiting.
+    static func batch(
+        limit: Int, rows: (String, [Int64]) throws -> [(Int64, Int64?)], execute: (String, [Int64]) throws -> Void
+    ) throws -> (conversations: [Int64], watermark: Int64, more: Bool) {
+        let mark = try rows("SELECT last_event_id AS a FROM wait_fact_progress", []).first?.0 ?? 0
+        let latest = try rows("SELECT coalesce(max(id), 0) AS a FROM event", []).first?.0 ?? mark
+        let changed = try rows("""
+            SELECT conversation_id AS a, id AS b FROM event WHERE id > ? AND conversation_id IS NOT NULL
+            AND kind IN (\(timelineKinds)) ORDER BY id LIMIT ?
+            """, [mark, Int64(limit) + 1])
+        var fromEvents = changed.map(\.0)
+        if changed.count > limit {
+            try execute("""
+                INSERT INTO wait_fact_pending (conversation_id) SELECT DISTINCT conversation_id FROM event
+                WHERE id > ? AND conversation_id IS NOT NULL AND kind IN (\(timelineKinds)) ON CONFLICT DO NOTHING
+                """, [mark])
+            fromEvents = []
+        }
+        let noted = try rows("SELECT conversation_id AS a FROM wait_fact_pending LIMIT ?", [Int64(limit)]).map(\.0)
+        var seen = Set<Int64>()
+        let conversations = (noted + fromEvents).filter { seen.insert($0).inserted }
+        return (conversations, max(mark, latest), noted.count == limit)
+    }
+}
 extension InboxStore {
     /// Brings every conversation's wait facts up to date before a report, a batch per write
     /// transaction (live traffic leaves a handful between reports; a history import, all).
     public func refreshWaitFacts() throws {
         guard try read({ try $0.hasStaleWaitFacts() }) else { return }
-        while try write({ try $0.refreshWaitFacts(limit: WaitFacts.batch) }) == WaitFacts.batch {}
+        while try write({ try $0.refreshWaitFacts(limit: WaitFacts.batch) }) {}
     }
 }

@@ -109,19 +109,13 @@ enum PostgresMigrations {
         CREATE INDEX wait_fact_conversation ON wait_fact (conversation_id);
         CREATE TABLE wait_fact_responder (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name TEXT NOT NULL UNIQUE);
         CREATE TABLE wait_fact_pending (conversation_id BIGINT PRIMARY KEY);
-        INSERT INTO wait_fact_pending (conversation_id) SELECT id FROM conversation;
+        CREATE TABLE wait_fact_progress (id INTEGER PRIMARY KEY CHECK (id = 1), last_event_id BIGINT NOT NULL);
+        INSERT INTO wait_fact_progress (id, last_event_id) VALUES (1, 0);
         CREATE FUNCTION wait_fact_note() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                IF TG_TABLE_NAME = 'event' THEN
-                    INSERT INTO wait_fact_pending (conversation_id) VALUES (NEW.conversation_id) ON CONFLICT DO NOTHING;
-                ELSE
-                    INSERT INTO wait_fact_pending (conversation_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
-                END IF;
+                INSERT INTO wait_fact_pending (conversation_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
                 RETURN NULL;
             END $$;
-        CREATE TRIGGER wait_fact_event AFTER INSERT ON event FOR EACH ROW
-            WHEN (NEW.conversation_id IS NOT NULL AND NEW.kind IN (\(WaitFacts.timelineKinds)))
-            EXECUTE FUNCTION wait_fact_note();
         CREATE TRIGGER wait_fact_conversation AFTER UPDATE ON conversation FOR EACH ROW
             WHEN (OLD.channel_id IS DISTINCT FROM NEW.channel_id OR OLD.priority IS DISTINCT FROM NEW.priority)
             EXECUTE FUNCTION wait_fact_note();

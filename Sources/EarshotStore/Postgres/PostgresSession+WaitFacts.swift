@@ -6,9 +6,14 @@ import Synchronization
 extension PostgresSession {
     /// `SQLiteSession.refreshWaitFacts` on PostgreSQL: the events streamed into the same scan,
     /// the facts written in multi-row inserts sent without waiting between them.
-    func refreshWaitFacts(limit: Int) throws -> Int {
-        let pending: [Int64] = try sql.rows("SELECT conversation_id FROM wait_fact_pending LIMIT ?", [limit]).map { $0[0] }
-        guard !pending.isEmpty else { return 0 }
+    func refreshWaitFacts(limit: Int) throws -> Bool {
+        let (pending, watermark, more) = try WaitFacts.batch(limit: limit) { query, arguments in
+            try sql.rows(query, arguments).map { ($0["a"], $0["b"]) }
+        } execute: { query, arguments in
+            try sql.execute(query, arguments)
+        }
+        try sql.execute("UPDATE wait_fact_progress SET last_event_id = ?", [watermark])
+        guard !pending.isEmpty else { return more }
         let work = try WaitFactWork(pending: pending) { query in
             // Rows by column name: a PostgreSQL row's columns come back unordered.
             try sql.rows(query).map { ($0["conversation_id"] as Int64, EventDetailCoding.decode($0["detail"])) }
@@ -52,7 +57,7 @@ extension PostgresSession {
         }
         statements.append(("DELETE FROM wait_fact_pending WHERE conversation_id IN (\(targets))", []))
         try sql.executePipelined(statements)
-        return pending.count
+        return more
     }
 
     /// The numbers of responder names in `wait_fact_responder`, numbering the new ones.
@@ -74,7 +79,7 @@ extension PostgresSession {
     }
 
     func hasStaleWaitFacts() throws -> Bool {
-        try sql.value("SELECT EXISTS (SELECT 1 FROM wait_fact_pending)") ?? false
+        try sql.value(WaitFacts.staleSQL) ?? false
     }
 
     /// Read a page at a time in key order, so a report over all history never holds every row.
