@@ -13,7 +13,7 @@ import Foundation
 /// file's pages only; no root, no effect on anything else), then `--runs` warm ones.
 struct TUIBenchmark {
     static let login = "bench"
-    static let targets = (firstFrame: 0.300, keypress: 0.005, memoryMB: 60.0, keyUnderLoad: 0.010)
+    static let targets = (firstFrame: 0.300, keypress: 0.005, memoryMB: 45.0, keyUnderLoad: 0.010)
 
     let count: Int
     let directory: String?
@@ -200,7 +200,7 @@ struct TUIBenchmark {
         print(verdict(String(format: "keypress ≤ 5 ms (wall p99 of j and k %.2f ms, max %.2f ms; on-CPU p99 %.2f ms)", keypress * 1000,
                              max(percentile(j, 1), percentile(k, 1)) * 1000, onCPU * 1000),
                       keypress <= Self.targets.keypress))
-        print(verdict(String(format: "memory ≤ 60 MB (peak %.1f MB)", memory), memory <= Self.targets.memoryMB))
+        print(verdict(String(format: "memory ≤ %.0f MB (issue 18; peak %.1f MB)", Self.targets.memoryMB, memory), memory <= Self.targets.memoryMB))
         let keyUnderLoad = percentile(underLoad, 0.99)
         print(verdict(String(format: "a key during a supervisor refresh and 200 mentions/s ≤ 10 ms (p99 %.2f ms, max %.2f ms)",
                              keyUnderLoad * 1000, percentile(underLoad, 1) * 1000),
