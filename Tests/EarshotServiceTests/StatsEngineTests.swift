@@ -68,6 +68,12 @@ import Testing
         // 4: still waiting since day 1, 10:00.
         _ = try history(fixture, messages: [1_440 + 600], replies: [])
 
+        // Facts brought up to date two conversations at a time: the backlog of events is longer
+        // than a batch, so it is noted whole first, and drained over several writes.
+        var batches = 0
+        while try fixture.store.write({ try $0.refreshWaitFacts(limit: 2) }) { batches += 1 }
+        #expect(batches >= 2)
+        #expect(try !fixture.store.read { try $0.hasStaleWaitFacts() })
         let engine = StatsEngine(store: fixture.store, sla: SLAPolicy(), clock: fixture.clock)
         let byResponder = try engine.report(grouping: .responder)
         let ann = try #require(byResponder.rows.first { $0.key == "ann" })
