@@ -101,7 +101,7 @@ import Testing
             let loser = try #require(processes.first { $0.0.terminationStatus == 1 })
             let message = String(decoding: loser.1.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(message.contains("conversation \(id) is already claimed by"))
-            let queue = try DatabaseQueue(path: home.file("inbox.sqlite"))
+            let queue = try CLITest.database(home.file("inbox.sqlite"))
             let claims = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM event WHERE kind = 'claimed' AND conversation_id = ?", arguments: [id]) }
             #expect(claims == 1)
         }

@@ -55,6 +55,15 @@ enum CLITest {
 
     /// The single integer a query returns, or -1.
     static func count(_ sql: String, in database: String) throws -> Int {
-        try DatabaseQueue(path: database).read { try Int.fetchOne($0, sql: sql) ?? -1 }
+        try CLITest.database(database).read { try Int.fetchOne($0, sql: sql) ?? -1 }
+    }
+
+    /// The test's own connection to a daemon's database, waiting for locks as the daemon does:
+    /// a daemon starting after a SIGKILL recovers the WAL under an exclusive lock, and a read
+    /// without a timeout failed with "database is locked" (seen once in a fresh-clone run).
+    static func database(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        return try DatabaseQueue(path: path, configuration: configuration)
     }
 }

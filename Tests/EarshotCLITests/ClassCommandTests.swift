@@ -50,7 +50,7 @@ import Testing
         #expect(try earshot("resolve", "1").status == 0)
         try ingest(2, at: iso.string(from: Date().addingTimeInterval(60)), spammy, replyingTo: 1)
         #expect(try earshot("queue", "--view", "unassigned").stdout.contains("@kim"))
-        let queue = try DatabaseQueue(path: home.file("inbox.sqlite"))
+        let queue = try CLITest.database(home.file("inbox.sqlite"))
         let (triageClass, cycle, actor) = try queue.read { db in
             (try String.fetchOne(db, sql: "SELECT triage_class FROM conversation WHERE id = 1"),
              try Int.fetchOne(db, sql: "SELECT cycle FROM conversation WHERE id = 1"),

@@ -43,7 +43,7 @@ import Testing
         let release = try runProcess(binary, ["release", "1", "--socket", socket], environment: env)
         #expect(release.status == 0, "\(release.stderr)")
         #expect(release.stdout == "conversation 1: open, unassigned\n")
-        let events = try DatabaseQueue(path: home.file("inbox.sqlite")).read {
+        let events = try CLITest.database(home.file("inbox.sqlite")).read {
             try String.fetchAll($0, sql: "SELECT actor FROM event WHERE kind = 'released'")
         }
         #expect(events.count == 1 && !events[0].contains("somebody-else"))

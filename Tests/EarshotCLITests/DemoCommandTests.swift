@@ -236,7 +236,7 @@ struct DemoTerminalTests {
 
         // And their answers go out once the five-second undo window has passed.
         func sentByTeammates() throws -> Int {
-            try DatabaseQueue(path: database).read { db in
+            try CLITest.database(database).read { db in
                 try Int.fetchOne(db, sql: """
                     SELECT count(*) FROM reply JOIN responder ON responder.id = reply.author_id
                     WHERE reply.state = 'sent' AND responder.login IN ('dana', 'kenji', 'lucia', 'sam')
@@ -257,6 +257,6 @@ struct DemoTerminalTests {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: home.file("tmp")).filter { $0.hasPrefix("earshot-demo-") }
         #expect(leftovers.isEmpty, "the demo's temporary files are removed: \(leftovers)")
         // --db keeps the database: what the screen showed is in it.
-        #expect(try DatabaseQueue(path: database).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM mention") ?? 0 } > 20)
+        #expect(try CLITest.database(database).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM mention") ?? 0 } > 20)
     }
 }

@@ -132,7 +132,7 @@ import Testing
         #expect(try count("SELECT count(*) FROM mention") == total)
         #expect(try count("SELECT count(DISTINCT external_id) FROM mention") == total)
         #expect(try count("SELECT count(*) FROM event WHERE kind IN ('opened', 'ingested', 'reopened')") == total)
-        let queue = try DatabaseQueue(path: database)
+        let queue = try CLITest.database(database)
         #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
     }
 

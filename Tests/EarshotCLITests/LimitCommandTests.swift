@@ -33,7 +33,7 @@ import Testing
         #expect(label.stderr.contains("a label is 60000 characters; the limit is 64: shorten it"), "\(label.stderr)")
 
         // A 900,000-character label from before the limit, straight in the database.
-        try DatabaseQueue(path: home.file("inbox.sqlite")).write { db in
+        try CLITest.database(home.file("inbox.sqlite")).write { db in
             try db.execute(sql: "INSERT INTO conversation_label (conversation_id, label) VALUES (1, ?)", arguments: [String(repeating: "é", count: 900_000)])
         }
         let queue = try runProcess(binary, ["queue", "--view", "open", "--socket", socket], environment: environment)

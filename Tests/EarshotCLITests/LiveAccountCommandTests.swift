@@ -97,7 +97,7 @@ struct LiveDaemonHome {
         first.waitUntilExit()
         let stored = try count("SELECT count(*) FROM mention")
         #expect(stored > 1 && stored < 501, "killed mid-backlog: \(stored) stored")
-        let cursor = try #require(try DatabaseQueue(path: database).read { try String.fetchOne($0, sql: "SELECT cursor FROM account_cursor") })
+        let cursor = try #require(try CLITest.database(database).read { try String.fetchOne($0, sql: "SELECT cursor FROM account_cursor") })
 
         let restarted = Date()
         let second = try startDaemon()
@@ -136,7 +136,7 @@ struct LiveDaemonHome {
         #expect(posts.filter { !$0.repeated }.count == 1, "one status on the platform")
         #expect(posts.count >= 2 && Set(posts.map(\.idempotencyKey)).count == 1)
         #expect(posts.allSatisfy { $0.form["in_reply_to_id"] == asked })
-        #expect(try DatabaseQueue(path: database).read { try String.fetchOne($0, sql: "SELECT platform_id FROM reply") } == posts[0].statusID)
+        #expect(try CLITest.database(database).read { try String.fetchOne($0, sql: "SELECT platform_id FROM reply") } == posts[0].statusID)
     }
 
     @Test func aRejectedTokenShowsInAccountListAndCheckSaysWhy() throws {
@@ -247,7 +247,7 @@ struct LiveDaemonHome {
         #expect(attempts.count >= 2 && Set(attempts.map(\.rkey)).count == 1)
         let parent = try #require(try JSONSerialization.jsonObject(with: Data(attempts[0].json.utf8)) as? [String: Any])
         #expect(((parent["record"] as? [String: Any])?["reply"] as? [String: [String: String]])?["parent"]?["uri"] == asked)
-        #expect(try DatabaseQueue(path: database).read { try String.fetchOne($0, sql: "SELECT platform_id FROM reply") } == attempts[0].uri)
+        #expect(try CLITest.database(database).read { try String.fetchOne($0, sql: "SELECT platform_id FROM reply") } == attempts[0].uri)
     }
 }
 
@@ -299,7 +299,7 @@ final class LogLines: Sendable {
         kill(daemon.processIdentifier, SIGKILL)
         daemon.waitUntilExit()
         #expect(try count("SELECT count(*) FROM mention") == 1, "nothing of an unfinished walk is stored")
-        #expect(try DatabaseQueue(path: database).read { try String.fetchOne($0, sql: "SELECT cursor FROM account_cursor") } == first,
+        #expect(try CLITest.database(database).read { try String.fetchOne($0, sql: "SELECT cursor FROM account_cursor") } == first,
                 "since_id has not moved")
 
         let second = try startDaemon()
@@ -333,6 +333,6 @@ final class LogLines: Sendable {
         let posts = stub.posted
         #expect(posts.filter { !$0.refused }.count == 1, "one post on X")
         #expect(posts.allSatisfy { $0.inReplyTo == asked })
-        #expect(try DatabaseQueue(path: database).read { try String.fetchOne($0, sql: "SELECT platform_id FROM reply") } == posts[0].id)
+        #expect(try CLITest.database(database).read { try String.fetchOne($0, sql: "SELECT platform_id FROM reply") } == posts[0].id)
     }
 }

@@ -55,7 +55,7 @@ import Testing
         #expect(order.allSatisfy { $0 != nil }, "\(log)")
         #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted(), "services stopped out of order:\n\(log)")
         // The reply in flight was finished and recorded as sent, once.
-        let states = try DatabaseQueue(path: home.file("inbox.sqlite")).read { try String.fetchAll($0, sql: "SELECT state FROM reply") }
+        let states = try CLITest.database(home.file("inbox.sqlite")).read { try String.fetchAll($0, sql: "SELECT state FROM reply") }
         #expect(states == ["sent"])
         #expect(try String(contentsOfFile: sent, encoding: .utf8).split(separator: "\n").count == 1)
         #expect(!FileManager.default.fileExists(atPath: home.file("earshot.sock")), "the socket file is removed")

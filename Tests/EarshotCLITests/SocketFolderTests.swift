@@ -63,7 +63,7 @@ import Testing
         #expect(queue.stdout.isEmpty)
         let reply = try earshot(as: alice, "reply", "1", "my", "account", "number", "is", "1234")
         #expect(reply.status == 1)
-        #expect(try DatabaseQueue(path: root.file(mallory) + "/inbox.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM reply") } == 0)
+        #expect(try CLITest.database(root.file(mallory) + "/inbox.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM reply") } == 0)
         // Alice's own daemon will not bind inside it either (before the fix it replaced Mallory's socket and served there).
         let serve = try earshot(as: alice, "serve", "--tick", "60")
         #expect(serve.status == 1)
