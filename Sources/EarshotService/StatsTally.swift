@@ -21,12 +21,12 @@ struct StatsTally {
 
     mutating func add(_ fact: WaitFact) {
         let time = Timestamp(millisecondsSinceEpoch: fact.at)
-        switch fact.kind {
-        case .replySent: replySent(at: time, by: fact.responder, channel: fact.channel)
-        case .resolve: resolved(at: time, by: fact.responder, channel: fact.channel)
-        case .firstResponse, .reply, .resolution:
-            let kind: LatencyKind = fact.kind == .firstResponse ? .firstResponse : fact.kind == .reply ? .reply : .resolution
+        if let kind = fact.kind.latencyKind {
             sample(kind, start: time, milliseconds: fact.milliseconds, by: fact.responder, channel: fact.channel, priority: fact.priority)
+        } else if fact.kind == .replySent {
+            replySent(at: time, by: fact.responder, channel: fact.channel)
+        } else {
+            resolved(at: time, by: fact.responder, channel: fact.channel)
         }
     }
 
@@ -197,11 +197,13 @@ struct StatsTally {
 
         /// Takes in the groups of a tally of another part of the same range.
         mutating func absorb(named others: [String: Sums], buckets otherBuckets: [Int64: Sums]) {
-            for (key, sums) in others {
-                if let mine = named[key] { mine.absorb(sums) } else { named[key] = Accumulator(sums) }
-            }
-            for (bucket, sums) in otherBuckets {
-                if let mine = buckets[bucket] { mine.absorb(sums) } else { buckets[bucket] = Accumulator(sums) }
+            Self.merge(others, into: &named)
+            Self.merge(otherBuckets, into: &buckets)
+        }
+
+        private static func merge<Key>(_ sums: [Key: Sums], into groups: inout [Key: Accumulator]) {
+            for (key, part) in sums {
+                if let mine = groups[key] { mine.absorb(part) } else { groups[key] = Accumulator(part) }
             }
         }
 

@@ -11,6 +11,24 @@ public enum WaitFactKind: UInt8, Sendable, CaseIterable {
     case replySent = 3
     /// A resolve (counted when it happened).
     case resolve = 4
+
+    init(_ kind: LatencyKind) {
+        switch kind {
+        case .firstResponse: self = .firstResponse
+        case .reply: self = .reply
+        case .resolution: self = .resolution
+        }
+    }
+
+    /// The latency sample this row is (nil for replies sent and resolves).
+    public var latencyKind: LatencyKind? {
+        switch self {
+        case .firstResponse: .firstResponse
+        case .reply: .reply
+        case .resolution: .resolution
+        case .replySent, .resolve: nil
+        }
+    }
 }
 
 /// One row of `wait_fact`, with the conversation's channel and priority as they are now.
@@ -42,13 +60,8 @@ enum WaitFacts {
         var facts: [WaitFact] = []
         facts.reserveCapacity(latency.samples.count + latency.replies.count + latency.resolves.count)
         for sample in latency.samples {
-            let kind: WaitFactKind = switch sample.kind {
-            case .firstResponse: .firstResponse
-            case .reply: .reply
-            case .resolution: .resolution
-            }
             facts.append(WaitFact(
-                kind: kind, at: sample.start.millisecondsSinceEpoch, milliseconds: sample.milliseconds,
+                kind: WaitFactKind(sample.kind), at: sample.start.millisecondsSinceEpoch, milliseconds: sample.milliseconds,
                 responder: sample.responder, channel: channel, priority: priority))
         }
         for reply in latency.replies {
@@ -116,5 +129,66 @@ extension InboxStore {
     public func refreshWaitFacts() throws {
         guard try read({ try $0.hasStaleWaitFacts() }) else { return }
         while try write({ try $0.refreshWaitFacts(limit: WaitFacts.batch) }) {}
+    }
+}
+
+/// Responder names by their number in `wait_fact_responder` (ids are small and dense).
+struct WaitFactResponders {
+    private var names: [String?] = []
+
+    init(_ rows: [(Int64, String)]) {
+        for (id, name) in rows where id >= 0 && id < 1 << 20 {
+            if names.count <= Int(id) { names += Array(repeating: nil, count: Int(id) + 1 - names.count) }
+            names[Int(id)] = name
+        }
+    }
+
+    subscript(id: Int64) -> String? {
+        id >= 0 && id < names.count ? names[Int(id)] : nil
+    }
+}
+
+/// Which conversations a refresh recomputes and which it reads: a conversation merged into
+/// another is part of that one's timeline (`TimelineScanBuffer`), so the one it went into is
+/// recomputed, and every conversation folded into a recomputed one is read with it.
+struct WaitFactWork {
+    /// Conversations whose facts are rewritten.
+    private(set) var targets: Set<Int64>
+    /// Conversations whose events are read: the targets and everything merged into them.
+    private(set) var members: Set<Int64>
+    /// The scan, told which conversations were absorbed by which.
+    private(set) var scan: TimelineScanBuffer
+
+    /// `details` runs a query whose rows are a conversation id and an event's decoded detail.
+    init(pending: [Int64], details: (String) throws -> [(Int64, [String: String])]) throws {
+        var targets = Set(pending)
+        var frontier = pending
+        while !frontier.isEmpty {
+            let rows = try details("""
+                SELECT conversation_id, detail FROM event WHERE conversation_id IN (\(Self.list(frontier)))
+                AND kind = 'resolved' AND detail LIKE '%merged_into%'
+                """)
+            frontier = rows.compactMap { Int64($0.1["merged_into"] ?? "") }.filter { targets.insert($0).inserted }
+        }
+        var members = targets
+        var scan = TimelineScanBuffer()
+        frontier = Array(targets)
+        while !frontier.isEmpty {
+            var next: [Int64] = []
+            for (target, detail) in try details("""
+                SELECT conversation_id, detail FROM event WHERE conversation_id IN (\(Self.list(frontier))) AND kind = 'merged'
+                """) {
+                guard let source = Int64(detail["from"] ?? "") else { continue }
+                scan.absorb(Int(source), into: Int(target))
+                if members.insert(source).inserted { next.append(source) }
+            }
+            frontier = next
+        }
+        (self.targets, self.members, self.scan) = (targets, members, scan)
+    }
+
+    /// Ids as an SQL list (integers from the database itself, never user text).
+    static func list<S: Sequence<Int64>>(_ ids: S) -> String {
+        ids.map(String.init).joined(separator: ",")
     }
 }

@@ -88,24 +88,29 @@ extension PostgresSession {
         var after: (at: Int64, conversation: Int64, seq: Int64) = (from ?? .min, .min, .min)
         let page = 50_000
         while true {
-            let collected = Mutex<[(WaitFact, Int64, Int64)]>([])
+            // Every row's key is kept, even one of a kind this build does not know, so a page
+            // ends where the server's did.
+            let collected = Mutex<[(fact: WaitFact?, at: Int64, conversation: Int64, seq: Int64)]>([])
             try sql.forEach("""
                 SELECT kind, at, ms, responder_id, channel_id, priority, conversation_id, seq FROM wait_fact
                 WHERE (at, conversation_id, seq) > (?, ?, ?) AND at < ? ORDER BY at, conversation_id, seq LIMIT \(page)
                 """, [after.at, after.conversation, after.seq, to ?? .max]) { row in
                 let cells = row.makeRandomAccess()
-                guard let kind = WaitFactKind(rawValue: UInt8(truncatingIfNeeded: try cells[0].decode(Int64.self))) else { return }
-                let fact = WaitFact(
-                    kind: kind, at: try cells[1].decode(Int64.self), milliseconds: try cells[2].decode(Int64.self),
-                    responder: responders ? try cells[3].decode(Int64?.self).flatMap { names[$0] } : nil, channel: ChannelID(try cells[4].decode(Int64.self)),
-                    priority: Priority(rawValue: Int(try cells[5].decode(Int64.self))) ?? .normal)
+                let at = try cells[1].decode(Int64.self)
+                let fact = try WaitFactKind(rawValue: UInt8(truncatingIfNeeded: try cells[0].decode(Int64.self))).map { kind in
+                    WaitFact(
+                        kind: kind, at: at, milliseconds: try cells[2].decode(Int64.self),
+                        responder: responders ? try cells[3].decode(Int64?.self).flatMap { names[$0] } : nil,
+                        channel: ChannelID(try cells[4].decode(Int64.self)),
+                        priority: Priority(rawValue: Int(try cells[5].decode(Int64.self))) ?? .normal)
+                }
                 let key = (try cells[6].decode(Int64.self), try cells[7].decode(Int64.self))
-                collected.withLock { $0.append((fact, key.0, key.1)) }
+                collected.withLock { $0.append((fact, at, key.0, key.1)) }
             }
             let rows = collected.withLock { $0 }
-            for (fact, _, _) in rows { try body(fact) }
+            for row in rows { if let fact = row.fact { try body(fact) } }
             guard rows.count == page, let last = rows.last else { return }
-            after = (last.0.at, last.1, last.2)
+            after = (last.at, last.conversation, last.seq)
         }
     }
 }
