@@ -19,6 +19,8 @@ public struct InboxService: Sendable {
     public var administrators: Set<String> = []
     /// The live accounts' states (docs/accounts.md), kept by their connectors in the daemon.
     public let accounts = AccountBoard()
+    /// Staffing forecasts made this hour (`forecast(_:)`).
+    public let forecasts = ForecastMemory()
 
     public init(
         store: any InboxStore, clock: any Clock, policy: AssignmentPolicy = AssignmentPolicy(), sla: SLAPolicy = SLAPolicy()

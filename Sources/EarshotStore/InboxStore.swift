@@ -152,6 +152,29 @@ public protocol InboxReader {
     func hourlyTraffic(since: Timestamp) throws -> (arrivals: [Int64: Int], replies: [Int64: Int])
     /// How often people corrected the classifier since `since`, per (from, to) class pair.
     func triageOverrides(since: Timestamp) throws -> [TriageOverrideCount]
+    /// What the staffing forecast learns from the history in [from, to) (docs/forecast.md).
+    func forecastHistory(from: Timestamp, to: Timestamp) throws -> ForecastHistory
+}
+
+/// The team's history as the staffing forecast reads it: one scan of the conversations and
+/// one of the replies, however long the history.
+public struct ForecastHistory: Sendable, Equatable {
+    /// Conversations opened per hour (hour start in ms → count).
+    public var arrivals: [Int64: Int]
+    /// For each conversation whose last reply falls in the range and that was held when it was
+    /// answered: milliseconds from its (last) assignment to that reply.
+    public var claimToReply: [Int64]
+    /// Conversations whose last reply falls in the range.
+    public var conversationsReplied: Int
+    /// Replies sent in the range.
+    public var repliesSent: Int
+
+    public init(arrivals: [Int64: Int], claimToReply: [Int64], conversationsReplied: Int, repliesSent: Int) {
+        self.arrivals = arrivals
+        self.claimToReply = claimToReply
+        self.conversationsReplied = conversationsReplied
+        self.repliesSent = repliesSent
+    }
 }
 
 extension InboxReader {

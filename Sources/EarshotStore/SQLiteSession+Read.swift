@@ -313,6 +313,26 @@ extension SQLiteSession {
             try perHour("SELECT sent_at / 3600000, count(*) FROM reply WHERE state = 'sent' AND sent_at >= ? GROUP BY 1"))
     }
 
+    func forecastHistory(from: Timestamp, to: Timestamp) throws -> ForecastHistory {
+        let range: StatementArguments = [from.millisecondsSinceEpoch, to.millisecondsSinceEpoch]
+        var arrivals: [Int64: Int] = [:]
+        let hours = try Row.fetchCursor(db, sql: """
+            SELECT created_at / 3600000, count(*) FROM conversation WHERE created_at >= ? AND created_at < ? GROUP BY 1
+            """, arguments: range)
+        while let row = try hours.next() { arrivals[(row[0] as Int64) * 3_600_000] = row[1] }
+        var claimToReply: [Int64] = []
+        var replied = 0
+        let answered = try Row.fetchCursor(db, sql: """
+            SELECT last_reply_at - assigned_at FROM conversation WHERE last_reply_at >= ? AND last_reply_at < ?
+            """, arguments: range)
+        while let row = try answered.next() {
+            replied += 1
+            if let held: Int64 = row[0], held >= 0 { claimToReply.append(held) }
+        }
+        let sent = try Int.fetchOne(db, sql: "SELECT count(*) FROM reply WHERE state = 'sent' AND sent_at >= ? AND sent_at < ?", arguments: range) ?? 0
+        return ForecastHistory(arrivals: arrivals, claimToReply: claimToReply, conversationsReplied: replied, repliesSent: sent)
+    }
+
     func triageOverrides(since: Timestamp) throws -> [TriageOverrideCount] {
         try Row.fetchAll(
             try db.cachedStatement(sql: """

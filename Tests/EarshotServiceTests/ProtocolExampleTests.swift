@@ -59,6 +59,7 @@ import Testing
         let until = fixture.clock.now().adding(seconds: 7_200)
         #expect(try session.step(Inbox.Snooze(max, until: until)).snoozedUntil == until)
         #expect(try session.step(Inbox.Stats(by: .channel), "Latency and SLA figures.").total.resolved == 1)
+        #expect(try session.step(Inbox.Forecast(ForecastOptions(days: 1)), "Responders needed per hour (docs/forecast.md); options may be left out.").hours.count == 24)
         _ = try session.step(Inbox.Supervisor(), "The supervisor pane's picture.")
         #expect(try session.step(Inbox.ResponderLogin(sam.id)) == "sam")
         _ = try session.step(Inbox.Route(), "Route waiting conversations now.")

@@ -75,6 +75,18 @@ extension Inbox {
         }
     }
 
+    /// The staffing forecast for the coming days (docs/forecast.md): expected arrivals, the
+    /// responders needed per hour, the backtest. `options` fields may be left out.
+    public struct Forecast: InboxRequest {
+        public static let method = "forecast"
+        public var options: ForecastOptions
+        public init(_ options: ForecastOptions = ForecastOptions()) { self.options = options }
+        public init(from decoder: any Decoder) throws {
+            options = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(ForecastOptions.self, forKey: .options) ?? ForecastOptions()
+        }
+        public func handle(in context: RequestContext) throws -> StaffingForecast { try context.service.forecast(options) }
+    }
+
     /// The supervisor pane's picture (supervisors only).
     public struct Supervisor: InboxRequest {
         public static let method = "supervisor"

@@ -7,7 +7,7 @@ public enum Inbox {
         Claim.self, Assign.self, Release.self, Resolve.self, Reopen.self, Snooze.self,
         SetPriority.self, SetClass.self, Label.self, AddNote.self,
         SaveDraft.self, GetDraft.self, SendReply.self, CancelReply.self, RetryReply.self, GetReply.self, Outbox.self,
-        Queue.self, GetThread.self, Summary.self, Events.self, Stats.self, Supervisor.self, ResponderLogin.self,
+        Queue.self, GetThread.self, Summary.self, Events.self, Stats.self, Forecast.self, Supervisor.self, ResponderLogin.self,
         SetPresence.self, GetPresence.self, ReportActivity.self, Route.self,
         AddResponder.self, UpdateResponder.self, RemoveResponder.self, ListResponders.self,
         ListAccounts.self,

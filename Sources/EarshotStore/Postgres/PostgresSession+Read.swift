@@ -275,6 +275,27 @@ extension PostgresSession {
             try perHour("SELECT sent_at / 3600000 AS hour, count(*) AS n FROM reply WHERE state = 'sent' AND sent_at >= ? GROUP BY 1"))
     }
 
+    func forecastHistory(from: Timestamp, to: Timestamp) throws -> ForecastHistory {
+        var arrivals: [Int64: Int] = [:]
+        for row in try sql.rows("""
+            SELECT created_at / 3600000 AS hour, count(*) AS n FROM conversation WHERE created_at >= ? AND created_at < ? GROUP BY 1
+            """, [from, to]) {
+            arrivals[(row["hour"] as Int64) * 3_600_000] = row["n"]
+        }
+        var claimToReply: [Int64] = []
+        var replied = 0
+        for row in try sql.rows("""
+            SELECT last_reply_at - assigned_at AS held FROM conversation WHERE last_reply_at >= ? AND last_reply_at < ?
+            """, [from, to]) {
+            replied += 1
+            if let held: Int64 = row["held"], held >= 0 { claimToReply.append(held) }
+        }
+        let sent: Int = try sql.value("""
+            SELECT count(*) FROM reply WHERE state = 'sent' AND sent_at >= ? AND sent_at < ?
+            """, [from, to]) ?? 0
+        return ForecastHistory(arrivals: arrivals, claimToReply: claimToReply, conversationsReplied: replied, repliesSent: sent)
+    }
+
     func triageOverrides(since: Timestamp) throws -> [TriageOverrideCount] {
         try sql.rows("""
             SELECT from_class, to_class, count(*) AS n FROM triage_override WHERE at >= ?
