@@ -123,7 +123,10 @@ let package = Package(
         // RECORD_SNAPSHOTS=1 can rewrite them in place; excluded, as they are not resources.
         .testTarget(
             name: "EarshotTUITests",
-            dependencies: ["EarshotTUI", "EarshotTestSupport", "EarshotCore", "EarshotStore", "EarshotService"],
+            dependencies: [
+                "EarshotTUI", "EarshotTestSupport", "EarshotCore", "EarshotStore", "EarshotService",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Snapshots"]
         ),
         .testTarget(

@@ -40,6 +40,11 @@ public struct SupervisorSnapshot: Codable, Sendable, Equatable {
     public var triageOverrides: [TriageOverrideCount] = []
     /// Live accounts that need a look (token rejected, backing off, stopped); healthy ones are left out.
     public var accounts: [AccountStatus] = []
+    /// The staffing forecast's next 12 hours (docs/forecast.md), the current one first; empty
+    /// when none could be made. `staffingNote` says what limits it (no history yet).
+    public var staffing: [StaffingForecast.Hour] = []
+    public var availableNow = 0
+    public var staffingNote: String?
 }
 
 extension InboxService {
@@ -69,10 +74,14 @@ extension InboxService {
             let start = firstHour + Int64(index) * 3_600_000
             return .init(start: Timestamp(millisecondsSinceEpoch: start), arrivals: traffic.arrivals[start] ?? 0, replies: traffic.replies[start] ?? 0)
         }
+        // The forecast is remembered for the hour, so this costs a read of the team after the first pane.
+        let staffing = try? forecast(ForecastOptions(days: 1))
         return SupervisorSnapshot(
             now: now, waiting: waiting.count, oldestWaitSince: waiting.oldest, unassigned: unassigned, team: team,
             repliesToday: today.repliesSent, firstResponseP50: today.firstResponse.p50, firstResponseP90: today.firstResponse.p90,
             slaAttainment: today.slaAttainment, breached: breached, atRisk: Array(atRisk), hours: hours,
-            triageOverrides: overrides, accounts: accounts.all().filter { !$0.isHealthy })
+            triageOverrides: overrides, accounts: accounts.all().filter { !$0.isHealthy },
+            staffing: Array((staffing?.hours ?? []).prefix(12)), availableNow: staffing?.availableNow ?? 0,
+            staffingNote: staffing == nil ? "no forecast: the history could not be read" : staffing?.notes.first)
     }
 }

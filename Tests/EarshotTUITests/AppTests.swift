@@ -2,6 +2,7 @@ import EarshotCore
 import EarshotService
 import EarshotStore
 import EarshotTUI
+import GRDB
 import Testing
 
 /// The TUI end to end without a terminal: real store, real service, MemoryTerminal screens.
@@ -300,6 +301,40 @@ import Testing
         fixture.wait(milliseconds: 300)
         #expect(fixture.screen.contains("[sent]"), "\(fixture.screen)")
         #expect(fixture.screen.contains("https://mastodon.social/@acme/117"), "\(fixture.screen)")
+    }
+
+    /// The staffing strip: with no whole week of history it says so; with two weeks of 6
+    /// conversations an hour, each answered 30 minutes after its claim (3 erlangs), every hour
+    /// needs 4 responders, 2 more than the two available: marked.
+    @Test func theSupervisorPaneShowsTheStaffingForecast() throws {
+        let fixture = try busyFixture()
+        fixture.start(as: "dana")
+        fixture.press(.character("S"))
+        fixture.wait(milliseconds: 300)
+        #expect(fixture.screen.contains("STAFFING, next 12 hours: 2 available now"), "\(fixture.screen)")
+        #expect(fixture.screen.contains("no complete week of history yet"), "\(fixture.screen)")
+
+        let fresh = try AppFixture()
+        let now = fresh.clock.now().millisecondsSinceEpoch / 3_600_000 * 3_600_000
+        try DatabaseQueue(path: fresh.directory.file("inbox.sqlite")).write { db in
+            try db.execute(sql: """
+                INSERT INTO customer (id, platform, handle, display_name, first_seen) VALUES (900, 'x', 'someone', 'S', 0);
+                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 2 * 168 * 6 - 1)
+                INSERT INTO conversation (channel_id, customer_id, status, priority, triage_class, triage_reason, routable,
+                    cycle, cycle_started_at, created_at, updated_at, last_customer_at, preview, assignee_id, assigned_at, last_reply_at)
+                    SELECT \(fresh.channel.id), 900, 'resolved', 1, 'question', 'test', 1, 1, at, at, at, at, 'help', 1, at, at + 1800000
+                    FROM (SELECT \(now) - 2 * 604800000 + i * 600000 AS at FROM n);
+                INSERT INTO reply (conversation_id, cycle, author_id, text, state, created_at, updated_at, sent_at)
+                    SELECT id, 1, 1, 'done', 'sent', last_reply_at, last_reply_at, last_reply_at FROM conversation WHERE customer_id = 900;
+                """)
+        }
+        fresh.start(as: "dana")
+        fresh.press(.character("S"))
+        fresh.wait(milliseconds: 300)
+        let screen = fresh.screen
+        #expect(screen.contains("STAFFING, next 12 hours: 2 available now · 12 hours short (up to 2) !"), "\(screen)")
+        #expect(screen.contains("expect 6   6   6"), "\(screen)")
+        #expect(screen.contains("need   4!  4!  4!"), "\(screen)")
     }
 
     /// A live account in trouble is the first thing under the headline: mentions are not coming in.

@@ -2,8 +2,9 @@ import EarshotCore
 import EarshotService
 
 /// For supervisors, in place of the queue: the backlog and today's figures, the team with
-/// load against capacity, arrivals against replies per hour as block bars, and the
-/// conversations past or near their SLA (j/k select, a reassigns, Enter opens).
+/// load against capacity, arrivals against replies per hour as block bars, the staffing
+/// forecast for the next hours, and the conversations past or near their SLA (j/k select,
+/// a reassigns, Enter opens).
 enum SupervisorPane {
     static func draw(_ state: AppState, in canvas: inout Canvas) {
         let focused = state.focus == .queue && state.prompt == nil
@@ -35,6 +36,10 @@ enum SupervisorPane {
                 pane.draw(in: Rect(x: pane.width - chartWidth, y: y, width: chartWidth, height: 8)) { chart(&$0, snapshot.hours, clock: state.screenClock) }
             }
             y += max(teamHeight, 8) + 1
+            pane.draw(in: Rect(x: 0, y: y, width: pane.width, height: SupervisorStaffing.height)) {
+                SupervisorStaffing.draw(&$0, snapshot, clock: state.screenClock)
+            }
+            y += SupervisorStaffing.height + 1
             pane.draw(in: Rect(x: 0, y: y, width: pane.width, height: max(0, pane.height - y))) { trouble(&$0, state, snapshot) }
         }
     }
