@@ -11,6 +11,8 @@ do {
         try IngestBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "stats":
         try StatsBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "forecast":
+        try ForecastBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "queue":
         try QueueBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "daemon":
@@ -27,6 +29,7 @@ do {
             usage: earshot-bench store [--count N] [--dir DIR] [--skip-baseline]
                    earshot-bench ingest [--count N] [--dir DIR] [--only jsonl|twcs]
                    earshot-bench stats [--count N] [--dir DIR]
+                   earshot-bench forecast [--count N] [--dir DIR] [--runs 3]
                    earshot-bench queue [--count N] [--dir DIR]
                    earshot-bench daemon [--clients 50] [--rate 200] [--seconds 10]
                    earshot-bench scale-out [--clients 50] [--seconds 10] [--count N]   (needs EARSHOT_BENCH_POSTGRES)
