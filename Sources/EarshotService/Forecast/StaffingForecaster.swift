@@ -76,8 +76,10 @@ struct StaffingForecaster {
             let simulated = checks.agentsNeeded(arrivalsPerHour: load, handlingSeconds: seconds, near: needed)
             hour.simulated = simulated
             if abs(simulated - needed) > 1 {
-                hour.disagreement = "the simulation needs \(simulated): at \(Int((hour.traffic / Double(needed) * 100).rounded()))% "
-                    + "utilisation its queue has not settled in \(SimulationChecks.customers.formatted()) arrivals, while Erlang C assumes it has"
+                let utilisation = Int((hour.traffic / Double(needed) * 100).rounded())
+                hour.disagreement = "the simulation needs \(simulated): at \(utilisation)% utilisation, "
+                    + (simulated > needed ? "its queue had not settled in \(SimulationChecks.customers.formatted()) arrivals, while Erlang C assumes it has"
+                                          : "its \(SimulationChecks.customers.formatted()) arrivals met the target with fewer than the formula's steady state asks")
             }
             return hour
         }
