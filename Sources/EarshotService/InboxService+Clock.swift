@@ -7,6 +7,7 @@ public struct TickReport: Equatable, Sendable {
     public var wentAway: [String] = []
     public var returnedToQueue: [ConversationID] = []
     public var routed: [RoutingAssignment] = []
+    public var waves = WaveReport()
 }
 
 /// Time-driven rules, run by the daemon every few seconds (and by tests with a manual clock):
@@ -44,6 +45,7 @@ extension InboxService {
             return report
         }
         if policy.routing != .manual { report.routed = try route() }
+        report.waves = try detectWaves()
         return report
     }
 

@@ -148,7 +148,7 @@ extension InboxService {
 }
 
 /// Logins, initials and handles looked up once per read, however many rows name them.
-private struct Names {
+struct Names {
     let reader: any InboxReader
     private var responders: [ResponderID: Responder?] = [:]
     private var customers: [CustomerID: String] = [:]

@@ -21,6 +21,8 @@ public struct InboxService: Sendable {
     public let accounts = AccountBoard()
     /// Staffing forecasts made this hour (`forecast(_:)`).
     public let forecasts = ForecastMemory()
+    /// The wave detector's window and word counts (`detectWaves()`).
+    public let waveWatch = WaveWatch()
 
     public init(
         store: any InboxStore, clock: any Clock, policy: AssignmentPolicy = AssignmentPolicy(), sla: SLAPolicy = SLAPolicy()

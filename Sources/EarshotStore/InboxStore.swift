@@ -154,6 +154,19 @@ public protocol InboxReader {
     func triageOverrides(since: Timestamp) throws -> [TriageOverrideCount]
     /// What the staffing forecast learns from the history in [from, to) (docs/forecast.md).
     func forecastHistory(from: Timestamp, to: Timestamp) throws -> ForecastHistory
+
+    // Waves (docs/waves.md), the same SQL on both stores (WaveTables.swift).
+    func wave(_ id: Int64) throws -> Wave?
+    /// Waves not yet answered, oldest first: the ones new messages can join.
+    func activeWaves() throws -> [Wave]
+    /// Every wave with members, as the queue shows it, the longest-waiting first.
+    func waveSummaries() throws -> [WaveSummary]
+    func waveMembers(_ wave: Int64) throws -> [WaveMember]
+    func waveMember(of conversation: ConversationID) throws -> WaveMember?
+    /// The last mention id the detector has read.
+    func waveProgress() throws -> Int64
+    /// Customer messages (mentions and replies, not reposts) after a mention id, in id order.
+    func customerMessages(afterMention last: Int64, limit: Int) throws -> [WaveMessage]
 }
 
 /// The team's history as the staffing forecast reads it: one scan of the conversations and
@@ -186,6 +199,14 @@ extension InboxReader {
 
 /// Changes. Each method that changes state records its event in the same transaction.
 public protocol InboxWriter: InboxReader {
+    // Waves (docs/waves.md): derived from the messages, so written without events.
+    func insertWave(name: String, topic: String, state: Wave.State, at: Timestamp, openedBy: String?) throws -> Wave
+    func updateWave(_ wave: Wave) throws
+    func putWaveMember(_ member: WaveMember) throws
+    func removeWaveMember(_ conversation: ConversationID) throws
+    func mergeWave(_ from: Int64, into: Int64) throws
+    func setWaveProgress(_ mention: Int64) throws
+
     func insertChannel(platform: Platform, handle: String, displayName: String, because event: EventDraft) throws -> Channel
     func insertCustomer(platform: Platform, handle: String, displayName: String, firstSeen: Timestamp, because event: EventDraft) throws -> Customer
     func updateCustomer(_ customer: Customer, because event: EventDraft) throws

@@ -19,6 +19,7 @@ enum Migrations {
         migrator.registerMigration("v12_queue_tally", migrate: addQueueTally)
         migrator.registerMigration("v13_conversation_search", migrate: addConversationSearch)
         migrator.registerMigration("v14_wait_facts", migrate: addWaitFacts)
+        migrator.registerMigration("v15_waves", migrate: addWaves)
         return migrator
     }
 

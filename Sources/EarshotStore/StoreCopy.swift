@@ -12,6 +12,7 @@ public enum StoreCopy {
         ("channel", "id"), ("customer", "id"), ("responder", "id"), ("conversation", "id"),
         ("conversation_label", nil), ("mention", "id"), ("reply", "id"), ("note", "id"), ("event", "id"),
         ("brand_post", "id"), ("triage_override", "id"), ("account_cursor", nil),
+        ("wave", "id"), ("wave_member", "conversation_id"),
     ]
     static let generated: Set<String> = ["queue_due", "drain_key"]
     static let batch = 500
@@ -55,7 +56,7 @@ public enum StoreCopy {
                 if rows.count < batch { break }
             }
         }
-        try to.finishCopy(tables: tables.compactMap { $0.key == nil ? nil : $0.name })
+        try to.finishCopy(tables: tables.compactMap { $0.key == "id" ? $0.name : nil })
     }
 }
 

@@ -68,6 +68,15 @@ import Testing
             status.state = .streaming
         }
         #expect(try session.step(Inbox.ListAccounts(), "The live accounts this daemon reads (docs/accounts.md).").map(\.state) == [.streaming])
+        let crash = try session.step(Inbox.OpenWave(.conversation(kim), name: "login crash"), "Start a wave from a conversation (supervisors).")
+        let app = try session.step(Inbox.OpenWave(.conversation(lee), name: "app crashes"))
+        #expect(try session.step(Inbox.MergeWaves(app.id, into: crash.id), "One wave's conversations into another.").id == crash.id)
+        #expect(try session.step(Inbox.Waves(), "Waves as the queue shows them (docs/waves.md).").map(\.size) == [2])
+        #expect(try session.step(Inbox.GetWave(crash.id)).members.count == 2)
+        #expect(try session.step(Inbox.TakeOutOfWave(kim), "Answer this one on its own.") == crash.id)
+        let answered = try session.step(Inbox.AnswerWave(crash.id, variants: ["en": "Fixed now, sorry! Please try again."]),
+                                        "One reply per customer, each with its own undo window.")
+        #expect(answered.replies.count == 1)
         let eve = NewResponder(login: "eve", displayName: "Eve", initials: "EV", role: .agent, availability: .available, capacity: 3)
         #expect(try session.step(Inbox.AddResponder(eve)).login == "eve")
         #expect(try session.step(Inbox.UpdateResponder("eve", ResponderChanges(capacity: 5))).capacity == 5)

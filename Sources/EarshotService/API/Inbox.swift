@@ -11,6 +11,7 @@ public enum Inbox {
         SetPresence.self, GetPresence.self, ReportActivity.self, Route.self,
         AddResponder.self, UpdateResponder.self, RemoveResponder.self, ListResponders.self,
         ListAccounts.self,
+        Waves.self, GetWave.self, OpenWave.self, MergeWaves.self, TakeOutOfWave.self, AnswerWave.self,
     ]
 
     static let byMethod: [String: any InboxRequest.Type] = Dictionary(uniqueKeysWithValues: requests.map { ($0.method, $0) })
