@@ -18,7 +18,7 @@ struct Earshot: ParsableCommand {
         subcommands: [
             DatabaseCommand.self, IngestCommand.self, QueueCommand.self, ClaimCommand.self, AssignCommand.self,
             ReleaseCommand.self, ResolveCommand.self, ReopenCommand.self, SnoozeCommand.self, PriorityCommand.self, ClassCommand.self,
-            LabelCommand.self, NoteCommand.self, RouteCommand.self, TickCommand.self, StatsCommand.self, ForecastCommand.self, ResponderCommand.self,
+            LabelCommand.self, NoteCommand.self, RouteCommand.self, TickCommand.self, StatsCommand.self, ForecastCommand.self, WaveCommand.self, ResponderCommand.self,
             ServeCommand.self, WatchCommand.self, DraftCommand.self, ReplyCommand.self, OutboxCommand.self,
             LengthCommand.self, SampleDeliverCommand.self, DemoCommand.self, TUICommand.self, CannedCommand.self, AccountCommand.self,
         ],

@@ -53,6 +53,18 @@ public struct CannedReplies: Sendable, Equatable {
 
     public func snippet(named name: String) -> Snippet? { snippets.first { $0.name == name } }
 
+    /// A snippet as a wave's answer (docs/waves.md): `NAME` is the English text, `NAME.es` and
+    /// `NAME.ja` (files `NAME.es.txt`, `NAME.ja.txt`) the Spanish and Japanese; language code →
+    /// text, or nil when there is no `NAME`.
+    public func variants(of name: String) -> [String: String]? {
+        guard let english = snippet(named: name) else { return nil }
+        var variants = [MessageLanguage.english.rawValue: english.text]
+        for language in MessageLanguage.allCases where language != .english {
+            if let variant = snippet(named: "\(name).\(language.rawValue)") { variants[language.rawValue] = variant.text }
+        }
+        return variants
+    }
+
     /// Names starting with `prefix`.
     public func names(startingWith prefix: String) -> [String] {
         snippets.map(\.name).filter { $0.hasPrefix(prefix) }
