@@ -69,6 +69,7 @@ bench: deps
 	$(RELEASE_BIN)/earshot-bench ingest --count $(BENCH_COUNT)
 	$(RELEASE_BIN)/earshot-bench stats --count $(BENCH_COUNT)
 	$(RELEASE_BIN)/earshot-bench forecast --count $(BENCH_COUNT)
+	$(RELEASE_BIN)/earshot-bench waves --count $(BENCH_COUNT)
 	$(RELEASE_BIN)/earshot-bench queue --count $(BENCH_COUNT)
 	$(RELEASE_BIN)/earshot-bench daemon --clients 50 --rate 200 --seconds 10
 	$(RELEASE_BIN)/earshot-bench accounts --mentions 40

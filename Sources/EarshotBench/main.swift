@@ -13,6 +13,8 @@ do {
         try StatsBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "forecast":
         try ForecastBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "waves":
+        try WaveBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "queue":
         try QueueBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "daemon":
@@ -30,6 +32,7 @@ do {
                    earshot-bench ingest [--count N] [--dir DIR] [--only jsonl|twcs]
                    earshot-bench stats [--count N] [--dir DIR]
                    earshot-bench forecast [--count N] [--dir DIR] [--runs 3]
+                   earshot-bench waves [--count N] [--dir DIR] [--mentions 20000] [--pass 200]
                    earshot-bench queue [--count N] [--dir DIR]
                    earshot-bench daemon [--clients 50] [--rate 200] [--seconds 10]
                    earshot-bench scale-out [--clients 50] [--seconds 10] [--count N]   (needs EARSHOT_BENCH_POSTGRES)

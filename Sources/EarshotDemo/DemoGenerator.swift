@@ -64,6 +64,10 @@ public struct DemoBurst: Equatable, Sendable {
     public var start: Double
     public var end: Double
     public var channel: DemoChannel
+    /// The error everyone in the burst quotes: one outage, one code (what makes it a wave).
+    /// Server errors, which everyday complaints never quote (their codes are the app's own).
+    public var code: String { Self.codes[Int(start) % Self.codes.count] }
+    public static let codes = ["503", "502", "500", "504", "520", "521", "522", "523", "524"]
 }
 
 /// Makes the demo's stream of customer posts: arrival times that follow a daily curve with
@@ -151,7 +155,7 @@ public struct DemoGenerator: Sendable {
     /// A customer's post arriving at `time`.
     public mutating func mention(at time: Double) -> DemoMention {
         if let burst = burst(at: time), random.chance(0.75) {
-            return outageReport(on: burst.channel)
+            return outageReport(in: burst)
         }
         let intent = random.pick(weighted: Self.intentMix)
         switch intent {
@@ -205,11 +209,12 @@ public struct DemoGenerator: Sendable {
             intent: intent, topic: phrase.topic, subject: phrase.subject, kind: .mention, values: values))
     }
 
-    private mutating func outageReport(on channel: DemoChannel) -> DemoMention {
+    private mutating func outageReport(in burst: DemoBurst) -> DemoMention {
+        let channel = burst.channel
         let returning = random.chance(0.2) ? regulars.map { customers[$0] }.filter { $0.channel == channel } : []
         let customer = returning.isEmpty ? newCustomer(on: channel) : random.pick(returning)
         let phrase = random.pick(DemoPhrasebook.outage.filter { $0.language == customer.language })
-        var values: [String: String] = [:]
+        var values = ["code": burst.code]
         let body = decorate(fillRecording(phrase.text, language: customer.language, values: &values),
                             intent: phrase.intent, language: customer.language)
         return record(DemoMention(

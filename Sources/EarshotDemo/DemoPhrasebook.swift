@@ -103,17 +103,17 @@ enum DemoPhrasebook {
     /// What a burst is about: many customers at once about the same trouble. Slots keep the
     /// texts apart, as real people's are (three identical texts would read as a spam flood).
     static let outage: [Phrase] = [
-        .init(intent: .question, language: .english, topic: .outage, text: "is the app down? it won't load at all, {city} here"),
-        .init(intent: .question, language: .english, topic: .outage, text: "site down again? trying to pay for {order} for {minutes} minutes now"),
+        .init(intent: .question, language: .english, topic: .outage, text: "is the app down? it won't load at all, error {code} here in {city}"),
+        .init(intent: .question, language: .english, topic: .outage, text: "site down again? error {code} trying to pay for {order} for {minutes} minutes now"),
         .init(intent: .question, language: .english, topic: .outage, text: "is anyone else getting error {code} right now?"),
         .init(intent: .question, language: .english, topic: .outage, text: "can't log in, is there an outage? error {code} in {city}"),
         .init(intent: .complaint, language: .english, topic: .outage, text: "checkout keeps failing with error {code}, tried {n} times"),
-        .init(intent: .complaint, language: .english, topic: .outage, text: "the app is down for me too in {city}"),
+        .init(intent: .complaint, language: .english, topic: .outage, text: "the app is down for me too in {city}, error {code}"),
         .init(intent: .complaint, language: .english, topic: .outage, text: "payment failed {n} times with error {code}. fix it please"),
-        .init(intent: .complaint, language: .english, topic: .outage, text: "your site is down again, {minutes} minutes and counting"),
-        .init(intent: .question, language: .spanish, topic: .outage, text: "¿la app está caída? no carga nada aquí en {city}"),
+        .init(intent: .complaint, language: .english, topic: .outage, text: "your site is down again, error {code} for {minutes} minutes and counting"),
+        .init(intent: .question, language: .spanish, topic: .outage, text: "¿la app está caída? sale error {code} aquí en {city}"),
         .init(intent: .complaint, language: .spanish, topic: .outage, text: "no funciona el pago desde hace {minutes} minutos, error {code}"),
-        .init(intent: .question, language: .japanese, topic: .outage, text: "{cityJa}ですがアプリが繋がりません。障害ですか？"),
+        .init(intent: .question, language: .japanese, topic: .outage, text: "{cityJa}ですがアプリが繋がりません。エラー{code}です。障害ですか？"),
         .init(intent: .complaint, language: .japanese, topic: .outage, text: "{minutes}分前から決済でエラー{code}が出ます"),
     ]
 
@@ -199,17 +199,17 @@ enum DemoPhrasebook {
         "whereIsOrder": [
             .english: ["sorry for the wait! {order} left our warehouse today; tracking updates by tonight.",
                        "I've checked {order}: it's out for delivery tomorrow morning. Sorry for the delay!"],
-            .spanish: ["¡perdona la espera! El pedido {order} sale hoy; el seguimiento se actualiza esta noche."],
+            .spanish: ["¡perdona la espera! El pedido {order} sale hoy; el seguimiento se actualiza hoy."],
             .japanese: ["お待たせして申し訳ありません。ご注文{order}は本日発送いたしました。"],
         ],
         "lateOrder": [
-            .english: ["so sorry! I've chased the courier on {order}; you'll get a new date by email within 24h.",
+            .english: ["so sorry! I've chased the courier on {order}; a new date comes by email within 24h.",
                        "that's far too long, sorry. A replacement for {order} goes out by express today."],
             .spanish: ["¡lo siento! Ya reclamé al transportista; te llega la nueva fecha por email en 24h."],
             .japanese: ["大変申し訳ありません。配送業者に確認し、明日お届けの予定です。"],
         ],
         "address": [
-            .english: ["you can change it until it ships, under Orders > Delivery address. Or DM us the new one!"],
+            .english: ["you can change it until it ships: Orders > Delivery address. Or DM us the new one!"],
             .spanish: ["puedes cambiarla hasta que salga, en Pedidos > Dirección. ¡O mándanosla por DM!"],
         ],
         "shipTo": [
@@ -329,7 +329,8 @@ enum DemoPhrasebook {
     static let citiesJapanese = ["渋谷", "梅田", "札幌", "横浜", "福岡"]
     static let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
     static let weekdaysSpanish = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
-    static let codes = ["503", "E-1042", "401", "PAY-22", "500", "E-7"]
+    /// The app's own error codes, quoted in everyday complaints; an outage's are server errors (`DemoBurst.codes`).
+    static let codes = ["E-1042", "401", "PAY-22", "E-7", "E-88", "PAY-19"]
     static let scammers = ["RecoveryPro_22", "AcctFixer", "hack_helpdesk", "Refund_Desk_Official", "CyberRestore"]
     static let scamSites = ["bit.ly/3xGift", "claim-bonus.top/acme", "free-crypto.win/claim", "tinyurl.com/acmegift"]
 

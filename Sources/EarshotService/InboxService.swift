@@ -22,7 +22,7 @@ public struct InboxService: Sendable {
     /// Staffing forecasts made this hour (`forecast(_:)`).
     public let forecasts = ForecastMemory()
     /// The wave detector's window and word counts (`detectWaves()`).
-    public let waveWatch = WaveWatch()
+    public var waveWatch = WaveWatch()
 
     public init(
         store: any InboxStore, clock: any Clock, policy: AssignmentPolicy = AssignmentPolicy(), sla: SLAPolicy = SLAPolicy()

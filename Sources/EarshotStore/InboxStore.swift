@@ -161,7 +161,9 @@ public protocol InboxReader {
     func activeWaves() throws -> [Wave]
     /// Every wave with members, as the queue shows it, the longest-waiting first.
     func waveSummaries() throws -> [WaveSummary]
+    /// The wave's conversations still in it.
     func waveMembers(_ wave: Int64) throws -> [WaveMember]
+    /// The conversation's wave, if it is or was in one (`leftAt` says it left).
     func waveMember(of conversation: ConversationID) throws -> WaveMember?
     /// The last mention id the detector has read.
     func waveProgress() throws -> Int64
@@ -203,7 +205,8 @@ public protocol InboxWriter: InboxReader {
     func insertWave(name: String, topic: String, state: Wave.State, at: Timestamp, openedBy: String?) throws -> Wave
     func updateWave(_ wave: Wave) throws
     func putWaveMember(_ member: WaveMember) throws
-    func removeWaveMember(_ conversation: ConversationID) throws
+    /// Marks the conversation as out of its wave.
+    func leaveWave(_ conversation: ConversationID, at time: Timestamp) throws
     func mergeWave(_ from: Int64, into: Int64) throws
     func setWaveProgress(_ mention: Int64) throws
 

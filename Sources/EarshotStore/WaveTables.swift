@@ -1,62 +1,6 @@
 import EarshotCore
 import GRDB
 
-/// A wave as stored (docs/waves.md).
-public struct Wave: Codable, Sendable, Equatable {
-    public enum State: String, Codable, Sendable {
-        /// Found by the detector; nobody has looked yet.
-        case detected
-        /// Marked by a supervisor (`:wave open NAME`).
-        case open
-        /// Answered: each member has its own reply queued.
-        case answered
-    }
-
-    public var id: Int64
-    public var name: String
-    /// The topic words the detector matches new messages on, space-separated.
-    public var topic: String
-    public var state: State
-    public var createdAt: Timestamp
-    /// Who marked it open, if anyone.
-    public var openedBy: String?
-
-    public init(id: Int64, name: String, topic: String, state: State, createdAt: Timestamp, openedBy: String? = nil) {
-        (self.id, self.name, self.topic, self.state, self.createdAt, self.openedBy) = (id, name, topic, state, createdAt, openedBy)
-    }
-
-    public var topicWords: Set<String> { Set(topic.split(separator: " ").map(String.init)) }
-}
-
-/// A conversation in a wave.
-public struct WaveMember: Codable, Sendable, Equatable {
-    public var conversationID: ConversationID
-    public var waveID: Int64
-    public var joinedAt: Timestamp
-    /// The customer message that put it in the wave.
-    public var messageAt: Timestamp
-    public var language: MessageLanguage
-    /// The reply the wave's answer queued for this customer.
-    public var replyID: ReplyID?
-
-    public init(conversationID: ConversationID, waveID: Int64, joinedAt: Timestamp, messageAt: Timestamp,
-                language: MessageLanguage, replyID: ReplyID? = nil) {
-        (self.conversationID, self.waveID, self.joinedAt, self.messageAt, self.language, self.replyID)
-            = (conversationID, waveID, joinedAt, messageAt, language, replyID)
-    }
-}
-
-/// A wave as the queue shows it: one row with its size, channels, languages and oldest wait.
-public struct WaveSummary: Codable, Sendable, Equatable {
-    public var wave: Wave
-    public var size: Int
-    public var answered: Int
-    /// Channel handles, sorted.
-    public var channels: [String]
-    public var languages: [MessageLanguage]
-    public var oldestWaitSince: Timestamp?
-}
-
 /// A customer message the wave detector has not read yet.
 public struct WaveMessage: Sendable, Equatable {
     public var mentionID: Int64
@@ -75,12 +19,13 @@ protocol PlainStatements {
 }
 
 extension SQLiteSession: PlainStatements {
+    // Cached: the detector runs these for every message.
     func plainRows(_ sql: String, _ arguments: [DatabaseValue]) throws -> [Row] {
-        try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
     }
 
     func plainExecute(_ sql: String, _ arguments: [DatabaseValue]) throws {
-        try db.execute(sql: sql, arguments: StatementArguments(arguments))
+        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments))
     }
 }
 
@@ -91,15 +36,18 @@ extension PostgresSession: PlainStatements {
 
 extension PlainStatements {
     private static func wave(_ row: Row) -> Wave {
-        Wave(id: row["id"], name: row["name"], topic: row["topic"], state: Wave.State(rawValue: row["state"]) ?? .detected,
-             createdAt: Timestamp(millisecondsSinceEpoch: row["created_at"]), openedBy: row["opened_by"])
+        var wave = Wave(id: row["id"], name: row["name"], topic: row["topic"], state: Wave.State(rawValue: row["state"]) ?? .detected,
+                        createdAt: Timestamp(millisecondsSinceEpoch: row["created_at"]), openedBy: row["opened_by"])
+        if row.hasColumn("last_message_at") { wave.lastMessageAt = (row["last_message_at"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)) }
+        return wave
     }
 
     private static func member(_ row: Row) -> WaveMember {
         WaveMember(
             conversationID: ConversationID(row["conversation_id"] as Int64), waveID: row["wave_id"],
             joinedAt: Timestamp(millisecondsSinceEpoch: row["joined_at"]), messageAt: Timestamp(millisecondsSinceEpoch: row["message_at"]),
-            language: MessageLanguage(rawValue: row["language"]) ?? .english, replyID: (row["reply_id"] as Int64?).map(ReplyID.init))
+            language: MessageLanguage(rawValue: row["language"]) ?? .english, replyID: (row["reply_id"] as Int64?).map(ReplyID.init),
+            leftAt: (row["left_at"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
     }
 
     func wave(_ id: Int64) throws -> Wave? {
@@ -107,11 +55,14 @@ extension PlainStatements {
     }
 
     func activeWaves() throws -> [Wave] {
-        try plainRows("SELECT * FROM wave WHERE state <> 'answered' ORDER BY id", []).map(Self.wave)
+        try plainRows("""
+            SELECT wave.*, (SELECT max(message_at) FROM wave_member WHERE wave_member.wave_id = wave.id) AS last_message_at
+            FROM wave WHERE state <> 'answered' ORDER BY id
+            """, []).map(Self.wave)
     }
 
     func waveSummaries() throws -> [WaveSummary] {
-        let waves = try plainRows("SELECT * FROM wave WHERE id IN (SELECT wave_id FROM wave_member) ORDER BY id", []).map(Self.wave)
+        let waves = try plainRows("SELECT * FROM wave WHERE id IN (SELECT wave_id FROM wave_member WHERE left_at IS NULL) ORDER BY id", []).map(Self.wave)
         var summaries = Dictionary(uniqueKeysWithValues: waves.map {
             ($0.id, WaveSummary(wave: $0, size: 0, answered: 0, channels: [], languages: [], oldestWaitSince: nil))
         })
@@ -119,6 +70,7 @@ extension PlainStatements {
             SELECT wave_member.wave_id, wave_member.language, wave_member.reply_id, channel.handle, conversation.waiting_since
             FROM wave_member JOIN conversation ON conversation.id = wave_member.conversation_id
             JOIN channel ON channel.id = conversation.channel_id
+            WHERE wave_member.left_at IS NULL
             """, []) {
             let id: Int64 = row["wave_id"]
             guard var summary = summaries[id] else { continue }
@@ -132,18 +84,22 @@ extension PlainStatements {
             }
             summaries[id] = summary
         }
-        return summaries.values.map { summary in
-            var sorted = summary
-            sorted.channels.sort()
-            sorted.languages.sort()
-            return sorted
-        }.sorted {
-            ($0.oldestWaitSince?.millisecondsSinceEpoch ?? .max, $0.wave.id) < ($1.oldestWaitSince?.millisecondsSinceEpoch ?? .max, $1.wave.id)
+        var sorted: [WaveSummary] = summaries.values.map { summary in
+            var tidy = summary
+            tidy.channels.sort()
+            tidy.languages.sort()
+            return tidy
         }
+        sorted.sort { left, right in
+            let leftWait = left.oldestWaitSince?.millisecondsSinceEpoch ?? .max
+            let rightWait = right.oldestWaitSince?.millisecondsSinceEpoch ?? .max
+            return leftWait != rightWait ? leftWait < rightWait : left.wave.id < right.wave.id
+        }
+        return sorted
     }
 
     func waveMembers(_ wave: Int64) throws -> [WaveMember] {
-        try plainRows("SELECT * FROM wave_member WHERE wave_id = ? ORDER BY joined_at, conversation_id", [wave.databaseValue]).map(Self.member)
+        try plainRows("SELECT * FROM wave_member WHERE wave_id = ? AND left_at IS NULL ORDER BY joined_at, conversation_id", [wave.databaseValue]).map(Self.member)
     }
 
     func waveMember(of conversation: ConversationID) throws -> WaveMember? {
@@ -180,16 +136,17 @@ extension PlainStatements {
 
     func putWaveMember(_ member: WaveMember) throws {
         try plainExecute("""
-            INSERT INTO wave_member (conversation_id, wave_id, joined_at, message_at, language, reply_id) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO wave_member (conversation_id, wave_id, joined_at, message_at, language, reply_id, left_at) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (conversation_id) DO UPDATE SET wave_id = excluded.wave_id, joined_at = excluded.joined_at,
-                message_at = excluded.message_at, language = excluded.language, reply_id = excluded.reply_id
+                message_at = excluded.message_at, language = excluded.language, reply_id = excluded.reply_id, left_at = excluded.left_at
             """, [member.conversationID.rawValue.databaseValue, member.waveID.databaseValue, member.joinedAt.millisecondsSinceEpoch.databaseValue,
                   member.messageAt.millisecondsSinceEpoch.databaseValue, member.language.rawValue.databaseValue,
-                  member.replyID?.rawValue.databaseValue ?? .null])
+                  member.replyID?.rawValue.databaseValue ?? .null, member.leftAt?.millisecondsSinceEpoch.databaseValue ?? .null])
     }
 
-    func removeWaveMember(_ conversation: ConversationID) throws {
-        try plainExecute("DELETE FROM wave_member WHERE conversation_id = ?", [conversation.rawValue.databaseValue])
+    func leaveWave(_ conversation: ConversationID, at time: Timestamp) throws {
+        try plainExecute("UPDATE wave_member SET left_at = ? WHERE conversation_id = ? AND left_at IS NULL",
+                         [time.millisecondsSinceEpoch.databaseValue, conversation.rawValue.databaseValue])
     }
 
     /// Moves every member of `from` into `into` and forgets `from`.

@@ -90,6 +90,8 @@ struct DemoCommand: ParsableCommand {
             store: try SQLiteInboxStore(path: workspace.database), clock: SystemClock(), policy: AssignmentPolicy(),
             sla: DemoSimulation.compressed(SLAPolicy(), by: speed))
         service.delivery.command = [Self.executablePath(), "sample-deliver", workspace.sentFile]
+        // Waves are judged on the demo's clock: half an hour of demo time is the window.
+        service.waveWatch = WaveWatch(settings: .compressed(by: speed))
         service.delivery.undoSeconds = 5
 
         var options = DemoSimulation.Options(login: me)

@@ -26,7 +26,9 @@ struct DemoSimulationTests {
         init(seed: UInt64, speed: Double = 60, replay: DemoReplay? = nil) throws {
             directory = try TemporaryDirectory("earshot-demo-sim")
             let store = try SQLiteInboxStore(path: directory.file("demo.sqlite"))
-            service = InboxService(store: store, clock: clock, sla: DemoSimulation.compressed(SLAPolicy(), by: speed))
+            var service = InboxService(store: store, clock: clock, sla: DemoSimulation.compressed(SLAPolicy(), by: speed))
+            service.waveWatch = WaveWatch(settings: .compressed(by: speed))
+            self.service = service
             var options = DemoSimulation.Options(login: "me")
             options.seed = seed
             options.speed = speed
@@ -107,6 +109,71 @@ struct DemoSimulationTests {
             #expect(!teamReplies.contains { $0.conversationID == conversation.id })
         }
     }
+
+    /// Issue 19: on the demo's traffic, each burst (an outage: everyone quotes its error code)
+    /// forms a wave within a minute of its fifth post, and answering it sends each customer one
+    /// reply in their language, within 140.
+    @Test(.timeLimit(.minutes(3))) func aBurstFormsAWaveWithinAMinuteOfItsFifthPostAndIsAnsweredPerCustomer() throws {
+        let run = try Run(seed: 2)
+        let window = run.service.waveWatch.settings.window
+        var answered: [Int64: WaveAnswerReport] = [:]
+        // Six demo hours at speed 60, a demo minute at a time; each wave is answered as soon as it forms.
+        for _ in 0..<360 {
+            try run.run(seconds: 1)
+            for wave in try run.service.store.read({ try $0.activeWaves() }) where answered[wave.id] == nil {
+                answered[wave.id] = try run.service.answerWave(wave.id, variants: Self.answers, by: "me")
+            }
+        }
+        let (waves, mentions) = try run.service.store.read { reader in
+            (try Set(answered.keys).compactMap { try reader.wave($0) }, try reader.customerMessages(afterMention: 0, limit: 100_000))
+        }
+        // The outages: posts quoting a server error, by code.
+        let outage = Dictionary(grouping: mentions.filter { message in DemoBurst.codes.contains { message.text.contains("error \($0)") || message.text.contains("エラー\($0)") } }) {
+            message in DemoBurst.codes.first { message.text.contains($0) } ?? ""
+        }
+        #expect(outage.values.contains { $0.count >= 5 }, "six demo hours hold at least one burst of five or more")
+        for (code, posts) in outage where posts.count >= 5 {
+            let times = posts.map(\.at.millisecondsSinceEpoch).sorted()
+            guard let fifth = times.indices.dropFirst(4).first(where: { times[$0] - times[$0 - 4] <= window }).map({ times[$0] }) else { continue }
+            let ids = Set(posts.map(\.conversationID))
+            // The burst's wave: the one holding its posts.
+            let wave = try #require(waves.first { wave in
+                try run.service.store.read { try $0.waveMembers(wave.id) }.contains { ids.contains($0.conversationID) }
+            }, "the outage quoting \(code) formed no wave")
+            let lag = wave.createdAt.millisecondsSinceEpoch - fifth
+            #expect(lag <= 60_000, "\(wave.name) formed \(lag) ms after the fifth post quoting \(code)")
+        }
+        // No wave of everyday words: most of every wave's customers quote an outage's code.
+        for wave in waves {
+            let members = try run.service.store.read { try $0.waveMembers(wave.id) }
+            let quoting = members.filter { member in outage.values.contains { $0.contains { $0.conversationID == member.conversationID } } }
+            if quoting.count * 5 < members.count * 4 {
+                let texts = try members.map { member in try run.service.store.read { try $0.mentions(in: member.conversationID) }.map(\.text) }
+                Issue.record("\(wave.name): \(quoting.count) of \(members.count) quote an outage: \(texts)")
+            }
+        }
+        // Each customer answered once, in their language (while still in the wave), within 140.
+        var replied = 0
+        for (id, report) in answered {
+            #expect(report.replies.count > 0)
+            let members = Dictionary(uniqueKeysWithValues: try run.service.store.read { try $0.waveMembers(id) }.compactMap { member in
+                member.replyID.map { ($0, member) }
+            })
+            for replyID in report.replies {
+                let reply = try #require(try run.service.store.read { try $0.reply(replyID) })
+                #expect(Self.answers.values.contains { reply.text.contains($0) }, "\(reply.text)")
+                if let member = members[replyID] { #expect(reply.text.contains(Self.answers[member.language.rawValue] ?? "?"), "\(reply.text)") }
+                #expect(ReplyLength.measure(reply.text).isValid, "\(reply.text)")
+                let others = try run.service.store.read { try $0.replies(in: reply.conversationID) }.filter { reply in Self.answers.values.contains { reply.text.contains($0) } }
+                #expect(others.count == 1, "one wave answer per customer")
+                replied += 1
+            }
+        }
+        print("demo waves: \(waves.map(\.name)); \(replied) customers answered")
+    }
+
+    static let answers = ["en": "Sorry! The outage is fixed, please try again.", "es": "¡Perdón! Ya está arreglado, inténtalo de nuevo.",
+                          "ja": "ご迷惑をおかけしました。復旧しましたので、もう一度お試しください。"]
 
     @Test func theSameSeedGivesTheSameDay() throws {
         let first = try Run(seed: 5)

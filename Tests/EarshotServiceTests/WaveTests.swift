@@ -84,7 +84,8 @@ import Testing
                 to: conversation, because: EventDraft(.ingested, by: .ingest, at: fixture.clock.now()))
         }
         #expect(try fixture.service.detectWaves().left == 1)
-        #expect(try fixture.store.read { try $0.waveMember(of: ids[1]) } == nil)
+        #expect(try fixture.store.read { try $0.waveMember(of: ids[1]) }?.leftAt != nil)
+        #expect(try fixture.service.wave(wave.wave.id, for: "admin").members.count == 5)
     }
 
     @Test func aCommonWordAtItsUsualRateIsNoWave() throws {

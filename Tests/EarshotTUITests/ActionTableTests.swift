@@ -45,7 +45,7 @@ struct ActionTableTests {
         // The navigation keys the rule protects, spelt out so the test does not trust Key.isNavigation alone.
         let navigation = ["j", "k", "g", "G", "Space", "Up", "Down", "Left", "Right", "Home", "End", "PgUp", "PgDn", "Enter", "Tab", "S-Tab"]
         for name in navigation { #expect(Key(name: name)?.isNavigation == true, "\(name)") }
-        let stateChanging: Set<ActionID> = [.claim, .assign, .release, .resolve, .reopen, .snooze, .priority, .label, .triageClass, .undoSend, .retrySend, .availability, .send, .cancelCompose, .quit]
+        let stateChanging: Set<ActionID> = [.claim, .assign, .release, .resolve, .reopen, .snooze, .priority, .label, .triageClass, .undoSend, .retrySend, .availability, .wave, .send, .cancelCompose, .quit]
         #expect(Set(table.entries.filter(\.changesState).map(\.action)) == stateChanging)
         for entry in table.entries where entry.changesState {
             for (context, keys) in entry.defaults {

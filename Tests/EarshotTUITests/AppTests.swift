@@ -337,6 +337,62 @@ import Testing
         #expect(screen.contains("need   4!  4!  4!"), "\(screen)")
     }
 
+    /// The waves pane: a burst of five about error 503 (one in Spanish) is one row; Enter lists
+    /// its customers; `:wave open` names it; `:wave answer` with a canned reply and its Spanish
+    /// variant queues one reply per customer; without the variant it is refused.
+    @Test func theWavesPaneListsAWaveAndAnswersEachCustomer() throws {
+        let fixture = try AppFixture()
+        let posts = [("ann", "checkout fails with error 503"), ("bo", "error 503 at checkout again"), ("cy", "payment page error 503"),
+                     ("dee", "¿el pago no funciona? error 503 desde hace rato"), ("eve", "getting error 503 when paying")]
+        for (index, (handle, text)) in posts.enumerated() { try fixture.mention(handle, "@AcmeSupport " + text, minutesAgo: Int64(10 - index)) }
+        try fixture.service.detectWaves()
+        fixture.start(as: "dana")
+        fixture.press(.character("W"))
+        fixture.wait(milliseconds: 200)
+        var screen = fixture.screen
+        #expect(screen.contains("Waves: Enter lists one"), "\(screen)")
+        #expect(screen.contains("▶ 1 \"503 error\" detected · 5 conversations · AcmeSupport · en es · oldest 10m"), "\(screen)")
+
+        fixture.press(.enter)
+        fixture.wait(milliseconds: 200)
+        screen = fixture.screen
+        #expect(screen.contains("Wave 1: Enter opens"), "\(screen)")
+        #expect(screen.contains("@dee"), "\(screen)")
+        #expect(screen.contains(" es "), "\(screen)")
+
+        fixture.press(.character(":"))
+        fixture.type("wave open checkout down")
+        fixture.press(.enter)
+        fixture.wait(milliseconds: 200)
+        #expect(fixture.screen.contains("wave 1 \"checkout down\" is open"), "\(fixture.screen)")
+
+        fixture.app.model.canned = CannedReplies(snippets: [.init(name: "fixed", text: "Checkout works again, sorry!", file: "fixed.txt")])
+        fixture.press(.character(":"))
+        fixture.type("wave answer fixed")
+        fixture.press(.enter)
+        fixture.wait(milliseconds: 200)
+        #expect(fixture.screen.contains("wave 1 has customers writing in Span"), "\(fixture.screen)")
+        fixture.app.model.canned = CannedReplies(snippets: [
+            .init(name: "fixed", text: "Checkout works again, sorry!", file: "fixed.txt"),
+            .init(name: "fixed.es", text: "¡El pago ya funciona, perdón!", file: "fixed.es.txt"),
+        ])
+        fixture.press(.character(":"))
+        fixture.type("wave answer fixed")
+        fixture.press(.enter)
+        fixture.wait(milliseconds: 300)
+        #expect(fixture.screen.contains("wave 1: 5 replies queued"), "\(fixture.screen)")
+        #expect(fixture.screen.contains("answered"), "\(fixture.screen)")
+        let replies = try fixture.store.read { reader in try (1...5).flatMap { try reader.replies(in: ConversationID(Int64($0))) } }
+        #expect(replies.map(\.text).sorted() == [
+            "@ann Checkout works again, sorry! ^DK", "@bo Checkout works again, sorry! ^DK", "@cy Checkout works again, sorry! ^DK",
+            "@dee ¡El pago ya funciona, perdón! ^DK", "@eve Checkout works again, sorry! ^DK",
+        ])
+        fixture.press(.character("q"))
+        #expect(fixture.screen.contains("Waves: Enter lists one"))
+        fixture.press(.character("q"))
+        #expect(fixture.screen.contains("Queue: mine"))
+    }
+
     /// A live account in trouble is the first thing under the headline: mentions are not coming in.
     @Test func theSupervisorPaneShowsAnAccountThatIsNotHealthy() throws {
         let fixture = try busyFixture()

@@ -67,7 +67,7 @@ extension InboxService {
             case let .conversation(id):
                 let conversation = try self.conversation(id, in: writer)
                 guard conversation.status == .open else { throw ServiceError.wrongState("conversation \(id) is not open") }
-                if let member = try writer.waveMember(of: id) {
+                if let member = try writer.waveMember(of: id), member.leftAt == nil {
                     throw ServiceError.wrongState("conversation \(id) is already in wave \(member.waveID); take it out first (`:wave out`)")
                 }
                 let words = TopicWords.of(name)
@@ -104,8 +104,10 @@ extension InboxService {
     public func takeOutOfWave(_ id: ConversationID, by login: String) throws -> Int64 {
         try store.write { writer in
             _ = try supervisor(login, action: "taking a conversation out of a wave", in: writer)
-            guard let member = try writer.waveMember(of: id) else { throw ServiceError.wrongState("conversation \(id) is in no wave") }
-            try writer.removeWaveMember(id)
+            guard let member = try writer.waveMember(of: id), member.leftAt == nil else {
+                throw ServiceError.wrongState("conversation \(id) is in no wave")
+            }
+            try writer.leaveWave(id, at: clock.now())
             return member.waveID
         }
     }

@@ -37,20 +37,28 @@ extension InboxService {
     public func detectWaves(batch: Int = 2_000) throws -> WaveReport {
         var report = WaveReport()
         while true {
-            let pass = try store.write { writer -> (WaveReport, Bool) in
-                var pass = WaveReport()
-                let last = try writer.waveProgress()
-                var detector = try waveWatch.detector.withLock { $0 } ?? warmedDetector(before: last, in: writer)
-                let messages = try writer.customerMessages(afterMention: last, limit: batch)
-                var active = try writer.activeWaves()
-                let now = clock.now()
-                for message in messages {
-                    pass.read += 1
-                    try observe(message, detector: &detector, active: &active, now: now, report: &pass, in: writer)
+            // The detector is changed in place under its lock; a pass whose transaction fails
+            // forgets it, and the next one rebuilds it from the stored watermark.
+            let pass = try waveWatch.detector.withLock { slot -> (WaveReport, Bool) in
+                do {
+                    return try store.write { writer -> (WaveReport, Bool) in
+                        var pass = WaveReport()
+                        let last = try writer.waveProgress()
+                        if slot == nil { slot = try warmedDetector(before: last, in: writer) }
+                        let messages = try writer.customerMessages(afterMention: last, limit: batch)
+                        var active = try writer.activeWaves()
+                        let now = clock.now()
+                        for message in messages {
+                            pass.read += 1
+                            try observe(message, detector: &slot!, active: &active, now: now, report: &pass, in: writer)
+                        }
+                        if let newest = messages.last { try writer.setWaveProgress(newest.mentionID) }
+                        return (pass, messages.count == batch)
+                    }
+                } catch {
+                    slot = nil
+                    throw error
                 }
-                if let newest = messages.last { try writer.setWaveProgress(newest.mentionID) }
-                waveWatch.detector.withLock { $0 = detector }
-                return (pass, messages.count == batch)
             }
             report.read += pass.0.read
             report.formed += pass.0.formed
@@ -76,30 +84,54 @@ extension InboxService {
         let words = TopicWords.of(message.text)
         let language = MessageLanguage.guess(message.text)
         // A customer who writes again leaves the wave: their new message is answered as itself.
-        if let member = try writer.waveMember(of: message.conversationID), message.at > member.messageAt {
-            try writer.removeWaveMember(message.conversationID)
+        if let member = try writer.waveMember(of: message.conversationID), member.leftAt == nil, message.at > member.messageAt {
+            try writer.leaveWave(message.conversationID, at: now)
             report.left += 1
         }
         let bursting = detector.observe(message.conversationID, words: words, language: language, at: message.at.millisecondsSinceEpoch)
         guard message.conversationOpen, try writer.waveMember(of: message.conversationID) == nil else { return }
-        if let wave = active.first(where: { !$0.topicWords.isDisjoint(with: words) }) {
-            try writer.putWaveMember(WaveMember(conversationID: message.conversationID, waveID: wave.id, joinedAt: now,
+        // An open wave (marked by a supervisor) takes its topic's messages until answered; a
+        // detected one only while its burst lasts: a message a window after its last is news.
+        let window = detector.settings.window
+        if let index = active.firstIndex(where: { wave in
+            !wave.topicWords.isDisjoint(with: words)
+                && (wave.state == .open || message.at.millisecondsSinceEpoch - (wave.lastMessageAt ?? wave.createdAt).millisecondsSinceEpoch <= window)
+        }) {
+            try writer.putWaveMember(WaveMember(conversationID: message.conversationID, waveID: active[index].id, joinedAt: now,
                                                 messageAt: message.at, language: language))
+            active[index].lastMessageAt = max(active[index].lastMessageAt ?? message.at, message.at)
             report.joined += 1
             return
         }
-        guard let (word, sightings) = bursting.first else { return }
-        let wave = try writer.insertWave(name: WaveDetector.name(for: word, sightings: sightings), topic: word, state: .detected,
-                                         at: now, openedBy: nil)
-        active.append(wave)
-        report.formed.append(wave.id)
-        for sighting in sightings {
-            guard try writer.waveMember(of: sighting.conversation) == nil,
-                  let conversation = try writer.conversation(sighting.conversation), conversation.status == .open else { continue }
-            try writer.putWaveMember(WaveMember(
-                conversationID: sighting.conversation, waveID: wave.id, joinedAt: now,
-                messageAt: Timestamp(millisecondsSinceEpoch: sighting.at), language: sighting.language))
-            report.joined += 1
+        // A wave needs `minimum` customers still waiting and in no wave: after a wave is
+        // answered, a burst that goes on forms the next one only once that many more have written.
+        for (word, sightings) in bursting {
+            var eligible: [WaveDetector.Sighting] = []
+            var inActiveWave = 0
+            let activeIDs = Set(active.map(\.id))
+            for sighting in sightings {
+                if let member = try writer.waveMember(of: sighting.conversation) {
+                    if member.leftAt == nil, activeIDs.contains(member.waveID) { inActiveWave += 1 }
+                    continue
+                }
+                guard let conversation = try writer.conversation(sighting.conversation), conversation.status == .open else { continue }
+                eligible.append(sighting)
+            }
+            // A second word of a burst already in a wave ("error" beside "503") is not a second wave.
+            guard eligible.count >= detector.settings.minimum, inActiveWave * 2 < sightings.count else { continue }
+            let wave = try writer.insertWave(name: WaveDetector.name(for: word, sightings: eligible), topic: word, state: .detected,
+                                             at: now, openedBy: nil)
+            var formed = wave
+            formed.lastMessageAt = eligible.map { Timestamp(millisecondsSinceEpoch: $0.at) }.max()
+            active.append(formed)
+            report.formed.append(wave.id)
+            for sighting in eligible {
+                try writer.putWaveMember(WaveMember(
+                    conversationID: sighting.conversation, waveID: wave.id, joinedAt: now,
+                    messageAt: Timestamp(millisecondsSinceEpoch: sighting.at), language: sighting.language))
+                report.joined += 1
+            }
+            return
         }
     }
 }

@@ -109,7 +109,8 @@ enum PostgresMigrations {
             joined_at BIGINT NOT NULL,
             message_at BIGINT NOT NULL,
             language TEXT NOT NULL,
-            reply_id BIGINT REFERENCES reply(id)
+            reply_id BIGINT REFERENCES reply(id),
+            left_at BIGINT
         );
         CREATE INDEX wave_member_wave ON wave_member (wave_id);
         CREATE TABLE wave_progress (id INTEGER PRIMARY KEY CHECK (id = 1), last_mention_id BIGINT NOT NULL);

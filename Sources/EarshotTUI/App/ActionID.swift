@@ -41,6 +41,10 @@ public enum ActionID: String, CaseIterable, Sendable, Hashable {
     case availability
     /// Show or hide the supervisor pane (supervisors).
     case supervisor
+    /// Show or hide the waves pane (docs/waves.md).
+    case waves
+    /// Act on a wave: open NAME, merge ID, out, answer CANNED|TEXT.
+    case wave
     // Composer.
     case send
     case cancelCompose = "cancel-compose"

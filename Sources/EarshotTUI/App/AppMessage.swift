@@ -7,6 +7,8 @@ public enum AppMessage: Sendable {
     case tick(Timestamp)
     case summaryLoaded(InboxSummary)
     case supervisorLoaded(SupervisorSnapshot)
+    case wavesLoaded([WaveSummary])
+    case waveLoaded(WaveDetail)
     case queueLoaded([QueueRow], QueueLoad)
     case threadLoaded(ConversationThread)
     case eventsArrived(EventBatch)
@@ -40,6 +42,9 @@ public enum QueueLoad: Sendable, Equatable {
 public enum AppEffect: Sendable, Equatable {
     case loadSummary
     case loadSupervisor
+    case loadWaves
+    case loadWave(Int64)
+    case waveRequest(WaveRequest)
     /// The person pressed keys: idle-away counts from now.
     case reportActivity
     case loadQueue(QueueWindowRequest, QueueLoad)
@@ -65,12 +70,20 @@ public enum AppEffect: Sendable, Equatable {
     var holdsKeys: Bool {
         switch self {
         case .loadQueue(_, .replace), .loadQueue(_, .last), .loadThread, .sendReply, .perform, .cancelReply,
-             .retryFailedReply, .setAvailability:
+             .retryFailedReply, .setAvailability, .loadWave, .waveRequest:
             true
         default:
             false
         }
     }
+}
+
+/// A change to waves (docs/waves.md).
+public enum WaveRequest: Sendable, Equatable {
+    case open(WaveTarget, name: String)
+    case merge(Int64, into: Int64)
+    case out(ConversationID)
+    case answer(Int64, variants: [String: String])
 }
 
 /// A change to one conversation.

@@ -64,15 +64,19 @@ extension AppModel {
                 show("the supervisor pane is for supervisors", error: true)
                 return [.bell]
             }
+            state.waves = nil
             state.supervisor = SupervisorState(requestedAt: state.now)
             state.focus = .queue
             return [.loadSupervisor]
+        case .waves: return toggleWaves()
+        case .wave: return waveCommand(argument)
         case .send: return send()
         case .cancelCompose: return closeComposer()
         }
     }
 
     private mutating func move(_ delta: Int) -> [AppEffect] {
+        if moveInWaves(delta) { return [] }
         if var supervisor = state.supervisor, state.focus == .queue {
             supervisor.selected = max(0, min(supervisor.selected + delta, supervisor.trouble.count - 1))
             state.supervisor = supervisor
@@ -86,7 +90,7 @@ extension AppModel {
         return moveSelection(by: delta)
     }
 
-    private mutating func nothingSelected() -> [AppEffect] {
+    mutating func nothingSelected() -> [AppEffect] {
         show("no conversation selected", error: true)
         return [.bell]
     }
@@ -97,6 +101,7 @@ extension AppModel {
     }
 
     private mutating func openSelected() -> [AppEffect] {
+        if let effects = openInWaves() { return effects }
         let fromSupervisor = state.supervisor.flatMap { $0.trouble.indices.contains($0.selected) ? $0.trouble[$0.selected] : nil }
         guard let row = fromSupervisor ?? state.queue.selectedRow else { return nothingSelected() }
         let id = row.conversation.id
@@ -207,7 +212,7 @@ extension AppModel {
         clampQueueScroll()
     }
 
-    private mutating func closeComposer() -> [AppEffect] {
+    mutating func closeComposer() -> [AppEffect] {
         guard let composer = state.composer else { return [] }
         let effects = draftSaveOnLeave()
         state.composer = nil
@@ -243,6 +248,7 @@ extension AppModel {
 
     private mutating func back() -> [AppEffect] {
         if state.focus == .composer { return closeComposer() }
+        if backInWaves() { return [] }
         if state.supervisor != nil, state.focus == .queue {
             state.supervisor = nil
             return []

@@ -54,6 +54,12 @@ public struct AppModel: Sendable {
             supervisor.selected = min(supervisor.selected, max(0, supervisor.trouble.count - 1))
             state.supervisor = supervisor
             return []
+        case let .wavesLoaded(list):
+            wavesLoaded(list)
+            return []
+        case let .waveLoaded(detail):
+            waveLoaded(detail)
+            return []
         case let .queueLoaded(rows, load):
             state.queue.loadError = nil
             state.queue.reading = false
@@ -123,6 +129,7 @@ public struct AppModel: Sendable {
     /// The conversation an action applies to: the open thread when it has the focus, else the selected row.
     var targetConversation: ConversationID? {
         if state.focus != .queue, let open = state.thread?.id { return open }
+        if let waves = state.waves { return waves.selectedMember?.member.conversationID }
         if let supervisor = state.supervisor {
             return supervisor.trouble.indices.contains(supervisor.selected) ? supervisor.trouble[supervisor.selected].conversation.id : nil
         }
@@ -132,6 +139,7 @@ public struct AppModel: Sendable {
     func reloadAfterChange(_ conversation: ConversationID?) -> [AppEffect] {
         var effects: [AppEffect] = [reloadQueue(), .loadSummary]
         if state.supervisor != nil { effects.append(.loadSupervisor) }
+        effects += wavesReload
         if let open = state.thread?.id, conversation == nil || conversation == open { effects.append(.loadThread(open)) }
         return effects
     }
@@ -148,6 +156,10 @@ public struct AppModel: Sendable {
         if let supervisor = state.supervisor, now.millisecondsSinceEpoch - supervisor.requestedAt.millisecondsSinceEpoch >= 5_000 {
             state.supervisor?.requestedAt = now
             effects.append(.loadSupervisor)
+        }
+        if let waves = state.waves, now.millisecondsSinceEpoch - waves.requestedAt.millisecondsSinceEpoch >= 5_000 {
+            state.waves?.requestedAt = now
+            effects += wavesReload
         }
         if let message = state.message, message.until <= now { state.message = nil }
         if let sent = state.lastSent, sent.until <= now { state.lastSent = nil }

@@ -18,6 +18,8 @@ public struct AppState: Sendable {
     public var helpOffset: Int?
     /// The supervisor pane, when shown, in place of the queue; its selection is in the trouble list.
     public var supervisor: SupervisorState?
+    /// The waves pane, when shown, in place of the queue (docs/waves.md).
+    public var waves: WavesState?
     public var message: StatusMessage?
     /// The reply just sent, while it can still be taken back (`U`).
     public var lastSent: (reply: ReplyID, until: Timestamp)?
@@ -68,6 +70,28 @@ public struct QueueState: Sendable {
     public var reading = false
 
     public var selectedRow: QueueRow? { rows.indices.contains(selected) ? rows[selected] : nil }
+}
+
+/// The waves pane: the waves, and after Enter one wave's conversations.
+public struct WavesState: Sendable {
+    public var list: [WaveSummary] = []
+    public var selected = 0
+    /// The wave opened with Enter; `q` goes back to the list.
+    public var detail: WaveDetail?
+    public var memberSelected = 0
+    public var requestedAt: Timestamp
+    /// Whether the list has been read once (until then the pane says it is reading).
+    public var loaded = false
+
+    public init(requestedAt: Timestamp) { self.requestedAt = requestedAt }
+
+    public var selectedWave: WaveSummary? { list.indices.contains(selected) ? list[selected] : nil }
+    public var selectedMember: WaveDetail.Member? {
+        guard let detail, detail.members.indices.contains(memberSelected) else { return nil }
+        return detail.members[memberSelected]
+    }
+    /// The wave a `:wave` command acts on: the one opened, else the one selected.
+    public var targetWave: Int64? { detail?.summary.wave.id ?? selectedWave?.wave.id }
 }
 
 /// The supervisor pane: the latest snapshot and the selected conversation in trouble.

@@ -42,7 +42,7 @@ final class EffectQueue: Sendable {
     private static func coalesces(_ job: Job) -> Bool {
         switch job {
         case .maintain, .effect(.pollEvents), .effect(.loadSummary), .effect(.loadSupervisor), .effect(.reportActivity),
-             .effect(.loadQueue), .effect(.loadThread):
+             .effect(.loadQueue), .effect(.loadThread), .effect(.loadWaves), .effect(.loadWave):
             true
         default:
             false

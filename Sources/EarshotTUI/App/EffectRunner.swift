@@ -70,6 +70,12 @@ public final class EffectRunner {
             return []
         case .loadSupervisor:
             return [.supervisorLoaded(try api.send(Inbox.Supervisor()))]
+        case .loadWaves:
+            return [.wavesLoaded(try api.send(Inbox.Waves()))]
+        case let .loadWave(id):
+            return [.waveLoaded(try api.send(Inbox.GetWave(id)))]
+        case let .waveRequest(request):
+            return [.succeeded(try Self.perform(request, on: api), nil)]
         case let .loadQueue(request, load):
             return [.queueLoaded(try api.send(request), load)]
         case let .loadThread(id):
@@ -121,6 +127,24 @@ public final class EffectRunner {
             return batch.events.isEmpty ? [] : [.eventsArrived(batch)]
         case .redraw, .suspend, .bell, .quit:
             return []
+        }
+    }
+
+    /// A wave change, and what the status line says of it.
+    private static func perform(_ request: WaveRequest, on api: any InboxAPI) throws(InboxError) -> String {
+        switch request {
+        case let .open(target, name):
+            let wave = try api.send(Inbox.OpenWave(target, name: name))
+            return "wave \(wave.id) \"\(wave.name)\" is open"
+        case let .merge(from, into):
+            _ = try api.send(Inbox.MergeWaves(from, into: into))
+            return "wave \(from) merged into wave \(into)"
+        case let .out(id):
+            return "#\(id) is out of wave \(try api.send(Inbox.TakeOutOfWave(id)))"
+        case let .answer(id, variants):
+            let report = try api.send(Inbox.AnswerWave(id, variants: variants))
+            let skipped = report.skipped.isEmpty ? "" : "; \(report.skipped.count) left to their owners"
+            return "wave \(id): \(report.replies.count) replies queued\(skipped)"
         }
     }
 

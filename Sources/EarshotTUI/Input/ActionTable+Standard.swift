@@ -38,6 +38,8 @@ extension ActionTable {
         Entry(.undoSend, "Take back the reply just sent (undo window)", changesState: true, defaults: work([.character("U")])),
         Entry(.retrySend, "Retry my failed reply", changesState: true, defaults: work([.character("R")])),
         Entry(.supervisor, "Show or hide the supervisor pane", defaults: generic([.character("S")])),
+        Entry(.waves, "Show or hide the waves", defaults: generic([.character("W")])),
+        Entry(.wave, "Wave: open NAME, merge ID, out, answer TEXT", argument: .waveCommand, changesState: true, defaults: generic([.character("w")])),
         Entry(.availability, "Set my availability", argument: CommandArgument.availabilities, changesState: true, defaults: generic([.character("A")])),
         // Composer. F2 is the second send key for terminals or multiplexers that take Ctrl-S.
         Entry(.send, "Send the reply or note", changesState: true, defaults: [.composer: [.control("s"), .function(2)]]),

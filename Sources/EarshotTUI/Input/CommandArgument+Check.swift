@@ -41,6 +41,30 @@ extension CommandArgument {
             return .label(name: String(label), add: !remove)
         case .filterTerms:
             return words.isEmpty ? nil : .filter(try Self.filterTerms(words))
+        case .waveCommand:
+            return .wave(try Self.waveAction(words))
+        }
+    }
+
+    private static func waveAction(_ words: [String]) throws(Problem) -> WaveAction {
+        let rest = words.dropFirst().joined(separator: " ")
+        switch words.first?.lowercased() {
+        case "open":
+            guard !rest.isEmpty else { throw Problem("open needs a name, like :wave open checkout fails") }
+            return .open(name: rest)
+        case "merge":
+            guard words.count == 2, let id = Int64(words[1].drop { $0 == "#" }), id > 0 else {
+                throw Problem("merge needs the wave to merge into, like :wave merge 3")
+            }
+            return .merge(into: id)
+        case "out":
+            guard words.count == 1 else { throw Problem("out takes nothing after it: it takes the selected conversation out of its wave") }
+            return .out
+        case "answer":
+            guard !rest.isEmpty else { throw Problem("answer needs a canned reply's name or the text, like :wave answer outage-fixed") }
+            return .answer(rest)
+        default:
+            throw Problem("takes \(waveVerbs.joined(separator: ", ")), like :wave open checkout fails")
         }
     }
 
@@ -78,6 +102,8 @@ extension CommandArgument {
         switch self {
         case .choice(let values):
             return words.isEmpty ? values : []
+        case .waveCommand:
+            return words.isEmpty ? Self.waveVerbs : []
         case .filterTerms:
             return Self.filterKeys.flatMap { key in
                 Self.filterValues[key].map { $0.map { "\(key):\($0)" } } ?? ["\(key):"]

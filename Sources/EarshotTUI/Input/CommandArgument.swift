@@ -17,6 +17,11 @@ public enum CommandArgument: Sendable, Hashable {
     case labelChange
     /// Filter terms `key:value` (keys ``filterKeys``); nothing clears the filter.
     case filterTerms
+    /// What to do with a wave: `open NAME`, `merge ID`, `out`, `answer CANNED|TEXT`.
+    case waveCommand
+
+    /// The words `:wave` starts with.
+    public static let waveVerbs = ["open", "merge", "out", "answer"]
 
     /// The keys `:filter` understands (a conversation's status is what views are for: `:view`).
     public static let filterKeys = ["label", "class", "channel", "priority"]
@@ -31,6 +36,7 @@ public enum CommandArgument: Sendable, Hashable {
         case .snoozeTime: "<duration|YYYY-MM-DDTHH:MM>"
         case .labelChange: "[-]<label>"
         case .filterTerms: "[key:value ...]"
+        case .waveCommand: "open <name>|merge <wave>|out|answer <canned|text>"
         }
     }
 

@@ -13,6 +13,7 @@ public enum CommandValue: Sendable, Equatable {
     case label(name: String, add: Bool)
     /// Filter terms; empty clears the filter.
     case filter(FilterTerms)
+    case wave(WaveAction)
 
     /// The text of `.text` and `.choice` values.
     var text: String? {
@@ -21,6 +22,18 @@ public enum CommandValue: Sendable, Equatable {
         default: nil
         }
     }
+}
+
+/// What `:wave ...` asks for (docs/waves.md).
+public enum WaveAction: Sendable, Equatable {
+    /// Mark the selected wave open under a name, or start one from the selected conversation.
+    case open(name: String)
+    /// Merge the selected wave into wave `into`.
+    case merge(into: Int64)
+    /// Take the selected conversation out of its wave.
+    case out
+    /// Answer the selected wave: a canned reply's name (with its language variants) or the text.
+    case answer(String)
 }
 
 /// What `:filter label:refund class:complaint channel:acme priority:high` asks for.

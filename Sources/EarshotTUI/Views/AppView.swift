@@ -13,7 +13,9 @@ public enum AppView {
             return buffer
         }
         let layout = Layout(state)
-        if state.supervisor != nil {
+        if state.waves != nil {
+            buffer.draw(in: layout.queue) { WavesPane.draw(state, in: &$0) }
+        } else if state.supervisor != nil {
             buffer.draw(in: layout.queue) { SupervisorPane.draw(state, in: &$0) }
         } else {
             buffer.draw(in: layout.queue) { QueuePane.draw(state, in: &$0) }
