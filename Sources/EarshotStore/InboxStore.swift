@@ -177,7 +177,8 @@ public struct ForecastHistory: Sendable, Equatable {
     /// Conversations opened per hour (hour start in ms → count).
     public var arrivals: [Int64: Int]
     /// For each conversation whose last reply falls in the range and that was held when it was
-    /// answered: milliseconds from its (last) assignment to that reply.
+    /// answered: milliseconds from its (last) assignment to the first reply sent after it: one
+    /// reply's work (the forecast multiplies it by the replies a conversation takes).
     public var claimToReply: [Int64]
     /// Conversations whose last reply falls in the range.
     public var conversationsReplied: Int

@@ -313,6 +313,13 @@ extension SQLiteSession {
             try perHour("SELECT sent_at / 3600000, count(*) FROM reply WHERE state = 'sent' AND sent_at >= ? GROUP BY 1"))
     }
 
+    /// A conversation's claim to the first reply sent after it (SQL shared by both stores: the
+    /// reply index by conversation answers it; NULL when nothing was sent after the claim).
+    static let firstReplyAfterClaim = """
+        (SELECT min(reply.sent_at) FROM reply WHERE reply.conversation_id = conversation.id AND reply.state = 'sent'
+            AND reply.sent_at >= conversation.assigned_at) - conversation.assigned_at
+        """
+
     func forecastHistory(from: Timestamp, to: Timestamp) throws -> ForecastHistory {
         let range: StatementArguments = [from.millisecondsSinceEpoch, to.millisecondsSinceEpoch]
         var arrivals: [Int64: Int] = [:]
@@ -323,7 +330,7 @@ extension SQLiteSession {
         var claimToReply: [Int64] = []
         var replied = 0
         let answered = try Row.fetchCursor(db, sql: """
-            SELECT last_reply_at - assigned_at FROM conversation WHERE last_reply_at >= ? AND last_reply_at < ?
+            SELECT \(Self.firstReplyAfterClaim) FROM conversation WHERE last_reply_at >= ? AND last_reply_at < ?
             """, arguments: range)
         while let row = try answered.next() {
             replied += 1

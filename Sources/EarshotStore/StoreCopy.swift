@@ -57,6 +57,8 @@ public enum StoreCopy {
             }
         }
         try to.finishCopy(tables: tables.compactMap { $0.key == "id" ? $0.name : nil })
+        // The wave detector carries on after the copied messages, not from the first of them.
+        try to.run("UPDATE wave_progress SET last_mention_id = (SELECT coalesce(max(id), 0) FROM mention) WHERE id = 1")
     }
 }
 
@@ -68,6 +70,8 @@ protocol TableAccess {
     func insert(into table: String, columns: [String], rows: [[DatabaseValue]]) throws
     /// After rows with explicit ids: new rows must get ids above them.
     func finishCopy(tables: [String]) throws
+    /// One statement in a transaction of its own.
+    func run(_ sql: String) throws
 }
 
 extension TableAccess {
@@ -98,6 +102,10 @@ extension SQLiteInboxStore: TableAccess {
 
     /// SQLite hands out the next rowid above the largest: nothing to do.
     func finishCopy(tables: [String]) throws {}
+
+    func run(_ sql: String) throws {
+        try pool.write { db in try db.execute(sql: sql) }
+    }
 }
 
 extension PostgresInboxStore: TableAccess {
@@ -115,6 +123,10 @@ extension PostgresInboxStore: TableAccess {
         try transaction(begin: "BEGIN") { sql in
             _ = try sql.execute(Self.insertSQL(table, columns, rows: rows.count), rows.flatMap { $0 })
         }
+    }
+
+    func run(_ sql: String) throws {
+        try transaction(begin: "BEGIN") { connection in _ = try connection.execute(sql) }
     }
 
     /// Identity columns count on from the largest id copied.

@@ -7,7 +7,8 @@ public struct WaveMessage: Sendable, Equatable {
     public var conversationID: ConversationID
     public var text: String
     public var at: Timestamp
-    /// Whether its conversation is open now (a resolved one joins no wave).
+    /// Whether its conversation is open and routable now (a resolved one, or spam and
+    /// broadcasts set aside by triage, join no wave).
     public var conversationOpen: Bool
 }
 
@@ -112,12 +113,13 @@ extension PlainStatements {
 
     func customerMessages(afterMention last: Int64, limit: Int) throws -> [WaveMessage] {
         try plainRows("""
-            SELECT mention.id, mention.conversation_id, mention.text, mention.created_at, conversation.status
+            SELECT mention.id, mention.conversation_id, mention.text, mention.created_at, conversation.status, conversation.routable
             FROM mention JOIN conversation ON conversation.id = mention.conversation_id
             WHERE mention.id > ? AND mention.kind IN ('mention', 'reply') ORDER BY mention.id LIMIT ?
             """, [last.databaseValue, limit.databaseValue]).map { row in
             WaveMessage(mentionID: row["id"], conversationID: ConversationID(row["conversation_id"] as Int64), text: row["text"],
-                        at: Timestamp(millisecondsSinceEpoch: row["created_at"]), conversationOpen: (row["status"] as String) == "open")
+                        at: Timestamp(millisecondsSinceEpoch: row["created_at"]),
+                        conversationOpen: (row["status"] as String) == "open" && (row["routable"] as Int64) == 1)
         }
     }
 
@@ -149,8 +151,12 @@ extension PlainStatements {
                          [time.millisecondsSinceEpoch.databaseValue, conversation.rawValue.databaseValue])
     }
 
-    /// Moves every member of `from` into `into` and forgets `from`.
+    /// Moves every member of `from` into `into` and forgets `from`; `into` takes both topics,
+    /// so later messages on either join it.
     func mergeWave(_ from: Int64, into: Int64) throws {
+        guard let source = try wave(from), var target = try wave(into) else { return }
+        target.topic = target.topicWords.union(source.topicWords).sorted().joined(separator: " ")
+        try updateWave(target)
         try plainExecute("UPDATE wave_member SET wave_id = ? WHERE wave_id = ?", [into.databaseValue, from.databaseValue])
         try plainExecute("DELETE FROM wave WHERE id = ?", [from.databaseValue])
     }

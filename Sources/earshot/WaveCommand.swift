@@ -159,7 +159,7 @@ struct WaveAnswer: ParsableCommand {
         var line = "wave \(wave): \(report.replies.count) repl\(report.replies.count == 1 ? "y" : "ies") queued"
         if let last = report.lastDeliveryAt { line += ", the last due at \(last.iso8601)" }
         if !report.skipped.isEmpty {
-            line += "; left for their owners: " + report.skipped.map { "#\($0)" }.joined(separator: ", ")
+            line += "; skipped (held by others, or no longer open): " + report.skipped.map { "#\($0)" }.joined(separator: ", ")
         }
         print(line)
     }

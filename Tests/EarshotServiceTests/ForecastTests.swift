@@ -9,8 +9,8 @@ import Testing
 /// The staffing forecast over a real store holding a generated 8-week history with a known
 /// arrival curve and handling time: weekdays 09:00 to 17:00 UTC bring 36 conversations an
 /// hour, every other hour 3. Each is claimed a minute after it opens and answered four
-/// minutes after the claim; every other one gets a second reply two minutes earlier, so a
-/// conversation takes 1.5 replies and 4 × 1.5 = 6 minutes of handling.
+/// minutes after the claim; every other one gets a second reply two minutes later, so a
+/// conversation takes 1.5 replies of 4 minutes' work: 6 minutes of handling.
 ///
 /// The staffing figures are Erlang C worked out directly (Python, the factorial form, not
 /// the recursion the code uses): 36 an hour at 6 minutes is 3.6 erlangs; to answer 80% within
@@ -177,10 +177,11 @@ import Testing
                     cycle, cycle_started_at, created_at, updated_at, last_customer_at, preview, assignee_id, assigned_at, last_reply_at)
                     SELECT \(fixture.channel.id), 1000, 'open', 1, 'question', 'test', 1, 1, at, at, at, at, 'help', 1,
                         at + 60000, at + 300000 FROM arrival;
+                UPDATE conversation SET last_reply_at = last_reply_at + 120000 WHERE id % 2 = 0;
                 INSERT INTO reply (conversation_id, cycle, author_id, text, state, created_at, updated_at, sent_at)
-                    SELECT id, 1, 1, 'on it', 'sent', last_reply_at, last_reply_at, last_reply_at FROM conversation;
+                    SELECT id, 1, 1, 'on it', 'sent', assigned_at + 240000, assigned_at + 240000, assigned_at + 240000 FROM conversation;
                 INSERT INTO reply (conversation_id, cycle, author_id, text, state, created_at, updated_at, sent_at)
-                    SELECT id, 1, 1, 'looking', 'sent', last_reply_at - 120000, last_reply_at - 120000, last_reply_at - 120000
+                    SELECT id, 1, 1, 'and done', 'sent', last_reply_at, last_reply_at, last_reply_at
                     FROM conversation WHERE id % 2 = 0;
                 """)
         }

@@ -45,8 +45,9 @@ public struct StaffingForecast: Codable, Sendable, Equatable {
     public var historyWeeks: Int
     /// Growth of the weekly totals, as a share of the average week.
     public var trendPerWeek: Double
-    /// Median minutes from claim to reply, replies per conversation, and their product: the
-    /// handling time per conversation (seconds). Nil when no conversation was answered.
+    /// Median seconds from a claim to the first reply after it, replies per conversation, and
+    /// their product: the handling time per conversation (seconds). Nil when no conversation
+    /// was answered.
     public var claimToReplySeconds: Double?
     public var repliesPerConversation: Double?
     public var handlingSeconds: Double?

@@ -111,9 +111,9 @@ struct StaffingForecaster {
     }
 }
 
-/// Handling time per conversation from the history: the median claim-to-reply time (the
-/// median, so a conversation held over lunch does not count as an hour's work) times the
-/// replies a conversation takes.
+/// Handling time per conversation from the history: one reply's work, the median time from a
+/// claim to the first reply after it (the median, so a conversation held over lunch does not
+/// count as an hour's work), times the replies a conversation takes.
 struct HandlingTime {
     var claimToReplySeconds: Double?
     var repliesPerConversation: Double?

@@ -34,23 +34,35 @@ extension InboxService {
         return try store.write { writer in
             let actor = try responder(login, in: writer)
             guard var wave = try writer.wave(id) else { throw ServiceError.invalid("there is no wave \(id); `earshot wave list` shows them") }
-            let members = try writer.waveMembers(id).filter { $0.replyID == nil }
-            guard !members.isEmpty else { throw ServiceError.wrongState("wave \(id) has nobody left to answer") }
-            let missing = Set(members.map(\.language)).subtracting(answers.keys).sorted()
-            guard missing.isEmpty else {
-                throw ServiceError.invalid("wave \(id) has customers writing in \(missing.map(\.name).joined(separator: " and ")): "
-                    + "give the answer in each too (" + missing.map { "--text-\($0.rawValue)" }.joined(separator: ", ")
-                    + ", or a canned reply with " + missing.map { "NAME.\($0.rawValue)" }.joined(separator: ", ") + ")")
+            // Still to answer: no reply yet, or the reply was taken back in its undo window (a draft).
+            var pending: [WaveMember] = []
+            for member in try writer.waveMembers(id) {
+                if let replyID = member.replyID, let reply = try writer.reply(replyID), reply.state != .draft { continue }
+                pending.append(member)
             }
-            var planned: [(member: WaveMember, conversation: Conversation, text: String, platform: Platform)] = []
+            guard !pending.isEmpty else { throw ServiceError.wrongState("wave \(id) has nobody left to answer") }
+            var answerable: [(member: WaveMember, conversation: Conversation)] = []
             var skipped: [ConversationID] = []
-            for member in members {
+            for member in pending {
                 let conversation = try self.conversation(member.conversationID, in: writer)
                 guard conversation.status == .open,
                       actor.role == .supervisor || conversation.assigneeID == nil || conversation.assigneeID == actor.id else {
                     skipped.append(member.conversationID)
                     continue
                 }
+                answerable.append((member, conversation))
+            }
+            guard !answerable.isEmpty else {
+                throw ServiceError.wrongState("wave \(id): the conversations left are resolved or held by others; a supervisor can answer those held")
+            }
+            let missing = Set(answerable.map(\.member.language)).subtracting(answers.keys).sorted()
+            guard missing.isEmpty else {
+                throw ServiceError.invalid("wave \(id) has customers writing in \(missing.map(\.name).joined(separator: " and ")): "
+                    + "give the answer in each too (" + missing.map { "--text-\($0.rawValue)" }.joined(separator: ", ")
+                    + ", or a canned reply with " + missing.map { "NAME.\($0.rawValue)" }.joined(separator: ", ") + ")")
+            }
+            var planned: [(member: WaveMember, conversation: Conversation, text: String, platform: Platform)] = []
+            for (member, conversation) in answerable {
                 guard let customer = try writer.customer(conversation.customerID), let channel = try writer.channel(conversation.channelID) else {
                     throw ServiceError.invalid("conversation \(conversation.id) names a customer or channel that is not stored; run `earshot db check`")
                 }
@@ -77,16 +89,27 @@ extension InboxService {
                     try writer.updateConversation(item.conversation, because: event(.claimed, by: actor, detail: ["by_reply": "true", "wave": String(id)]))
                 }
                 try writer.noteTouch(of: item.conversation.id, at: now)
-                let reply = try writer.insertReply(
-                    NewReply(conversationID: item.conversation.id, cycle: item.conversation.cycle, authorID: actor.id, text: item.text,
-                             state: .queued, createdAt: now, queuedAt: now, nextAttemptAt: deliverAt),
-                    because: event(.replyQueued, by: actor, detail: ["deliver_at": deliverAt.iso8601, "wave": String(id)]))
+                let detail = ["deliver_at": deliverAt.iso8601, "wave": String(id)]
+                let reply: Reply
+                if let taken = item.member.replyID, var draft = try writer.reply(taken), draft.state == .draft {
+                    // Taken back earlier: the same reply goes out again with the new answer.
+                    (draft.text, draft.state, draft.cycle, draft.updatedAt, draft.queuedAt, draft.nextAttemptAt)
+                        = (item.text, .queued, item.conversation.cycle, now, now, deliverAt)
+                    try writer.updateReply(draft, because: event(.replyQueued, by: actor, detail: detail))
+                    reply = draft
+                } else {
+                    reply = try writer.insertReply(
+                        NewReply(conversationID: item.conversation.id, cycle: item.conversation.cycle, authorID: actor.id, text: item.text,
+                                 state: .queued, createdAt: now, queuedAt: now, nextAttemptAt: deliverAt),
+                        because: event(.replyQueued, by: actor, detail: detail))
+                }
                 var member = item.member
                 member.replyID = reply.id
                 try writer.putWaveMember(member)
                 sent.append(reply.id)
             }
-            if skipped.count < members.count {
+            // Answered when nobody is left for anyone; else the rest wait for their owners or a supervisor.
+            if skipped.isEmpty {
                 wave.state = .answered
                 try writer.updateWave(wave)
             }

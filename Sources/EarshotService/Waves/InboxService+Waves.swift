@@ -87,13 +87,16 @@ extension InboxService {
     public func mergeWaves(_ from: Int64, into: Int64, by login: String) throws -> Wave {
         guard from != into else { throw ServiceError.invalid("a wave cannot be merged into itself") }
         return try store.write { writer in
-            _ = try supervisor(login, action: "merging waves", in: writer)
+            let actor = try supervisor(login, action: "merging waves", in: writer)
             guard try writer.wave(from) != nil else { throw ServiceError.invalid("there is no wave \(from)") }
-            guard var target = try writer.wave(into) else { throw ServiceError.invalid("there is no wave \(into)") }
-            guard target.state != .answered else { throw ServiceError.wrongState("wave \(into) is already answered; merge into a wave still waiting") }
+            guard let before = try writer.wave(into) else { throw ServiceError.invalid("there is no wave \(into)") }
+            guard before.state != .answered else { throw ServiceError.wrongState("wave \(into) is already answered; merge into a wave still waiting") }
             try writer.mergeWave(from, into: into)
+            // A merge is a supervisor's decision: the wave is theirs to answer together now.
+            var target = try writer.wave(into) ?? before
             if target.state == .detected {
                 target.state = .open
+                target.openedBy = actor.login
                 try writer.updateWave(target)
             }
             return target

@@ -72,7 +72,8 @@ extension InboxService {
         var detector = WaveDetector(settings: waveWatch.settings)
         for message in try reader.customerMessages(afterMention: max(0, last - Int64(WaveWatch.warmUp)), limit: WaveWatch.warmUp)
         where message.mentionID <= last {
-            _ = detector.observe(message.conversationID, words: TopicWords.of(message.text), at: message.at.millisecondsSinceEpoch)
+            _ = detector.observe(message.conversationID, words: TopicWords.of(message.text), language: MessageLanguage.guess(message.text),
+                                 at: message.at.millisecondsSinceEpoch)
         }
         return detector
     }
@@ -114,7 +115,8 @@ extension InboxService {
                     if member.leftAt == nil, activeIDs.contains(member.waveID) { inActiveWave += 1 }
                     continue
                 }
-                guard let conversation = try writer.conversation(sighting.conversation), conversation.status == .open else { continue }
+                guard let conversation = try writer.conversation(sighting.conversation), conversation.status == .open,
+                      conversation.triageClass.isRoutable else { continue }
                 eligible.append(sighting)
             }
             // A second word of a burst already in a wave ("error" beside "503") is not a second wave.

@@ -285,7 +285,7 @@ extension PostgresSession {
         var claimToReply: [Int64] = []
         var replied = 0
         for row in try sql.rows("""
-            SELECT last_reply_at - assigned_at AS held FROM conversation WHERE last_reply_at >= ? AND last_reply_at < ?
+            SELECT \(SQLiteSession.firstReplyAfterClaim) AS held FROM conversation WHERE last_reply_at >= ? AND last_reply_at < ?
             """, [from, to]) {
             replied += 1
             if let held: Int64 = row["held"], held >= 0 { claimToReply.append(held) }

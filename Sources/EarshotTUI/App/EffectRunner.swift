@@ -143,7 +143,7 @@ public final class EffectRunner {
             return "#\(id) is out of wave \(try api.send(Inbox.TakeOutOfWave(id)))"
         case let .answer(id, variants):
             let report = try api.send(Inbox.AnswerWave(id, variants: variants))
-            let skipped = report.skipped.isEmpty ? "" : "; \(report.skipped.count) left to their owners"
+            let skipped = report.skipped.isEmpty ? "" : "; \(report.skipped.count) skipped (held by others, or no longer open)"
             return "wave \(id): \(report.replies.count) replies queued\(skipped)"
         }
     }
