@@ -152,8 +152,9 @@ public protocol InboxReader {
     func hourlyTraffic(since: Timestamp) throws -> (arrivals: [Int64: Int], replies: [Int64: Int])
     /// How often people corrected the classifier since `since`, per (from, to) class pair.
     func triageOverrides(since: Timestamp) throws -> [TriageOverrideCount]
-    /// What the staffing forecast learns from the history in [from, to) (docs/forecast.md).
-    func forecastHistory(from: Timestamp, to: Timestamp) throws -> ForecastHistory
+    /// What the staffing forecast learns from the history in [from, to) (docs/forecast.md):
+    /// arrivals over all of it, the handling time over [handlingFrom, to) only.
+    func forecastHistory(from: Timestamp, to: Timestamp, handlingFrom: Timestamp) throws -> ForecastHistory
 
     // Waves (docs/waves.md), the same SQL on both stores (WaveTables.swift).
     func wave(_ id: Int64) throws -> Wave?
@@ -194,6 +195,11 @@ public struct ForecastHistory: Sendable, Equatable {
 }
 
 extension InboxReader {
+    /// The forecast's history with the handling time read over all of it.
+    public func forecastHistory(from: Timestamp, to: Timestamp) throws -> ForecastHistory {
+        try forecastHistory(from: from, to: to, handlingFrom: from)
+    }
+
     /// One window of a queue view, in the view's order, starting after `cursor`.
     public func queue(_ view: QueueView, after cursor: QueueCursor?, limit: Int) throws -> [Conversation] {
         try queue(view, from: cursor.map(QueueStart.after) ?? .first, narrowedBy: .none, limit: limit)

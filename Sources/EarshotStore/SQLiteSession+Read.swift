@@ -320,8 +320,9 @@ extension SQLiteSession {
             AND reply.sent_at >= conversation.assigned_at) - conversation.assigned_at
         """
 
-    func forecastHistory(from: Timestamp, to: Timestamp) throws -> ForecastHistory {
+    func forecastHistory(from: Timestamp, to: Timestamp, handlingFrom: Timestamp) throws -> ForecastHistory {
         let range: StatementArguments = [from.millisecondsSinceEpoch, to.millisecondsSinceEpoch]
+        let handlingRange: StatementArguments = [max(from, handlingFrom).millisecondsSinceEpoch, to.millisecondsSinceEpoch]
         var arrivals: [Int64: Int] = [:]
         let hours = try Row.fetchCursor(db, sql: """
             SELECT created_at / 3600000, count(*) FROM conversation WHERE created_at >= ? AND created_at < ? GROUP BY 1
@@ -331,12 +332,12 @@ extension SQLiteSession {
         var replied = 0
         let answered = try Row.fetchCursor(db, sql: """
             SELECT \(Self.firstReplyAfterClaim) FROM conversation WHERE last_reply_at >= ? AND last_reply_at < ?
-            """, arguments: range)
+            """, arguments: handlingRange)
         while let row = try answered.next() {
             replied += 1
             if let held: Int64 = row[0], held >= 0 { claimToReply.append(held) }
         }
-        let sent = try Int.fetchOne(db, sql: "SELECT count(*) FROM reply WHERE state = 'sent' AND sent_at >= ? AND sent_at < ?", arguments: range) ?? 0
+        let sent = try Int.fetchOne(db, sql: "SELECT count(*) FROM reply WHERE state = 'sent' AND sent_at >= ? AND sent_at < ?", arguments: handlingRange) ?? 0
         return ForecastHistory(arrivals: arrivals, claimToReply: claimToReply, conversationsReplied: replied, repliesSent: sent)
     }
 

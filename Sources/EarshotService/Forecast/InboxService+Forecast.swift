@@ -19,7 +19,8 @@ extension InboxService {
         }
         let forecaster = StaffingForecaster(options: options, sla: sla, firstHour: firstHour, availableNow: available, teamSize: team.count)
         let history = try store.read {
-            try $0.forecastHistory(from: Timestamp(millisecondsSinceEpoch: forecaster.historyStart), to: Timestamp(millisecondsSinceEpoch: firstHour))
+            try $0.forecastHistory(from: Timestamp(millisecondsSinceEpoch: forecaster.historyStart), to: Timestamp(millisecondsSinceEpoch: firstHour),
+                                   handlingFrom: Timestamp(millisecondsSinceEpoch: forecaster.handlingStart))
         }
         let forecast = forecaster.forecast(from: history, now: now)
         forecasts.remember(forecast, for: options, hour: firstHour)

@@ -16,6 +16,11 @@ struct StaffingForecaster {
 
     /// Where the history to read begins: `weeks` whole weeks before the first hour.
     var historyStart: Int64 { firstHour - Int64(options.weeks) * Self.week }
+    /// The handling time is the team's recent pace: the last two weeks of the history (a
+    /// median over tens of thousands of conversations moves little with more, and reading a
+    /// million claims costs a second).
+    static let handlingWeeks = 2
+    var handlingStart: Int64 { max(historyStart, firstHour - Int64(Self.handlingWeeks) * Self.week) }
 
     var targetSeconds: Double {
         options.targetSeconds ?? Double(sla.targets[.normal]?.firstResponse ?? 4 * Self.hour) / 1_000

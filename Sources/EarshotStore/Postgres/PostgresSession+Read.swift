@@ -275,7 +275,8 @@ extension PostgresSession {
             try perHour("SELECT sent_at / 3600000 AS hour, count(*) AS n FROM reply WHERE state = 'sent' AND sent_at >= ? GROUP BY 1"))
     }
 
-    func forecastHistory(from: Timestamp, to: Timestamp) throws -> ForecastHistory {
+    func forecastHistory(from: Timestamp, to: Timestamp, handlingFrom: Timestamp) throws -> ForecastHistory {
+        let handlingStart = max(from, handlingFrom)
         var arrivals: [Int64: Int] = [:]
         for row in try sql.rows("""
             SELECT created_at / 3600000 AS hour, count(*) AS n FROM conversation WHERE created_at >= ? AND created_at < ? GROUP BY 1
@@ -286,13 +287,13 @@ extension PostgresSession {
         var replied = 0
         for row in try sql.rows("""
             SELECT \(SQLiteSession.firstReplyAfterClaim) AS held FROM conversation WHERE last_reply_at >= ? AND last_reply_at < ?
-            """, [from, to]) {
+            """, [handlingStart, to]) {
             replied += 1
             if let held: Int64 = row["held"], held >= 0 { claimToReply.append(held) }
         }
         let sent: Int = try sql.value("""
             SELECT count(*) FROM reply WHERE state = 'sent' AND sent_at >= ? AND sent_at < ?
-            """, [from, to]) ?? 0
+            """, [handlingStart, to]) ?? 0
         return ForecastHistory(arrivals: arrivals, claimToReply: claimToReply, conversationsReplied: replied, repliesSent: sent)
     }
 
