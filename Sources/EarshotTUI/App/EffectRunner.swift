@@ -144,7 +144,7 @@ public final class EffectRunner {
         case let .answer(id, variants):
             let report = try api.send(Inbox.AnswerWave(id, variants: variants))
             let skipped = report.skipped.isEmpty ? "" : "; \(report.skipped.count) skipped (held by others, or no longer open)"
-            return "wave \(id): \(report.replies.count) replies queued\(skipped)"
+            return "wave \(id): \(report.replies.count) repl\(report.replies.count == 1 ? "y" : "ies") queued\(skipped)"
         }
     }
 
