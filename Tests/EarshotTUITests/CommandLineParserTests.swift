@@ -51,6 +51,10 @@ struct CommandLineParserTests {
             == ParsedCommand(action: .filter, argument: .filter(FilterTerms(label: "refund", channel: "acme", triageClass: .complaint, priority: .high))))
         #expect(parsed(":filter") == ParsedCommand(action: .filter, argument: nil))
         #expect(parsed(":availability away") == ParsedCommand(action: .availability, argument: .choice("away")))
+        #expect(parsed(":wave open checkout fails") == ParsedCommand(action: .wave, argument: .wave(.open(name: "checkout fails"))))
+        #expect(parsed(":wave merge #3") == ParsedCommand(action: .wave, argument: .wave(.merge(into: 3))))
+        #expect(parsed(":wave out") == ParsedCommand(action: .wave, argument: .wave(.out)))
+        #expect(parsed(":wave answer outage-fixed") == ParsedCommand(action: .wave, argument: .wave(.answer("outage-fixed"))))
         #expect(parsed(":help") == ParsedCommand(action: .help))
         #expect(parsed(":quit") == ParsedCommand(action: .quit))
     }
@@ -72,6 +76,10 @@ struct CommandLineParserTests {
         #expect(error(":filter refund") == #":filter takes key:value terms with keys label, class, channel, priority, like :filter label:refund class:complaint (nothing clears the filter); "refund" is not one"#)
         #expect(error(":filter class:angry") == #":filter class: takes one of question, complaint, praise, broadcast, spam, other; "angry" is not one"#)
         #expect(error(":") == "type a command, like :claim or :snooze 2h (Tab completes the name)")
+        #expect(error(":wave") == ":wave takes open, merge, out, answer, like :wave open checkout fails")
+        #expect(error(":wave open") == ":wave open needs a name, like :wave open checkout fails")
+        #expect(error(":wave merge soon") == ":wave merge needs the wave to merge into, like :wave merge 3")
+        #expect(error(":wave out now") == ":wave out takes nothing after it: it takes the selected conversation out of its wave")
     }
 
     @Test("Unknown commands suggest the closest names")
