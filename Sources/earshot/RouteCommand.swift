@@ -28,12 +28,13 @@ struct RouteCommand: ParsableCommand {
 struct TickCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tick",
-        abstract: "Apply the time rules once: wake snoozes, mark idle responders away, return untouched work, route.",
+        abstract: "Apply the time rules once: wake snoozes, mark idle responders away, return untouched work, route, find waves.",
         discussion: "The daemon does this every few seconds; in single-user mode run it from cron if you need it.")
     @OptionGroup var options: ServiceOptions
 
     func run() throws {
         let report = try options.service().tick()
-        print("woke \(report.woke.count), away \(report.wentAway.count), returned \(report.returnedToQueue.count), routed \(report.routed.count)")
+        print("woke \(report.woke.count), away \(report.wentAway.count), returned \(report.returnedToQueue.count), routed \(report.routed.count), "
+            + "waves formed \(report.waves.formed.count) (\(report.waves.joined) joined, \(report.waves.left) left)")
     }
 }

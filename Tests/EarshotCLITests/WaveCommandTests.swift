@@ -64,6 +64,17 @@ import Testing
         }
     }
 
+    /// Without a daemon, `earshot tick` runs the detector once and says what it found.
+    @Test func aTickInSingleUserModeFindsTheWave() throws {
+        var alone = environment
+        alone["EARSHOT_SOCKET"] = nil
+        let tick = try runProcess(binary, ["tick"], environment: alone)
+        #expect(tick.status == 0, "\(tick.stderr)")
+        #expect(tick.stdout.contains("waves formed 1 (8 joined, 0 left)"), "\(tick.stdout)")
+        let again = try runProcess(binary, ["tick"], environment: alone)
+        #expect(again.stdout.contains("waves formed 0 (0 joined, 0 left)"), "\(again.stdout)")
+    }
+
     @Test(.timeLimit(.minutes(3))) func aBurstIsAnsweredOncePerCustomerThroughADaemonKilledHalfway() throws {
         let first = try startDaemon()
         // The tick finds the wave (all eight share "error" and "503").
