@@ -94,7 +94,7 @@ let package = Package(
             name: "EarshotBench",
             dependencies: [
                 "EarshotCore", "EarshotStore", "EarshotIngest", "EarshotService", "EarshotTUI", "EarshotAccounts", "EarshotPlatformStubs",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
+                "EarshotDemo", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -39,7 +39,7 @@ struct ForecastBenchmark {
         let clock = ManualClock(Self.now)
         let options = ForecastOptions()
         let baselineName = "sqlite3 scan of the conversation table"
-        let baseline = try Self.time {
+        let baseline = try StatsBenchmark.time {
             try Shell.run("/usr/bin/sqlite3", [path, "SELECT count(*) FROM conversation WHERE created_at >= 0;"])
         }
 
@@ -48,7 +48,7 @@ struct ForecastBenchmark {
         var totals: [Double] = []
         for _ in 0..<runs {
             let service = InboxService(store: store, clock: clock)
-            totals.append(try Self.time { forecast = try service.forecast(options) })
+            totals.append(try StatsBenchmark.time { forecast = try service.forecast(options) })
         }
         var history: ForecastHistory?
         var reads: [Double] = []
@@ -56,7 +56,7 @@ struct ForecastBenchmark {
         for _ in 0..<runs {
             // As the service reads it: arrivals over the 8 weeks, the handling time over the last 2.
             let handlingFrom = Timestamp(millisecondsSinceEpoch: Self.firstHour - 2 * 604_800_000)
-            reads.append(try Self.time { history = try store.read { try $0.forecastHistory(from: range.0, to: range.1, handlingFrom: handlingFrom) } })
+            reads.append(try StatsBenchmark.time { history = try store.read { try $0.forecastHistory(from: range.0, to: range.1, handlingFrom: handlingFrom) } })
         }
         guard let forecast, let history else { throw BenchUsage("forecast: nothing was run") }
 
@@ -90,12 +90,6 @@ struct ForecastBenchmark {
             forecast.repliesPerConversation ?? 0, peak?.needed ?? 0, peak?.simulated ?? 0, peak?.arrivals ?? 0,
             forecast.hours.count, simulated, (forecast.backtest?.relativeError ?? 0) * 100,
             BenchReport.seconds(max(0, total - read))))
-    }
-
-    static func time(_ body: () throws -> Void) throws -> Double {
-        let started = DispatchTime.now()
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
     }
 
     static func median(_ values: [Double]) -> Double {

@@ -1,4 +1,5 @@
 import EarshotCore
+import EarshotDemo
 import EarshotService
 import EarshotStore
 import Foundation
@@ -53,7 +54,7 @@ struct WaveBenchmark {
         // it builds the detector from the 5,000 messages before the watermark.
         let watermark = try store.read { try $0.waveProgress() }
         guard watermark == Int64(count) else { throw BenchUsage("waves: watermark \(watermark), expected \(count)") }
-        let warmUp = try Self.time { try service.detectWaves() }
+        let warmUp = try StatsBenchmark.time { try service.detectWaves() }
 
         let feed = WaveFeed(firstTime: firstNewTime, ordinary: mentions - WaveFeed.bursts.count * WaveFeed.burstSize)
         let messages = feed.messages()
@@ -73,7 +74,7 @@ struct WaveBenchmark {
             }
             clock.set(Timestamp(millisecondsSinceEpoch: chunk.last!.at))
             var passReport: WaveReport?
-            detection.append(try Self.time { passReport = try service.detectWaves() })
+            detection.append(try StatsBenchmark.time { passReport = try service.detectWaves() })
             guard let passReport else { throw BenchUsage("waves: a pass reported nothing") }
             report.read += passReport.read
             report.formed += passReport.formed
@@ -102,7 +103,7 @@ struct WaveBenchmark {
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         var plainRead = 0
         let baseline = try Self.median((0..<3).map { _ in
-            try Self.time {
+            try StatsBenchmark.time {
                 plainRead = try queue.read { db in
                     var last = firstNew, rows = 0
                     while true {
@@ -118,7 +119,7 @@ struct WaveBenchmark {
         })
         // The store's own read of them (with each conversation's status), in passes of the same size.
         let storeRead = try Self.median((0..<3).map { _ in
-            try Self.time {
+            try StatsBenchmark.time {
                 var last = firstNew
                 while let end = try store.read({ try $0.customerMessages(afterMention: last, limit: pass) }).last { last = end.mentionID }
             }
@@ -163,7 +164,6 @@ struct WaveBenchmark {
             because: EventDraft(.opened, by: .ingest, at: at, detail: ["message_at": String(message.at)])).0.id
     }
 
-    static func time(_ body: () throws -> Void) throws -> Double { try ForecastBenchmark.time(body) }
     static func median(_ values: [Double]) -> Double { ForecastBenchmark.median(values) }
 
     /// Writes the history with SQL (fast; the benchmark measures what comes after it): N
@@ -202,8 +202,7 @@ struct WaveBenchmark {
     }
 }
 
-/// The texts: ordinary customer messages (the demo's phrasebook, in English, Spanish and
-/// Japanese, with its fillers) and three bursts of 40 posts within minutes, each sharing one
+/// The texts: ordinary customer messages (the demo's generator's) and three bursts of 40 posts within minutes, each sharing one
 /// word: an error code at checkout (English), an error code at login (Spanish), a product
 /// (English and Spanish). The same message number always gives the same text.
 struct WaveFeed {
@@ -288,92 +287,24 @@ struct WaveFeed {
             .replacingOccurrences(of: "{minutes}", with: String(10 + k % 50))
     }
 
-    /// 997 ordinary texts: the templates with their fillers varied, `{order}` left for each message.
-    static let phrases: [String] = (0..<997).map { p in
-        let (template, language) = templates[p % templates.count]
-        let v = p / templates.count
-        let spanish = language == "es"
-        let item: String = spanish ? itemsSpanish[v % itemsSpanish.count] : items[v % items.count]
-        let weekday: String = spanish ? weekdaysSpanish[(v + p) % 7] : weekdays[(v + p) % 7]
-        let fillers: [(String, String)] = [
-            ("{item}", item), ("{itemJa}", itemsJapanese[v % itemsJapanese.count]), ("{city}", cities[(v / 2 + p) % cities.count]),
-            ("{cityJa}", citiesJapanese[v % citiesJapanese.count]), ("{weekday}", weekday), ("{days}", String(3 + (v + p) % 10)),
-            ("{minutes}", String(25 + (p * 7) % 66)), ("{code}", codes[(v + p) % codes.count]), ("{n}", String(2 + v % 5)),
-        ]
-        var text = template
-        for (slot, value) in fillers { text = text.replacingOccurrences(of: slot, with: value) }
-        let opener = openers[language]![(p / 3) % openers[language]!.count]
-        let closer = language == "ja" ? "" : closers[(p / 5) % closers.count]
-        return opener + text + closer
-    }
+    /// 997 ordinary texts: customer mentions from the demo's generator (its phrasebook in
+    /// English, Spanish and Japanese, with fillers, openers and emoji; spam included), outside
+    /// its bursts, without the brand's address. The same seed gives the same texts.
+    static let phrases: [String] = {
+        var generator = DemoGenerator(seed: 19)
+        var texts: [String] = []
+        var time = 9.0 * 3_600
+        while texts.count < 997 {
+            time = generator.nextArrival(after: time)
+            guard generator.burst(at: time) == nil else { continue }
+            let mention = generator.mention(at: time)
+            guard mention.kind == .mention, let space = mention.text.firstIndex(of: " ") else { continue }
+            texts.append(String(mention.text[mention.text.index(after: space)...]))
+        }
+        return texts
+    }()
 
-    /// The demo's customer messages (Sources/EarshotDemo/DemoPhrasebook.swift), spam included.
-    static let templates: [(String, String)] = [
-        ("where is my order {order}? tracking hasn't moved since {weekday}", "en"),
-        ("any update on order {order}? the site said {days} days", "en"),
-        ("how do I change the delivery address on {order}?", "en"),
-        ("do you ship to {city}? can't find it in the list", "en"),
-        ("how long does a refund take to show up on my card? returned the {item} on {weekday}", "en"),
-        ("can I return the {item} without the original box?", "en"),
-        ("can you help me reset my password? the email never comes", "en"),
-        ("how do I turn on two-factor for my account?", "en"),
-        ("is there a dark mode in the app or is that just me wishing", "en"),
-        ("is the {item} back in stock anytime soon?", "en"),
-        ("what time does the {city} store open on Sunday?", "en"),
-        ("quick question: does the {item} come with a warranty?", "en"),
-        ("do you price match? saw the {item} cheaper in {city}", "en"),
-        ("still waiting on order {order}, it's been {days} days", "en"),
-        ("the {item} arrived damaged, box totally crushed", "en"),
-        ("third time my delivery got cancelled this month. do better", "en"),
-        ("charged twice for order {order}. not happy", "en"),
-        ("returned the {item} {days} weeks ago and still no refund", "en"),
-        ("locked out of my account since {weekday}, the reset link is broken", "en"),
-        ("your app keeps crashing when I open my cart", "en"),
-        ("can't log in since the update, it just says error {code}", "en"),
-        ("on hold for {minutes} minutes and then the call dropped. unbelievable", "en"),
-        ("my {item} stopped working after {days} days", "en"),
-        ("thanks so much, the {item} arrived a day early", "en"),
-        ("love the new {item}, great quality", "en"),
-        ("quick response from your team on {weekday}, really appreciate it", "en"),
-        ("shoutout to the {city} store staff, super helpful", "en"),
-        ("order {order} sorted in five minutes. you rock", "en"),
-        ("Need your refund fast? WhatsApp our agent +1 555 01{n}0 1234", "en"),
-        ("my order hasn't arrived yet, can you help?", "en"),
-        ("why was I charged twice this month?", "en"),
-        ("is the outage in {city} fixed now?", "en"),
-        ("¿dónde está mi pedido {order}? no se mueve desde el {weekday}", "es"),
-        ("¿hacen envíos a {city}?", "es"),
-        ("¿cómo puedo cambiar la dirección de entrega del pedido {order}?", "es"),
-        ("¿me pueden ayudar con la devolución de {item}?", "es"),
-        ("¿cuándo llega {item} a la tienda de {city}?", "es"),
-        ("mi pedido {order} todavía no ha llegado y ya van {days} días", "es"),
-        ("la app no funciona desde el {weekday}, sale el error {code}", "es"),
-        ("me cobraron dos veces el pedido {order}, qué desastre", "es"),
-        ("¡muchas gracias! {item} llegó perfecto", "es"),
-        ("excelente atención en la tienda de {city}", "es"),
-        ("注文{order}はいつ届きますか？", "ja"),
-        ("{cityJa}の店舗は日曜日も営業していますか？", "ja"),
-        ("パスワードの再設定はどうすればいいですか？", "ja"),
-        ("{itemJa}の在庫はありますか？", "ja"),
-        ("注文した{itemJa}がまだ届きません。もう{days}日です", "ja"),
-        ("アップデートしてからログインできない。エラー{code}", "ja"),
-        ("注文{order}で二重に請求されています。返金してください", "ja"),
-        ("{itemJa}届きました！ありがとうございます", "ja"),
-    ]
-
-    static let openers = [
-        "en": ["", "", "", "hi, ", "hey ", "hello, ", "ok so ", "morning! ", "um, ", "so ", "hey there, ", "hiya, "],
-        "es": ["", "", "hola, ", "buenas, ", "oye, ", "hola de nuevo, ", "buenos días, "],
-        "ja": ["", "", "すみません、", "こんにちは。", "あの、", "お世話になっております。"],
-    ]
+    /// Fillers of the bursts' texts.
     static let closers = ["", "", "", " thanks", " thx", " ugh", " come on", " seriously", " 🙏", " 😤", " :)", " pls"]
-    static let items = ["blue kettle", "running shoes", "wireless earbuds", "desk lamp", "backpack", "rain jacket",
-                        "coffee grinder", "yoga mat", "phone case", "smart watch"]
-    static let itemsSpanish = ["la tetera azul", "las zapatillas", "los auriculares", "la lámpara", "la mochila"]
-    static let itemsJapanese = ["ワイヤレスイヤホン", "ランニングシューズ", "電気ケトル", "リュック", "スマートウォッチ"]
     static let cities = ["Lisbon", "Leeds", "Austin", "Toronto", "Dublin", "Madrid", "Lyon", "Denver", "Porto", "Osaka"]
-    static let citiesJapanese = ["渋谷", "梅田", "札幌", "横浜", "福岡"]
-    static let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-    static let weekdaysSpanish = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
-    static let codes = ["503", "E-1042", "401", "PAY-22", "500", "E-7"]
 }

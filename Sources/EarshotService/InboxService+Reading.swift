@@ -23,16 +23,26 @@ extension InboxService {
             let channels = try reader.channels()
             let narrowed = narrowing(filter, channels: channels)
             let conversations = try reader.queue(view, from: start, narrowedBy: narrowed, limit: request.limit)
-            var names = Names(reader: reader)
-            let handles = Dictionary(uniqueKeysWithValues: channels.map { ($0.id, $0.handle) })
-            return try conversations.map { conversation in
+            return try queueRows(conversations, channels: channels, in: reader, now: now) { conversation in
                 let cursor = QueueCursor(after: conversation, in: view, narrowedBy: narrowed)
-                return QueueRow(
-                    conversation: ReadClipping.conversation(conversation), customer: try names.customer(conversation.customerID),
-                    assignee: try conversation.assigneeID.flatMap { try names.login(of: $0) },
-                    position: QueuePosition(sortKey: cursor.sortKey, id: cursor.id),
-                    channel: handles[conversation.channelID] ?? "?", sla: slaMark(of: conversation, at: now))
+                return QueuePosition(sortKey: cursor.sortKey, id: cursor.id)
             }
+        }
+    }
+
+    /// Conversations as a queue shows them: the customer's and assignee's names, the channel,
+    /// the SLA mark; `position` places each in its view (queue windows and a wave's list).
+    func queueRows(
+        _ conversations: [Conversation], channels: [Channel], in reader: any InboxReader, now: Timestamp,
+        position: (Conversation) -> QueuePosition
+    ) throws -> [QueueRow] {
+        var names = Names(reader: reader)
+        let handles = Dictionary(uniqueKeysWithValues: channels.map { ($0.id, $0.handle) })
+        return try conversations.map { conversation in
+            QueueRow(
+                conversation: ReadClipping.conversation(conversation), customer: try names.customer(conversation.customerID),
+                assignee: try conversation.assigneeID.flatMap { try names.login(of: $0) }, position: position(conversation),
+                channel: handles[conversation.channelID] ?? "?", sla: slaMark(of: conversation, at: now))
         }
     }
 
@@ -148,7 +158,7 @@ extension InboxService {
 }
 
 /// Logins, initials and handles looked up once per read, however many rows name them.
-struct Names {
+private struct Names {
     let reader: any InboxReader
     private var responders: [ResponderID: Responder?] = [:]
     private var customers: [CustomerID: String] = [:]

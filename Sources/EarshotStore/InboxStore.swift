@@ -160,8 +160,8 @@ public protocol InboxReader {
     func wave(_ id: Int64) throws -> Wave?
     /// Waves not yet answered, oldest first: the ones new messages can join.
     func activeWaves() throws -> [Wave]
-    /// Every wave with members, as the queue shows it, the longest-waiting first.
-    func waveSummaries() throws -> [WaveSummary]
+    /// Every wave with members (or only wave `only`), as the queue shows it, the longest-waiting first.
+    func waveSummaries(only wave: Int64?) throws -> [WaveSummary]
     /// The wave's conversations still in it.
     func waveMembers(_ wave: Int64) throws -> [WaveMember]
     /// The conversation's wave, if it is or was in one (`leftAt` says it left).
@@ -195,6 +195,9 @@ public struct ForecastHistory: Sendable, Equatable {
 }
 
 extension InboxReader {
+    /// Every wave with members.
+    public func waveSummaries() throws -> [WaveSummary] { try waveSummaries(only: nil) }
+
     /// The forecast's history with the handling time read over all of it.
     public func forecastHistory(from: Timestamp, to: Timestamp) throws -> ForecastHistory {
         try forecastHistory(from: from, to: to, handlingFrom: from)

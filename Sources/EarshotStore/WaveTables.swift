@@ -62,8 +62,12 @@ extension PlainStatements {
             """, []).map(Self.wave)
     }
 
-    func waveSummaries() throws -> [WaveSummary] {
-        let waves = try plainRows("SELECT * FROM wave WHERE id IN (SELECT wave_id FROM wave_member WHERE left_at IS NULL) ORDER BY id", []).map(Self.wave)
+    func waveSummaries(only: Int64?) throws -> [WaveSummary] {
+        // One wave: `only` matches it; all: -1 matches none of the "only" tests.
+        let filter = (only ?? -1).databaseValue
+        let waves = try plainRows("""
+            SELECT * FROM wave WHERE id IN (SELECT wave_id FROM wave_member WHERE left_at IS NULL) AND (? < 0 OR id = ?) ORDER BY id
+            """, [filter, filter]).map(Self.wave)
         var summaries = Dictionary(uniqueKeysWithValues: waves.map {
             ($0.id, WaveSummary(wave: $0, size: 0, answered: 0, channels: [], languages: [], oldestWaitSince: nil))
         })
@@ -71,8 +75,8 @@ extension PlainStatements {
             SELECT wave_member.wave_id, wave_member.language, wave_member.reply_id, channel.handle, conversation.waiting_since
             FROM wave_member JOIN conversation ON conversation.id = wave_member.conversation_id
             JOIN channel ON channel.id = conversation.channel_id
-            WHERE wave_member.left_at IS NULL
-            """, []) {
+            WHERE wave_member.left_at IS NULL AND (? < 0 OR wave_member.wave_id = ?)
+            """, [filter, filter]) {
             let id: Int64 = row["wave_id"]
             guard var summary = summaries[id] else { continue }
             summary.size += 1

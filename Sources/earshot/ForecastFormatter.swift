@@ -9,23 +9,18 @@ enum ForecastFormatter {
         out += "\n"
         let header = ["HOUR", "ARRIVALS", "ERLANGS", "NEED", "SIMULATED", "SHORT"]
         var lines = [header]
+        let hourLabel = hourLabeller(zone)
         for hour in forecast.hours {
             lines.append([
-                hourLabel(hour.start, zone: zone) + (hour.open ? "" : " closed"),
+                hourLabel(hour.start) + (hour.open ? "" : " closed"),
                 String(format: "%.1f", hour.arrivals), hour.open ? String(format: "%.2f", hour.traffic) : "-",
                 hour.needed.map(String.init) ?? "-", hour.simulated.map(String.init) ?? "-",
                 hour.short > 0 ? "\(hour.short) short" : "",
             ])
         }
-        let widths = header.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
-        for line in lines {
-            out += line.enumerated().map { column, cell in
-                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[column] - cell.count) + cell
-            }.joined(separator: "  ") + "\n"
-        }
+        out += TextTable.render(lines)
         for hour in forecast.hours where hour.disagreement != nil {
-            out += "\(hourLabel(hour.start, zone: zone)): Erlang C says \(hour.needed ?? 0), \(hour.disagreement ?? "")\n"
+            out += "\(hourLabel(hour.start)): Erlang C says \(hour.needed ?? 0), \(hour.disagreement ?? "")\n"
         }
         return out
     }
@@ -73,12 +68,13 @@ enum ForecastFormatter {
         return (try? encoder.encode(forecast)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
-    static func hourLabel(_ time: Timestamp, zone: TimeZone) -> String {
+    /// `Mon 07 Dec 09:00` in `zone`, one formatter for the whole table.
+    static func hourLabeller(_ zone: TimeZone) -> (Timestamp) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = zone
         formatter.dateFormat = "EEE dd MMM HH:mm"
-        return formatter.string(from: Date(timeIntervalSince1970: Double(time.millisecondsSinceEpoch) / 1_000))
+        return { formatter.string(from: Date(timeIntervalSince1970: Double($0.millisecondsSinceEpoch) / 1_000)) }
     }
 
     static func minutes(_ seconds: Double) -> String {

@@ -18,16 +18,7 @@ enum StatsFormatter {
              duration(row.replyTime.p50), duration(row.replyTime.p90), duration(row.replyTime.p99), duration(row.replyTime.max),
              row.slaAttainment.map { String(format: "%.1f%%", $0 * 100) } ?? "-", "\(row.repliesSent)", "\(row.resolved)"]
         }
-        let lines = [header] + report.rows.map(cells) + [cells(report.total)]
-        let widths = header.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
-        var out = ""
-        for (index, line) in lines.enumerated() {
-            if index == lines.count - 1 { out += String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1)) + "\n" }
-            out += line.enumerated().map { column, cell in
-                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[column] - cell.count) + cell
-            }.joined(separator: "  ") + "\n"
-        }
+        var out = TextTable.render([header] + report.rows.map(cells) + [cells(report.total)], totalRule: true)
         out += "\nnow: \(report.live.unassigned) unassigned, \(report.live.waiting) waiting"
         if let oldest = report.live.oldestWaitSince {
             out += ", oldest wait \(duration(now.milliseconds(since: oldest))) (since \(oldest.iso8601))"

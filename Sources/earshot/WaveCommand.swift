@@ -17,20 +17,12 @@ struct WaveCommand: ParsableCommand {
         defaultSubcommand: WaveList.self)
 
     static func describe(_ summary: WaveSummary, now: Timestamp) -> String {
-        let wait = summary.oldestWaitSince.map { " · oldest wait " + WaitText.short(now.milliseconds(since: $0)) } ?? ""
+        let wait = summary.oldestWaitSince.map { " · oldest wait " + StatsFormatter.duration(now.milliseconds(since: $0)) } ?? ""
         return "wave \(summary.wave.id) \"\(SafeOutput.field(summary.wave.name))\" \(summary.wave.state.rawValue): "
             + "\(summary.size) conversation\(summary.size == 1 ? "" : "s")"
             + (summary.answered > 0 ? " (\(summary.answered) answered)" : "")
             + " on \(summary.channels.map(SafeOutput.field).joined(separator: ", "))"
             + " in \(summary.languages.map(\.name).joined(separator: ", "))" + wait
-    }
-}
-
-/// "3m", "2h05m": how long a wait has lasted.
-enum WaitText {
-    static func short(_ milliseconds: Int64) -> String {
-        let minutes = max(0, milliseconds) / 60_000
-        return minutes < 60 ? "\(minutes)m" : String(format: "%dh%02dm", minutes / 60, minutes % 60)
     }
 }
 

@@ -5,54 +5,21 @@ import Testing
 
 /// Replies through a running daemon, delivered by `earshot sample-deliver` into a file; and a
 /// daemon killed while the delivery command runs.
-@Suite(.serialized) struct DeliveryCommandTests {
+@Suite(.serialized) struct DeliveryCommandTests: SampleDeliveryTest {
     let home: TemporaryDirectory
     let binary: String
-    var socket: String { home.file("earshot.sock") }
-    var sentFile: String { home.file("sent.jsonl") }
-    var environment: [String: String] {
-        ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": home.file("inbox.sqlite"),
-         "EARSHOT_CONFIG": home.file("config.toml"), "EARSHOT_SOCKET": socket]
-    }
 
     init() throws {
         home = try TemporaryDirectory("earshot-delivery")
         binary = try BuiltProducts.executable("earshot")
-        let me = try #require(String(validatingCString: getpwuid(getuid()).pointee.pw_name))
         try configure(["--fail-attempts", "1"])
-        // No daemon yet: the database is set up in single-user mode (EARSHOT_SOCKET set would require one).
-        var setup = environment
-        setup["EARSHOT_SOCKET"] = nil
-        let add = try runProcess(binary, ["responder", "add", me, "--name", "Me", "--initials", "ME", "--role", "supervisor",
-                                          "--availability", "offline"], environment: setup)
-        #expect(add.status == 0, "\(add.stderr)")
+        // No daemon yet: the database is set up in single-user mode.
+        try addMeAsSupervisor()
         let feed = (1...2).map {
             #"{"platform":"x","external_id":"\#($0)","channel":"Acme","author":"kim\#($0)","text":"where is my order \#($0)?","created_at":"2024-01-15T12:00:00Z"}"#
         }.joined(separator: "\n") + "\n"
         try feed.write(toFile: home.file("feed.jsonl"), atomically: true, encoding: .utf8)
         #expect(try runProcess(binary, ["ingest", home.file("feed.jsonl")], environment: environment).status == 0)
-    }
-
-    func configure(_ sampleOptions: [String]) throws {
-        let argv = ([binary, "sample-deliver", sentFile] + sampleOptions).map { "\"\($0)\"" }.joined(separator: ", ")
-        try """
-            [delivery]
-            command = [\(argv)]
-            undo_seconds = 1
-            retry_base_seconds = 1
-            """.write(toFile: home.file("config.toml"), atomically: true, encoding: .utf8)
-    }
-
-    func startDaemon() throws -> Process {
-        try CLITest.startDaemon(binary, ["--tick", "0.2"], environment: environment, socket: socket)
-    }
-
-    func waitFor(_ condition: () throws -> Bool) throws { try CLITest.waitFor(condition) }
-
-    func count(_ sql: String) throws -> Int { try CLITest.count(sql, in: home.file("inbox.sqlite")) }
-
-    func sentLines() -> [String] {
-        ((try? String(contentsOfFile: sentFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
     @Test func aReplyIsRetriedDeliveredAndCanBeTakenBackInTheUndoWindow() throws {

@@ -6,15 +6,9 @@ import Testing
 /// within minutes, in English and Spanish; the daemon's tick finds the wave; `earshot wave
 /// answer` queues one reply each; the daemon is killed halfway through delivering them and
 /// restarted. Every customer gets exactly one reply, in their language, within 140.
-@Suite(.serialized) struct WaveCommandTests {
+@Suite(.serialized) struct WaveCommandTests: SampleDeliveryTest {
     let home: TemporaryDirectory
     let binary: String
-    var socket: String { home.file("earshot.sock") }
-    var sentFile: String { home.file("sent.jsonl") }
-    var environment: [String: String] {
-        ["HOME": home.path, "PATH": "/usr/bin:/bin", "EARSHOT_DB": home.file("inbox.sqlite"),
-         "EARSHOT_CONFIG": home.file("config.toml"), "EARSHOT_SOCKET": socket]
-    }
 
     static let posts = [
         ("kim", "checkout fails with error 503"), ("lee", "error 503 at checkout again"), ("max", "payment page shows error 503"),
@@ -25,53 +19,28 @@ import Testing
     init() throws {
         home = try TemporaryDirectory("earshot-wave")
         binary = try BuiltProducts.executable("earshot")
-        let me = try #require(String(validatingCString: getpwuid(getuid()).pointee.pw_name))
         try configure(["--delay", "2"])
-        var setup = environment
-        setup["EARSHOT_SOCKET"] = nil
-        let add = try runProcess(binary, ["responder", "add", me, "--name", "Me", "--initials", "ME", "--role", "supervisor",
-                                          "--availability", "offline"], environment: setup)
-        #expect(add.status == 0, "\(add.stderr)")
+        try addMeAsSupervisor()
         let now = Date().timeIntervalSince1970
         let feed = Self.posts.enumerated().map { index, post in
             let at = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: now - 600 + Double(index) * 30))
             return #"{"platform":"mastodon","external_id":"\#(index + 1)","channel":"acme@mastodon.social","author":"\#(post.0)@example.social","text":"@acme \#(post.1)","created_at":"\#(at)"}"#
         }.joined(separator: "\n") + "\n"
         try feed.write(toFile: home.file("feed.jsonl"), atomically: true, encoding: .utf8)
-        let ingest = try runProcess(binary, ["ingest", home.file("feed.jsonl")], environment: setup)
+        let ingest = try runProcess(binary, ["ingest", home.file("feed.jsonl")], environment: singleUser)
         #expect(ingest.status == 0, "\(ingest.stderr)")
     }
 
-    func configure(_ sampleOptions: [String]) throws {
-        let argv = ([binary, "sample-deliver", sentFile] + sampleOptions).map { "\"\($0)\"" }.joined(separator: ", ")
-        try """
-            [delivery]
-            command = [\(argv)]
-            undo_seconds = 1
-            retry_base_seconds = 1
-            """.write(toFile: home.file("config.toml"), atomically: true, encoding: .utf8)
-    }
-
-    func startDaemon() throws -> Process {
-        try CLITest.startDaemon(binary, ["--tick", "0.2"], environment: environment, socket: socket)
-    }
-
-    func count(_ sql: String) throws -> Int { try CLITest.count(sql, in: home.file("inbox.sqlite")) }
-
     func sent() -> [[String: Any]] {
-        ((try? String(contentsOfFile: sentFile, encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
+        sentLines().compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 
     /// Without a daemon, `earshot tick` runs the detector once and says what it found.
     @Test func aTickInSingleUserModeFindsTheWave() throws {
-        var alone = environment
-        alone["EARSHOT_SOCKET"] = nil
-        let tick = try runProcess(binary, ["tick"], environment: alone)
+        let tick = try runProcess(binary, ["tick"], environment: singleUser)
         #expect(tick.status == 0, "\(tick.stderr)")
         #expect(tick.stdout.contains("waves formed 1 (8 joined, 0 left)"), "\(tick.stdout)")
-        let again = try runProcess(binary, ["tick"], environment: alone)
+        let again = try runProcess(binary, ["tick"], environment: singleUser)
         #expect(again.stdout.contains("waves formed 0 (0 joined, 0 left)"), "\(again.stdout)")
     }
 

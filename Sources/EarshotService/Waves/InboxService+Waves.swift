@@ -32,18 +32,23 @@ extension InboxService {
         }
     }
 
-    /// One wave with its conversations as queue rows, in the order they joined.
+    /// One wave with its conversations as queue rows, in the order they joined (one read).
     public func wave(_ id: Int64, for login: String) throws -> WaveDetail {
-        let members = try store.read { reader -> [WaveMember] in
+        let now = clock.now()
+        return try store.read { reader in
             _ = try responder(login, in: reader)
             guard try reader.wave(id) != nil else { throw ServiceError.invalid("there is no wave \(id); `earshot wave list` shows them") }
-            return try reader.waveMembers(id)
+            guard let summary = try reader.waveSummaries(only: id).first else { throw ServiceError.invalid("wave \(id) has no conversations left") }
+            let members = try reader.waveMembers(id)
+            let conversations = try members.compactMap { try reader.conversation($0.conversationID) }
+            let rows = try queueRows(conversations, channels: try reader.channels(), in: reader, now: now) {
+                QueuePosition(sortKey: 0, id: $0.id)
+            }
+            let byID = Dictionary(rows.map { ($0.conversation.id, $0) }, uniquingKeysWith: { first, _ in first })
+            return WaveDetail(summary: summary, members: members.compactMap { member in
+                byID[member.conversationID].map { .init(member: member, row: $0) }
+            })
         }
-        let summary = try store.read { try $0.waveSummaries() }.first { $0.wave.id == id }
-        let rows = try queueRows(members.map(\.conversationID), for: login)
-        let byID = Dictionary(rows.map { ($0.conversation.id, $0) }, uniquingKeysWith: { first, _ in first })
-        guard let summary else { throw ServiceError.invalid("wave \(id) has no conversations left") }
-        return WaveDetail(summary: summary, members: members.compactMap { member in byID[member.conversationID].map { .init(member: member, row: $0) } })
     }
 
     /// Marks a wave as one the team answers together, under `name` (supervisors). A
@@ -146,26 +151,6 @@ public enum WaveTarget: Codable, Sendable, Equatable {
         switch self {
         case let .wave(id): try container.encode(id, forKey: .wave)
         case let .conversation(id): try container.encode(id, forKey: .conversation)
-        }
-    }
-}
-
-extension InboxService {
-    /// Conversations by id as queue rows (no paging: a wave's members are listed whole).
-    func queueRows(_ ids: [ConversationID], for login: String) throws -> [QueueRow] {
-        let now = clock.now()
-        return try store.read { reader in
-            _ = try responder(login, in: reader)
-            var names = Names(reader: reader)
-            let handles = Dictionary(uniqueKeysWithValues: try reader.channels().map { ($0.id, $0.handle) })
-            return try ids.compactMap { id in
-                guard let conversation = try reader.conversation(id) else { return nil }
-                return QueueRow(
-                    conversation: ReadClipping.conversation(conversation), customer: try names.customer(conversation.customerID),
-                    assignee: try conversation.assigneeID.flatMap { try names.login(of: $0) },
-                    position: QueuePosition(sortKey: 0, id: id), channel: handles[conversation.channelID] ?? "?",
-                    sla: slaMark(of: conversation, at: now))
-            }
         }
     }
 }

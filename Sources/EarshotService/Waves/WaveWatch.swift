@@ -85,12 +85,14 @@ extension InboxService {
         let words = TopicWords.of(message.text)
         let language = MessageLanguage.guess(message.text)
         // A customer who writes again leaves the wave: their new message is answered as itself.
-        if let member = try writer.waveMember(of: message.conversationID), member.leftAt == nil, message.at > member.messageAt {
+        let member = try writer.waveMember(of: message.conversationID)
+        if let member, member.leftAt == nil, message.at > member.messageAt {
             try writer.leaveWave(message.conversationID, at: now)
             report.left += 1
         }
         let bursting = detector.observe(message.conversationID, words: words, language: language, at: message.at.millisecondsSinceEpoch)
-        guard message.conversationOpen, try writer.waveMember(of: message.conversationID) == nil else { return }
+        // In a wave, or out of one for good: nothing to join.
+        guard message.conversationOpen, member == nil else { return }
         // An open wave (marked by a supervisor) takes its topic's messages until answered; a
         // detected one only while its burst lasts: a message a window after its last is news.
         let window = detector.settings.window
@@ -106,10 +108,10 @@ extension InboxService {
         }
         // A wave needs `minimum` customers still waiting and in no wave: after a wave is
         // answered, a burst that goes on forms the next one only once that many more have written.
+        let activeIDs = Set(active.map(\.id))
         for (word, sightings) in bursting {
             var eligible: [WaveDetector.Sighting] = []
             var inActiveWave = 0
-            let activeIDs = Set(active.map(\.id))
             for sighting in sightings {
                 if let member = try writer.waveMember(of: sighting.conversation) {
                     if member.leftAt == nil, activeIDs.contains(member.waveID) { inActiveWave += 1 }
