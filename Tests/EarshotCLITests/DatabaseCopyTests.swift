@@ -64,6 +64,9 @@ struct DatabaseCopyTests {
         }
         #expect(reports[0].contains("\"frt_p50\"") && reports[0].contains("\"n\" : 120"), "\(reports[0])")
         #expect(reports[1] == reports[0] && reports[2] == reports[0])
+        // The wave detector of a copy carries on after the copied messages (its watermark), not from the first.
+        #expect(try CLITest.count("SELECT last_mention_id FROM wave_progress", in: back) == 144)
+        #expect(try CLITest.count("SELECT max(id) FROM mention", in: back) == 144)
 
         // An inbox is never copied into one that holds another.
         let again = try earshot(["db", "copy", "--db", original, "--to", url])

@@ -136,6 +136,28 @@ import Testing
         }
     }
 
+    /// A forecast is made once an hour; who is available is read at every ask.
+    @Test(.timeLimit(.minutes(2))) func theForecastIsRememberedForTheHourWithAvailabilityReadAgain() throws {
+        let history = try Self.history()
+        let fixture = history.fixture
+        let options = ForecastOptions(days: 1, targetSeconds: 120)
+        let first = try fixture.service.forecast(options)
+        #expect(first.availableNow == 0 && first.hours[9].short == 6)
+        // The history changes under it (the generated day again) and a responder comes in.
+        try DatabaseQueue(path: history.directory.file("inbox.sqlite")).write { db in
+            try db.execute(sql: "INSERT INTO conversation (channel_id, customer_id, status, priority, triage_class, triage_reason, routable, cycle, cycle_started_at, created_at, updated_at, last_customer_at, preview) SELECT channel_id, customer_id, status, priority, triage_class, triage_reason, routable, cycle, cycle_started_at, created_at, updated_at, last_customer_at, preview FROM conversation")
+        }
+        try fixture.responder("ann")
+        let again = try fixture.service.forecast(options)
+        #expect(again.hours.map(\.arrivals) == first.hours.map(\.arrivals), "remembered for the hour")
+        #expect(again.availableNow == 1 && again.hours[9].short == 5)
+        // The next hour is forecast anew, from the changed history (twice the arrivals; the hour
+        // just gone, empty, tilts the trend a little).
+        fixture.clock.advance(milliseconds: 3_600_000)
+        let later = try fixture.service.forecast(options)
+        #expect(abs(later.hours[8].arrivals - 2 * 36) < 0.5, "\(later.hours[8].arrivals)")
+    }
+
     @Test func optionsOutOfRangeAreRefusedWithTheRange() throws {
         let fixture = try ServiceFixture()
         #expect(throws: ServiceError.invalid("days must be 1 to 28, not 40")) { try fixture.service.forecast(ForecastOptions(days: 40)) }

@@ -90,21 +90,49 @@ import Testing
         #expect(try fixture.service.wave(wave.wave.id, for: "admin").members.count == 5)
     }
 
-    @Test func aCommonWordAtItsUsualRateIsNoWave() throws {
+    /// Shares, not counts: six hours of two messages a minute, every eighth about an order.
+    /// Each half hour then holds seven or eight "order" messages, more than the five a wave
+    /// needs, at its usual eighth of the traffic: no wave. Forty "order" messages in under
+    /// seven minutes, with nothing else, are over half of the window: a wave on "order".
+    @Test func aCommonWordAtItsUsualShareIsNoWaveAndFarAboveItIsOne() throws {
         let fixture = try ServiceFixture()
-        // A day in which "order" comes up every ten minutes: six in half an hour is its usual rate.
+        let texts = ["where is my order", "the app crashes on start", "refund for the shoes please", "the parcel came damaged",
+                     "my password reset email never arrives", "do you ship to Lisbon", "the invoice shows the wrong name",
+                     "can I change the delivery address"]
         let start = fixture.clock.now()
-        for index in 0..<144 {
-            fixture.clock.set(start.adding(milliseconds: Int64(index) * 600_000))
-            try post(fixture, "o\(index % 40)", "where is my order #\(index)")
+        for index in 0..<720 {
+            fixture.clock.set(start.adding(milliseconds: Int64(index) * 30_000))
+            try post(fixture, "c\(index)", texts[index % texts.count] + " #\(index)")
         }
         #expect(try fixture.service.detectWaves().formed.isEmpty)
-        // Three times the usual rate and more is a wave.
-        for index in 0..<18 {
-            fixture.clock.advance(milliseconds: 90_000)
-            try post(fixture, "p\(index)", "my order is missing #\(index)")
+        for index in 0..<40 {
+            fixture.clock.advance(milliseconds: 10_000)
+            try post(fixture, "o\(index)", "where is my order #o\(index)")
         }
         #expect(try fixture.service.detectWaves().formed.count == 1)
+        #expect(try fixture.store.read { try $0.activeWaves() }.map(\.topic) == ["order"])
+    }
+
+    /// After a restart the detector is rebuilt from the messages before its watermark, each
+    /// with its language: a burst that spans the restart forms its wave at the fifth post, and
+    /// the Spanish customer read back is still Spanish.
+    @Test func aBurstSpanningARestartFormsItsWaveWithTheLanguagesKept() throws {
+        let fixture = try ServiceFixture()
+        try quietDay(fixture)
+        var ids: [ConversationID] = []
+        for (handle, text) in Self.burst.prefix(4) {
+            fixture.clock.advance(milliseconds: 40_000)
+            ids.append(try post(fixture, handle, text))
+        }
+        #expect(try fixture.service.detectWaves().formed.isEmpty)
+        // A new daemon over the same store: its detector starts empty.
+        let restarted = InboxService(store: fixture.store, clock: fixture.clock)
+        fixture.clock.advance(milliseconds: 40_000)
+        ids.append(try post(fixture, Self.burst[4].0, Self.burst[4].1))
+        #expect(try restarted.detectWaves().formed.count == 1)
+        let members = try fixture.store.read { reader in try reader.activeWaves().flatMap { try reader.waveMembers($0.id) } }
+        #expect(members.map(\.conversationID) == ids)
+        #expect(members.map(\.language) == [.english, .english, .english, .spanish, .english])
     }
 
     @Test func supervisorsMarkMergeAndTakeOut() throws {
