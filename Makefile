@@ -47,9 +47,11 @@ run: deps
 # The suite runs beside a throwaway PostgreSQL cluster (scripts/with-postgres.sh installs and
 # starts it, as a non-root user, and removes it after); then the service's suite runs a second
 # time with PostgreSQL as its store. EARSHOT_NO_POSTGRES=1 skips what needs PostgreSQL.
+# The tests run in UTC from the start: the TUI tests draw UTC times, and a process that sets
+# TZ itself races its other threads reading the environment (Tests/EarshotTUITests/AppFixture.swift).
 test: deps
 	$(SWIFT) build --build-tests
-	scripts/with-postgres.sh sh -c '$(SWIFT) test --skip-build && \
+	TZ=UTC scripts/with-postgres.sh sh -c '$(SWIFT) test --skip-build && \
 	  if [ "$${EARSHOT_NO_POSTGRES:-}" != 1 ]; then \
 	    echo "make test: the service suite again, on PostgreSQL"; \
 	    EARSHOT_TEST_STORE=postgres $(SWIFT) test --skip-build --filter EarshotServiceTests; fi'

@@ -16,9 +16,19 @@ final class AppFixture {
     private(set) var app: App!
     let channel: Channel
 
+    /// Screens are drawn in UTC. The zone is set once for the whole test process, and not at
+    /// all when it already runs in UTC (`make test` runs it so): `setenv` while other suites'
+    /// threads read the environment (every date formatter does) is a data race in glibc, which
+    /// can corrupt the heap. A fixture per test used to set it each time.
+    private static let utc: Void = {
+        if getenv("TZ").map({ String(cString: $0) }) != "UTC" {
+            setenv("TZ", "UTC", 1)
+            NSTimeZone.resetSystemTimeZone()
+        }
+    }()
+
     init(width: Int = 120, height: Int = 40, colors: Bool = true) throws {
-        setenv("TZ", "UTC", 1)
-        NSTimeZone.resetSystemTimeZone()
+        _ = Self.utc
         directory = try TemporaryDirectory("earshot-app")
         store = try SQLiteInboxStore(path: directory.file("inbox.sqlite"))
         var policy = AssignmentPolicy()
